@@ -1,0 +1,66 @@
+import { type CaptureWarning, type CaptureWarningCode } from './errors.js';
+import { type CaptureInfo, Frame, type FrameSink } from './frame.js';
+import { MAX_WARNINGS } from './limits.js';
+
+/**
+ * Base of the streaming readers: chunks go in through push(), records come out through the
+ * sink. A record that straddles two chunks is kept as a leftover (never more than one record,
+ * whose length was validated before waiting for it), so memory does not grow with the file.
+ */
+export abstract class ChunkedParser {
+  /** Current bytes: the leftover of the previous chunk followed by the new chunk. */
+  protected buf: Buffer = Buffer.alloc(0);
+  /** Next unparsed byte in buf. */
+  protected pos = 0;
+  /** Stream offset of buf[0]. */
+  protected base = 0;
+  protected readonly frame = new Frame();
+  /** Frame numbers handed out so far (tshark numbering). */
+  frameNumber = 0;
+  /** Packets delivered to the sink. */
+  packets = 0;
+  readonly warnings: CaptureWarning[] = [];
+  warningCount = 0;
+
+  constructor(
+    protected readonly sink: FrameSink,
+    readonly info: CaptureInfo,
+  ) {}
+
+  /** Parses every complete record in the chunk; throws CaptureFormatError on damage. */
+  push(chunk: Buffer): void {
+    if (this.pos < this.buf.length) {
+      this.base += this.pos;
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    } else {
+      this.base += this.buf.length;
+      this.buf = chunk;
+    }
+    this.pos = 0;
+    this.parse();
+  }
+
+  /** The stream ended: anything left over is a truncated record (a warning, not an error). */
+  abstract end(): void;
+
+  /** Stream offset of the first byte not yet consumed. */
+  get consumed(): number {
+    return this.base + this.pos;
+  }
+
+  protected abstract parse(): void;
+
+  protected get leftover(): number {
+    return this.buf.length - this.pos;
+  }
+
+  protected warn(code: CaptureWarningCode, fileOffset: number, message: string): void {
+    this.warningCount++;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ code, fileOffset, message });
+  }
+
+  /** Warn once per code per file (for conditions that would otherwise repeat per record). */
+  protected warnOnce(code: CaptureWarningCode, fileOffset: number, message: string): void {
+    if (!this.warnings.some((w) => w.code === code)) this.warn(code, fileOffset, message);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * File-level damage: the one error class the capture stage throws or returns.
+ *
+ * Damage inside a packet is never an error here: decoders record a DecodeIssue and go on
+ * (see decode/issues.ts). A CaptureFormatError ends the file; the frames read before it
+ * stay valid and are kept by the caller.
+ */
+
+export type CaptureErrorCode =
+  | 'EMPTY_FILE'
+  | 'BAD_MAGIC'
+  | 'UNSUPPORTED_FORMAT'
+  | 'TRUNCATED_FILE_HEADER'
+  | 'UNSUPPORTED_VERSION'
+  | 'RESERVED_LINKTYPE_BITS'
+  | 'BAD_RECORD_LENGTH'
+  | 'BAD_BLOCK_LENGTH'
+  | 'BLOCK_LENGTH_MISMATCH'
+  | 'MALFORMED_BLOCK'
+  | 'UNKNOWN_INTERFACE'
+  | 'BAD_GZIP'
+  | 'READ_FAILED';
+
+export type CaptureWarningCode =
+  | 'TRUNCATED_RECORD'
+  | 'TRUNCATED_BLOCK'
+  | 'CAPLEN_EXCEEDS_SNAPLEN'
+  | 'INVALID_TIMESTAMP'
+  | 'UNSUPPORTED_LINKTYPE';
+
+/** Offsets are byte offsets from the start of the (decompressed) capture stream. */
+export class CaptureFormatError extends Error {
+  override readonly name = 'CaptureFormatError';
+  constructor(
+    readonly code: CaptureErrorCode,
+    readonly fileOffset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CaptureWarning {
+  readonly code: CaptureWarningCode;
+  readonly fileOffset: number;
+  readonly message: string;
+}
+
+/** `0x1f40 (8000)`: offsets are printed in hex, as hex dumps show them, and in decimal. */
+export function formatOffset(offset: number): string {
+  return `0x${offset.toString(16)} (${offset})`;
+}
+
+/** One line for a person: `FILE: at byte 0x18 (24): what was wrong`. */
+export function describeAt(file: string, offset: number, message: string): string {
+  return `${file}: at byte ${formatOffset(offset)}: ${message}`;
+}

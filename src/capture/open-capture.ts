@@ -1,0 +1,193 @@
+/**
+ * The capture stage's front door: opens a file (or standard input), sniffs the format from
+ * its magic number, never from its name, undoes gzip, and streams every frame to a sink.
+ *
+ *   a1b2c3d4 / d4c3b2a1  pcap, microseconds        → pcap-reader (pcap-parser)
+ *   a1b23c4d / 4d3cb2a1  pcap, nanoseconds         → pcap-reader (pcap-parser)
+ *   0a0d0d0a             pcapng section header     → pcapng-reader
+ *   1f8b                 gzip                      → gunzip, then sniff again
+ *
+ * Damage ends the file with a CaptureFormatError in the result; frames already handed to the
+ * sink stay valid. This function never throws for bad input.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
+import type { ChunkedParser } from './chunked-parser.js';
+import { CaptureFormatError, type CaptureWarning } from './errors.js';
+import type { CaptureInfo, FrameSink } from './frame.js';
+import { READ_CHUNK_SIZE } from './limits.js';
+import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng-reader.js';
+import { PCAP_MAGIC_NSEC, PCAP_MAGIC_USEC, PcapReader } from './pcap-reader.js';
+
+export interface CaptureResult {
+  /** The name used in messages: the path, or "-" for standard input. */
+  name: string;
+  info: CaptureInfo;
+  /** Packets handed to the sink. */
+  packets: number;
+  /** The last frame number used (can exceed packets in pcapng files with custom blocks). */
+  lastFrame: number;
+  /** Bytes of capture data consumed (after gunzip). */
+  bytesRead: number;
+  warnings: CaptureWarning[];
+  /** Warnings seen, including those beyond the stored ones. */
+  warningCount: number;
+  /** Why the file could not be read to its end, or null. */
+  error: CaptureFormatError | null;
+}
+
+export type CaptureSource = string | Readable;
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+const SNIFF_LEN = 4;
+
+/** What a magic number says; also used by the web upload check. */
+export type SniffedFormat = 'pcap' | 'pcap-nsec' | 'pcapng' | 'gzip' | null;
+
+export function sniffFormat(head: Uint8Array): SniffedFormat {
+  if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return 'gzip';
+  if (head.length < SNIFF_LEN) return null;
+  const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  const be = buf.readUInt32BE(0);
+  const le = buf.readUInt32LE(0);
+  if (be === PCAP_MAGIC_USEC || le === PCAP_MAGIC_USEC) return 'pcap';
+  if (be === PCAP_MAGIC_NSEC || le === PCAP_MAGIC_NSEC) return 'pcap-nsec';
+  if (be === PCAPNG_SHB_TYPE) return 'pcapng';
+  return null;
+}
+
+/** Formats we recognise but do not read, so the error can name them. */
+function describeUnknown(head: Buffer): string {
+  const hex = head.toString('hex', 0, Math.min(head.length, 4));
+  if (head.toString('latin1', 0, 5) === 'snoop') return 'a Solaris snoop file (tcplens reads pcap and pcapng; convert it with editcap -F pcap)';
+  if (head.length >= 4 && (head.readUInt32BE(0) === 0xa1b2cd34 || head.readUInt32LE(0) === 0xa1b2cd34)) {
+    return 'a modified (Kuznetzov) pcap file, which tcplens does not read';
+  }
+  const printable = head.subarray(0, Math.min(head.length, 16)).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
+  return `not a capture file: magic ${hex}${printable ? ' (the file starts with text)' : ''}; tcplens reads pcap, pcapng and their gzip'd forms`;
+}
+
+function openSource(source: CaptureSource): Readable {
+  if (typeof source !== 'string') return source;
+  if (source === '-') return process.stdin;
+  return createReadStream(source, { highWaterMark: READ_CHUNK_SIZE });
+}
+
+function emptyInfo(): CaptureInfo {
+  return { format: null, gzip: false, byteOrder: null, version: null, snaplen: null, interfaces: [], comments: [], sections: 0 };
+}
+
+/**
+ * Reads a whole capture, handing each frame to the sink. Resolves when the file is read to its
+ * end or damage stops it (result.error). Rejects only on programming errors in the sink.
+ */
+export async function readCapture(source: CaptureSource, sink: FrameSink, name?: string): Promise<CaptureResult> {
+  const label = name ?? (typeof source === 'string' ? source : '<stream>');
+  const info = emptyInfo();
+  const result: CaptureResult = {
+    name: label,
+    info,
+    packets: 0,
+    lastFrame: 0,
+    bytesRead: 0,
+    warnings: [],
+    warningCount: 0,
+    error: null,
+  };
+  let raw: Readable;
+  try {
+    raw = openSource(source);
+  } catch (err) {
+    result.error = new CaptureFormatError('READ_FAILED', 0, (err as Error).message);
+    return result;
+  }
+  let parser: ChunkedParser | null = null;
+  let gunzip: ReturnType<typeof createGunzip> | null = null;
+  let chunks: AsyncIterable<Buffer> = raw;
+  let head: Buffer = Buffer.alloc(0);
+  try {
+    // Sniff: gather at least 4 bytes (standard input may deliver fewer at first).
+    const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    while (head.length < SNIFF_LEN) {
+      const next = await it.next();
+      if (next.done === true) break;
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    const rest = prefixed(head, it);
+    if (sniffFormat(head) === 'gzip') {
+      info.gzip = true;
+      // Z_SYNC_FLUSH: a gzip stream cut short still yields what it holds, and the capture
+      // reader then reports the truncated record, as it would for the plain file.
+      gunzip = createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: READ_CHUNK_SIZE });
+      chunks = Readable.from(rest).pipe(gunzip);
+      const git = chunks[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      head = Buffer.alloc(0);
+      while (head.length < SNIFF_LEN) {
+        const next = await git.next();
+        if (next.done === true) break;
+        head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+      }
+      chunks = prefixed(head, git);
+    } else {
+      chunks = rest;
+    }
+
+    const format = sniffFormat(head);
+    if (head.length === 0) {
+      throw new CaptureFormatError('EMPTY_FILE', 0, info.gzip ? 'the gzip stream holds no data' : 'the file is empty');
+    }
+    if (format === 'pcap' || format === 'pcap-nsec') parser = new PcapReader(sink, info);
+    else if (format === 'pcapng') parser = new PcapngReader(sink, info);
+    else if (format === 'gzip') throw new CaptureFormatError('UNSUPPORTED_FORMAT', 0, 'gzip inside gzip: decompress the file once first');
+    else if (head.length < SNIFF_LEN) {
+      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} bytes, before its magic number`);
+    } else throw new CaptureFormatError(describeUnknown(head).startsWith('not a') ? 'BAD_MAGIC' : 'UNSUPPORTED_FORMAT', 0, describeUnknown(head));
+
+    for await (const chunk of chunks) {
+      parser.push(chunk);
+      if (sink.afterChunk) await sink.afterChunk();
+    }
+    parser.end();
+  } catch (err) {
+    if (err instanceof CaptureFormatError) result.error = err;
+    else if (isZlibError(err)) {
+      result.error = new CaptureFormatError('BAD_GZIP', parser?.consumed ?? 0, `gzip data is damaged (${(err as Error).message}); offset is in the decompressed stream`);
+    } else if (isIoError(err)) {
+      result.error = new CaptureFormatError('READ_FAILED', parser?.consumed ?? 0, (err as Error).message);
+    } else {
+      throw err;
+    }
+  } finally {
+    if (raw !== process.stdin) raw.destroy();
+    gunzip?.destroy();
+  }
+  if (parser !== null) {
+    result.packets = parser.packets;
+    result.lastFrame = parser.frameNumber;
+    result.bytesRead = parser.consumed;
+    result.warnings = parser.warnings;
+    result.warningCount = parser.warningCount;
+  }
+  return result;
+}
+
+async function* prefixed(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+function isIoError(err: unknown): boolean {
+  const e = err as { code?: unknown; syscall?: unknown } | null;
+  return typeof e?.code === 'string' && (typeof e.syscall === 'string' || e.code.startsWith('E'));
+}

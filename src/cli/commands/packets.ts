@@ -1,0 +1,41 @@
+/** `tcplens packets FILE|- [--format text|ndjson]`: one line per frame. */
+import type { Argv } from 'yargs';
+import { decodeCapture, linkTypeName } from '../../pipeline.js';
+import { packetJson, packetText } from '../../report/packet-lines.js';
+import { ExitCode, LineWriter } from '../output.js';
+import { reportCaptureProblems } from '../report-errors.js';
+
+export const PACKET_FORMATS = ['text', 'ndjson'] as const;
+
+export interface PacketsArgs {
+  file: string;
+  format: (typeof PACKET_FORMATS)[number];
+}
+
+export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
+  return y
+    .positional('file', { type: 'string', demandOption: true, describe: 'a pcap or pcapng file (gzip is fine), or - for standard input' })
+    .option('format', { alias: 'f', choices: PACKET_FORMATS, default: 'text' as const, describe: 'text reads like tcpdump -n; ndjson is one JSON object per frame' })
+    .example('$0 packets samples/handshake-close.pcap', 'list every frame, tcpdump style')
+    .example('$0 packets capture.pcapng.gz --format ndjson | jq .flags', 'frames as JSON lines')
+    .example('tcpdump -i lo -w - | $0 packets -', 'read a live capture from standard input') as unknown as Argv<PacketsArgs>;
+}
+
+export async function runPackets(args: PacketsArgs): Promise<number> {
+  const out = new LineWriter();
+  const json = args.format === 'ndjson';
+  const result = await decodeCapture(
+    args.file,
+    {
+      onPacket(frame, packet) {
+        if (out.closed) return;
+        out.line(json ? packetJson(frame, packet) : packetText(frame, packet, linkTypeName));
+      },
+      afterChunk: () => out.wait(),
+    },
+    args.file,
+  );
+  await out.end();
+  reportCaptureProblems(result);
+  return result.error ? ExitCode.UNREADABLE : ExitCode.OK;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * tcplens command line. Exit codes are part of the API (STYLE 2.4): 0 done, 1 findings at or
+ * above --fail-on, 2 usage error, 3 a capture could not be read to its end.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
+import { ExitCode } from './output.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = ExitCode.OK;
+  const parser = yargs(argv)
+    .scriptName('tcplens')
+    .usage('$0 <command> [options]\n\nReads pcap and pcapng captures and tells the story of every TCP connection in them.')
+    .command<PacketsArgs>(
+      'packets <file>',
+      'list every frame with its decoded IP and TCP fields',
+      packetsBuilder,
+      async (args) => {
+        code = await runPackets(args);
+      },
+    )
+    .demandCommand(1, 'name a command: packets')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      process.stderr.write(`${y.help() ? '' : ''}tcplens: ${msg}\nRun 'tcplens --help' for usage.\n`);
+      code = ExitCode.USAGE;
+    });
+  await parser.parseAsync();
+  return code;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`tcplens: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,17 @@
+import { describeAt } from '../capture/errors.js';
+import type { CaptureResult } from '../capture/open-capture.js';
+
+/** Prints a capture's warnings and error to stderr, each naming the file and the byte offset. */
+export function reportCaptureProblems(result: CaptureResult, err: NodeJS.WritableStream = process.stderr): void {
+  for (const w of result.warnings) {
+    err.write(`tcplens: warning: ${w.code === 'UNSUPPORTED_LINKTYPE' ? `${result.name}: ${w.message}` : describeAt(result.name, w.fileOffset, w.message)}\n`);
+  }
+  if (result.warningCount > result.warnings.length) {
+    err.write(`tcplens: warning: ${result.name}: ${result.warningCount - result.warnings.length} more warnings not shown\n`);
+  }
+  if (result.error) {
+    const e = result.error;
+    err.write(`tcplens: error: ${describeAt(result.name, e.fileOffset, e.message)} [${e.code}]\n`);
+    err.write(`tcplens: ${result.name}: ${result.packets} packet${result.packets === 1 ? '' : 's'} read before the error\n`);
+  }
+}
