@@ -19,9 +19,10 @@ export function decodeInto(frame: Frame, p: DecodedPacket): boolean {
   const end = frame.start + frame.caplen;
   const net = decodeLink(b, frame.start, end, p, frame.littleEndian);
   if (net < 0) return false;
+  const wireEnd = frame.start + Math.max(frame.origLen, frame.caplen);
   let transport: number;
-  if (p.etherType === EtherType.IPv4) transport = decodeIpv4(b, net, end, p);
-  else if (p.etherType === EtherType.IPv6) transport = decodeIpv6(b, net, end, p);
+  if (p.etherType === EtherType.IPv4) transport = decodeIpv4(b, net, end, wireEnd, p);
+  else if (p.etherType === EtherType.IPv6) transport = decodeIpv6(b, net, end, wireEnd, p);
   else return false;
   if (transport < 0 || p.ipProto !== IpProto.TCP) return false;
   const segmentLen = p.ipOffset + p.ipTotalLen - transport;

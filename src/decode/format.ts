@@ -101,7 +101,14 @@ export function describeIssue(p: DecodedPacket): DecodeIssue | null {
   if (p.issueKind === null) return null;
   let detail: string;
   if (p.issueKind === 'truncated') {
-    const limit = p.issueLenSource === 'captured' ? 'captured bytes' : p.issueLenSource === 'ip-length' ? 'the IP length' : 'a length field';
+    const limit =
+      p.issueLenSource === 'captured'
+        ? 'the captured bytes'
+        : p.issueLenSource === 'ip-length'
+          ? 'the IP length'
+          : p.issueLenSource === 'frame-length'
+            ? 'the bytes on the wire'
+            : 'a length field';
     detail = `${p.issueField} at byte ${p.issueOffset} of the frame needs ${p.issueRequired} bytes; ${limit} leave ${Math.max(0, p.issueAvailable)}`;
   } else {
     detail = `${p.issueField} ${p.issueValue} at byte ${p.issueOffset} of the frame is impossible`;

@@ -7,10 +7,11 @@ import { IPV4 } from './fields.js';
 import type { DecodedPacket } from './packet.js';
 
 /**
+ * `end`: end of the captured bytes; `wireEnd`: end of the frame as it was on the wire.
  * Decodes the header at `off`; returns the offset of the transport header, or -1. On success
  * p.ipTotalLen bounds the packet: the transport layer ends at p.ipOffset + p.ipTotalLen.
  */
-export function decodeIpv4(b: Uint8Array, off: number, end: number, p: DecodedPacket): number {
+export function decodeIpv4(b: Uint8Array, off: number, end: number, wireEnd: number, p: DecodedPacket): number {
   const available = end - off;
   if (available < IPV4.MIN_LEN) {
     p.truncated('ipv4', 'IPv4 header', off, IPV4.MIN_LEN, available);
@@ -43,6 +44,12 @@ export function decodeIpv4(b: Uint8Array, off: number, end: number, p: DecodedPa
   } else if (totalLen < headerLen) {
     p.malformed('ipv4', 'totalLength', totalLen, off);
     return -1;
+  }
+  if (off + totalLen > wireEnd) {
+    // The header claims more than was on the wire (tcpdump: "truncated-ip - N bytes missing"):
+    // like Wireshark, keep to the bytes that existed.
+    p.truncated('ipv4', 'IPv4 packet', off, totalLen, wireEnd - off, 'frame-length');
+    totalLen = wireEnd - off;
   }
   p.ipTotalLen = totalLen;
   if (available < headerLen) {

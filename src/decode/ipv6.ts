@@ -7,7 +7,7 @@ import { IPV6, IpProto } from './fields.js';
 import type { DecodedPacket } from './packet.js';
 
 /** Decodes the header chain at `off`; returns the offset of the transport header, or -1. */
-export function decodeIpv6(b: Uint8Array, off: number, end: number, p: DecodedPacket): number {
+export function decodeIpv6(b: Uint8Array, off: number, end: number, wireEnd: number, p: DecodedPacket): number {
   const available = end - off;
   if (available < IPV6.HEADER_LEN) {
     p.truncated('ipv6', 'IPv6 header', off, IPV6.HEADER_LEN, available);
@@ -29,6 +29,11 @@ export function decodeIpv6(b: Uint8Array, off: number, end: number, p: DecodedPa
   // A payload length of 0 means a jumbogram (RFC 2675) or an offloaded super-packet: use
   // what was captured, as for IPv4 total length 0.
   p.ipTotalLen = payloadLen === 0 ? available : IPV6.HEADER_LEN + payloadLen;
+  if (off + p.ipTotalLen > wireEnd) {
+    // More than was on the wire: keep to the bytes that existed, as for IPv4.
+    p.truncated('ipv6', 'IPv6 packet', off, p.ipTotalLen, wireEnd - off, 'frame-length');
+    p.ipTotalLen = wireEnd - off;
+  }
   const limit = Math.min(end, off + p.ipTotalLen);
   let next = u8(b, off + IPV6.NEXT_HEADER);
   let o = off + IPV6.HEADER_LEN;

@@ -10,7 +10,7 @@
 export type IssueKind = 'truncated' | 'malformed';
 export type Layer = 'link' | 'vlan' | 'mpls' | 'pppoe' | 'ipv4' | 'ipv6' | 'tcp' | 'tcp-options';
 /** Who limited the length, for truncated issues (etherparse's LenSource). */
-export type LenSource = 'captured' | 'ip-length' | 'header-field';
+export type LenSource = 'captured' | 'ip-length' | 'frame-length' | 'header-field';
 
 export interface DecodeIssue {
   kind: IssueKind;

@@ -114,6 +114,8 @@ export class DecodedPacket {
 
   /** Records a length problem and returns false, so decoders can `return p.truncated(…)`. */
   truncated(layer: Layer, what: string, offset: number, required: number, available: number, source: LenSource = 'captured'): false {
+    // The first issue is the cause; a later one is usually its consequence.
+    if (this.issueKind !== null) return false;
     this.issueKind = 'truncated';
     this.issueLayer = layer;
     this.issueField = what;
@@ -126,6 +128,7 @@ export class DecodedPacket {
 
   /** Records an impossible field value and returns false. */
   malformed(layer: Layer, field: string, value: number, offset: number): false {
+    if (this.issueKind !== null) return false;
     this.issueKind = 'malformed';
     this.issueLayer = layer;
     this.issueField = field;
