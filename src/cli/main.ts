@@ -7,10 +7,15 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
 import { ExitCode } from './output.js';
+import { STDIN_TOKEN } from './stdin.js';
+
+class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.OK;
-  const parser = yargs(argv)
+  // yargs-parser turns a lone "-" into an empty string; carry it through as a token.
+  const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
+  const parser = yargs(args)
     .scriptName('tcplens')
     .usage('$0 <command> [options]\n\nReads pcap and pcapng captures and tells the story of every TCP connection in them.')
     .command<PacketsArgs>(
@@ -27,12 +32,18 @@ export async function main(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`${y.help() ? '' : ''}tcplens: ${msg}\nRun 'tcplens --help' for usage.\n`);
-      code = ExitCode.USAGE;
+      // Throwing stops yargs here: without it the command would still run.
+      throw new UsageError(msg);
     });
-  await parser.parseAsync();
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`tcplens: ${err.message}\nRun 'tcplens --help' for usage.\n`);
+    return ExitCode.USAGE;
+  }
   return code;
 }
 

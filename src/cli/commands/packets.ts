@@ -4,6 +4,7 @@ import { decodeCapture, linkTypeName } from '../../pipeline.js';
 import { packetJson, packetText } from '../../report/packet-lines.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
+import { inputArg } from '../stdin.js';
 
 export const PACKET_FORMATS = ['text', 'ndjson'] as const;
 
@@ -22,10 +23,11 @@ export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
 }
 
 export async function runPackets(args: PacketsArgs): Promise<number> {
+  const file = inputArg(args.file);
   const out = new LineWriter();
   const json = args.format === 'ndjson';
   const result = await decodeCapture(
-    args.file,
+    file,
     {
       onPacket(frame, packet) {
         if (out.closed) return;
@@ -33,7 +35,7 @@ export async function runPackets(args: PacketsArgs): Promise<number> {
       },
       afterChunk: () => out.wait(),
     },
-    args.file,
+    file,
   );
   await out.end();
   reportCaptureProblems(result);
