@@ -1,0 +1,80 @@
+/**
+ * npm run bench: writes (once) a deterministic ~200 MB capture and times, each in a fresh
+ * child process, the passes below; prints MB/s, packets/s and peak RSS per pass.
+ *
+ *   pcap-parser alone      pcap-parser counting packets (the baseline of our pcap path)
+ *   capture stage          our reader (pcap-parser behind the guard), counting frames
+ *   decode only            capture + link/IP/TCP decode into the reused packet
+ *   packets --format ndjson > /dev/null   the CLI end to end
+ *
+ * Timing is wall clock of the child, best of N runs (BENCH_RUNS, default 3); this machine's
+ * other load shows up in the spread. Set BENCH_MB for another size.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateBenchCapture } from './generate.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const outDir = join(root, 'bench', 'out');
+const targetMb = Number(process.env['BENCH_MB'] ?? 200);
+const runs = Number(process.env['BENCH_RUNS'] ?? 3);
+const capture = join(outDir, `synthetic-${targetMb}mb.pcap`);
+const hook = pathToFileURL(join(here, 'rss-hook.js')).href;
+
+mkdirSync(outDir, { recursive: true });
+if (!existsSync(capture)) {
+  const t0 = process.hrtime.bigint();
+  const { packets } = generateBenchCapture(capture, targetMb * 1e6);
+  console.log(`wrote ${capture}: ${packets} packets in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`);
+}
+const size = statSync(capture).size;
+
+interface Pass {
+  name: string;
+  args: string[];
+  stdout?: 'ignore' | 'pipe';
+}
+
+const passes: Pass[] = [
+  { name: 'pcap-parser alone (count)', args: [join(here, 'pcap-parser-count.js'), capture] },
+  { name: 'capture stage (count)', args: [join(here, 'decode-only.js'), 'read', capture] },
+  { name: 'decode only', args: [join(here, 'decode-only.js'), 'decode', capture] },
+  { name: 'packets --format ndjson > /dev/null', args: [join(root, 'dist', 'src', 'cli', 'main.js'), 'packets', capture, '--format', 'ndjson'], stdout: 'ignore' },
+];
+
+function measure(p: Pass): { seconds: number; rssMb: number; packets: number | null } {
+  let best = Infinity;
+  let rss = 0;
+  let packets: number | null = null;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', hook, ...p.args], {
+      stdio: ['ignore', p.stdout ?? 'pipe', 'pipe'],
+      maxBuffer: 1 << 20,
+    });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`${p.name} failed: ${r.stderr?.toString()}`);
+    const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
+    rss = Math.max(rss, m ? Number(m[1]) / 1024 : 0);
+    if (r.stdout) packets = Number(r.stdout.toString().trim()) || packets;
+    best = Math.min(best, seconds);
+  }
+  return { seconds: best, rssMb: rss, packets };
+}
+
+console.log(`capture: ${capture} (${(size / 1e6).toFixed(1)} MB), best of ${runs} runs, node ${process.version}`);
+let count: number | null = null;
+const results: Record<string, number> = {};
+for (const p of passes) {
+  const m = measure(p);
+  count = m.packets ?? count;
+  results[p.name] = m.seconds;
+  const pps = count !== null ? `${((count / m.seconds) / 1e6).toFixed(2)} M pkt/s` : '';
+  console.log(`${p.name.padEnd(40)} ${m.seconds.toFixed(2).padStart(6)} s  ${(size / 1e6 / m.seconds).toFixed(0).padStart(5)} MB/s  ${pps.padStart(14)}  peak RSS ${m.rssMb.toFixed(0)} MB`);
+}
+const base = results['pcap-parser alone (count)'] ?? 1;
+const ours = results['capture stage (count)'] ?? 1;
+console.log(`capture stage vs pcap-parser alone: ${(((ours - base) / base) * 100).toFixed(1)} % ${ours > base ? 'slower' : 'faster'} (aim: at most 25 % slower)`);
