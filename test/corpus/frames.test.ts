@@ -53,6 +53,7 @@ const TIMESTAMPS_NORMALISED = new Set(['tcpdump/timestamp_invalid_micro.pcap']);
 const entries = manifest();
 
 if (!HAVE_CORPUS) {
+  console.warn(SKIP_MESSAGE);
   describe.skip(SKIP_MESSAGE, () => {
     test('corpus frames', () => {});
   });
