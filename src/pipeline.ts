@@ -1,14 +1,21 @@
 /**
- * The composition root: capture → decode (→ tcp → analysis → report, as those stages land).
- * The only file that knows every stage (STYLE 2.2).
+ * The composition root: capture → decode → tcp → analysis → report. The only file that knows
+ * every stage (STYLE 2.2).
  */
+import { CaptureAnalysis, DEFAULT_CAPTURE_RULES, type CaptureRuleOptions } from './analysis/capture-analysis.js';
+import { ConnectionAnalysis } from './analysis/connection-analysis.js';
+import type { Finding } from './analysis/anomaly.js';
 import type { CaptureWarning } from './capture/errors.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
+import { formatTimestamp } from './capture/timestamp.js';
 import { decodeInto } from './decode/decoder.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
 import { isSupportedLinkType } from './decode/link.js';
 import { DecodedPacket } from './decode/packet.js';
+import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord } from './report/model.js';
+import type { Connection } from './tcp/connection.js';
+import { Tracker } from './tcp/tracker.js';
 
 export interface DecodeHooks {
   /** Called for every frame with the reused frame and decoded packet (valid during the call). */
@@ -24,6 +31,10 @@ export interface DecodeResult extends CaptureResult {
   laterFragments: number;
   /** Packets whose decoding stopped at damage. */
   damagedPackets: number;
+  /** Captured bytes of all frames. */
+  capturedBytes: number;
+  firstTs: string | null;
+  lastTs: string | null;
 }
 
 export function linkTypeName(linkType: number): string {
@@ -37,6 +48,11 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
   let tcpPackets = 0;
   let laterFragments = 0;
   let damagedPackets = 0;
+  let capturedBytes = 0;
+  let firstTs: string | null = null;
+  let lastSec = 0;
+  let lastNsec = 0;
+  let sawTs = false;
   const result = await readCapture(
     source,
     {
@@ -53,6 +69,13 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
         if (decodeInto(frame, packet)) tcpPackets++;
         if (packet.fragment === 2) laterFragments++;
         if (packet.issueKind !== null) damagedPackets++;
+        capturedBytes += frame.caplen;
+        if (frame.hasTimestamp) {
+          if (!sawTs) firstTs = formatTimestamp(frame.tsSec, frame.tsNsec);
+          sawTs = true;
+          lastSec = frame.tsSec;
+          lastNsec = frame.tsNsec;
+        }
         hooks.onPacket(frame, packet);
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
@@ -61,5 +84,109 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
   );
   result.warnings.unshift(...unsupported);
   result.warningCount += unsupported.length;
-  return { ...result, tcpPackets, laterFragments, damagedPackets };
+  return { ...result, tcpPackets, laterFragments, damagedPackets, capturedBytes, firstTs, lastTs: sawTs ? formatTimestamp(lastSec, lastNsec) : null };
+}
+
+export interface AnalyzeOptions {
+  /** Maximum segment lifetime, seconds: TIME-WAIT lasts 2×MSL (default 30: Linux's 60 s TIME-WAIT). */
+  msl: number;
+  /** Seconds in CLOSE-WAIT before long-close-wait is reported. */
+  longCloseWait: number;
+  /** Seconds without packets before a connection is handed on and forgotten. */
+  idleTimeout: number;
+  captureRules: CaptureRuleOptions;
+}
+
+export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
+  msl: 30,
+  longCloseWait: 30,
+  idleTimeout: 3600,
+  captureRules: DEFAULT_CAPTURE_RULES,
+};
+
+export interface AnalyzeHooks {
+  /** Called as each connection ends (eviction or end of capture), in that order. */
+  onConnection?(record: ConnectionRecord): void;
+  afterChunk?(): Promise<void> | void;
+  /** Keep every connection record for the result (json); false for streaming (ndjson). */
+  collect?: boolean;
+}
+
+export interface AnalyzeResult {
+  decode: DecodeResult;
+  capture: CaptureRecord;
+  connections: ConnectionRecord[];
+  connectionCount: number;
+  anomalies: Finding[];
+}
+
+/** Reads a capture and tells the story of each TCP connection. Never throws for bad input. */
+export async function analyzeCapture(
+  source: CaptureSource,
+  name: string,
+  options: Partial<AnalyzeOptions> = {},
+  hooks: AnalyzeHooks = {},
+): Promise<AnalyzeResult> {
+  const opts: AnalyzeOptions = { ...DEFAULT_ANALYZE_OPTIONS, ...options, captureRules: { ...DEFAULT_CAPTURE_RULES, ...options.captureRules } };
+  opts.captureRules.mslSeconds = opts.msl;
+  const anomalyOpts = { longCloseWaitSeconds: opts.longCloseWait, mslSeconds: opts.msl };
+  const capture = new CaptureAnalysis(opts.captureRules);
+  const collected: ConnectionRecord[] = [];
+  let connectionCount = 0;
+  let captureEnd = 0;
+  let atCaptureEnd = false;
+  const analyses = new WeakMap<Connection, ConnectionAnalysis>();
+
+  const tracker = new Tracker({
+    idleTimeout: opts.idleTimeout,
+    lingerTimeout: 2 * opts.msl,
+    onStart(conn) {
+      const analysis = new ConnectionAnalysis(anomalyOpts);
+      analyses.set(conn, analysis);
+      conn.observer = analysis;
+      if (conn.reusedPorts) analysis.sequence.markReusedPorts(conn.firstFrame);
+    },
+    onEnd(conn) {
+      const analysis = analyses.get(conn) as ConnectionAnalysis;
+      analysis.finish(conn, captureEnd, atCaptureEnd);
+      capture.onEnd(conn);
+      connectionCount++;
+      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd });
+      hooks.onConnection?.(record);
+      if (hooks.collect !== false) collected.push(record);
+    },
+  });
+
+  const decode = await decodeCapture(
+    source,
+    {
+      onPacket(frame, packet) {
+        if (!packet.hasTcp) return;
+        const t = frame.tsSec + frame.tsNsec / 1e9;
+        if (t > captureEnd) captureEnd = t;
+        const { conn, seg } = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
+        if (conn.firstFrame === frame.frame) {
+          const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
+          if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);
+        }
+      },
+      ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
+    },
+    name,
+  );
+  atCaptureEnd = true;
+  tracker.finish();
+  collected.sort((a, b) => a.id - b.id);
+  const record = captureRecord(
+    name,
+    decode.info,
+    { packets: decode.packets, tcpPackets: decode.tcpPackets, bytes: decode.capturedBytes, first: decode.firstTs, last: decode.lastTs },
+    decode.warnings,
+    decode.error,
+  );
+  return { decode, capture: record, connections: collected, connectionCount, anomalies: capture.findings() };
+}
+
+export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
+  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies };
 }

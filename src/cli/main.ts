@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze.js';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
@@ -26,7 +27,15 @@ export async function main(argv: string[]): Promise<number> {
         code = await runPackets(args);
       },
     )
-    .demandCommand(1, 'name a command: packets')
+    .command<AnalyzeArgs>(
+      'analyze <file>',
+      'tell the story of every TCP connection: both endpoints\' RFC 9293 states, Zeek and Wireshark verdicts, anomalies',
+      analyzeBuilder,
+      async (args) => {
+        code = await runAnalyze(args);
+      },
+    )
+    .demandCommand(1, 'name a command: analyze or packets')
     .strict()
     .help()
     .alias('h', 'help')

@@ -1,0 +1,73 @@
+/**
+ * Anomaly rules: one file per rule, named by its id (STYLE 2.8), with declarative metadata and
+ * pure detectors that read the tracker's state and never change it.
+ */
+import type { Connection, Side, StateChange } from '../tcp/connection.js';
+import type { Endpoint } from '../tcp/endpoint.js';
+import type { Segment } from '../tcp/segment.js';
+
+export type Severity = 'note' | 'warning' | 'error';
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  /** The frame that shows it (the first, when several do). */
+  frame: number;
+  frames?: number[];
+  side: Side | null;
+  /** Which predicate held, with the numbers. */
+  detail: string;
+}
+
+/** What a rule sees for one segment, after the state machines took it. */
+export interface SegmentContext {
+  conn: Connection;
+  seg: Segment;
+  /** The segment's sender and receiver, and the sender's side. */
+  sender: Endpoint;
+  receiver: Endpoint;
+  side: Side;
+  peerSide: Side;
+  /** State changes this segment caused. */
+  changes: readonly StateChange[];
+  /** Sender and receiver states before this segment. */
+  senderBefore: string;
+  receiverBefore: string;
+  /** Per-rule memory for this connection. */
+  memo<T extends object>(init: () => T): T;
+  report(frame: number, side: Side | null, detail: string, frames?: number[]): void;
+}
+
+export interface EndContext {
+  conn: Connection;
+  /** Capture time of the last packet of the whole capture, seconds. */
+  captureEnd: number;
+  /** true when the connection was handed on because the capture ended. */
+  atCaptureEnd: boolean;
+  memo<T extends object>(init: () => T): T;
+  report(frame: number, side: Side | null, detail: string, frames?: number[]): void;
+}
+
+export interface AnomalyOptions {
+  /** --long-close-wait: seconds in CLOSE-WAIT before it is reported. */
+  longCloseWaitSeconds: number;
+  /** --msl: maximum segment lifetime; TIME-WAIT lasts 2×MSL. */
+  mslSeconds: number;
+}
+
+export interface AnomalyRule {
+  id: string;
+  severity: Severity;
+  /** Wireshark filter of the same idea, where one exists. */
+  wireshark?: string;
+  zeek?: string;
+  rfc?: string;
+  /** "Set when all of the following are true:" and the list (Wireshark's way of documenting). */
+  doc: string;
+  onSegment?(ctx: SegmentContext, opts: AnomalyOptions): void;
+  onEnd?(ctx: EndContext, opts: AnomalyOptions): void;
+}
+
+export function defineAnomaly(rule: AnomalyRule): AnomalyRule {
+  return rule;
+}

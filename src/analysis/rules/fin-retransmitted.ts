@@ -1,0 +1,38 @@
+import { seqAdd } from '../../tcp/seq.js';
+import { defineAnomaly } from '../anomaly.js';
+
+interface FinCopies {
+  client: { frames: number[]; times: number[] };
+  server: { frames: number[]; times: number[] };
+}
+
+export default defineAnomaly({
+  id: 'fin-retransmitted',
+  severity: 'warning',
+  wireshark: 'tcp.analysis.retransmission on a FIN',
+  zeek: 'invisible in history: a FIN at the same sequence number adds no F',
+  rfc: 'RFC 9293 §3.8.1',
+  doc: `Set when all of the following are true:
+        - a segment has FIN set and RST clear
+        - its sender sent a FIN before
+        - this FIN occupies the same sequence number as the first one
+        Reported once per side, with the number of copies and the time from the first to the last.`,
+  onSegment(ctx) {
+    const { seg, sender } = ctx;
+    if (!seg.fin || seg.rst) return;
+    const copies = ctx.memo<FinCopies>(() => ({ client: { frames: [], times: [] }, server: { frames: [], times: [] } }))[ctx.side];
+    if (seqAdd(seg.seq, seg.len + (seg.syn ? 1 : 0)) !== sender.finSeq) return;
+    copies.frames.push(seg.frame);
+    copies.times.push(seg.time);
+  },
+  onEnd(ctx) {
+    const memo = ctx.memo<FinCopies>(() => ({ client: { frames: [], times: [] }, server: { frames: [], times: [] } }));
+    for (const side of ['client', 'server'] as const) {
+      const { frames, times } = memo[side];
+      if (frames.length < 2) continue;
+      const span = ((times[times.length - 1] ?? 0) - (times[0] ?? 0)) * 1000;
+      const finSeq = ctx.conn.endpointOf(side).finSeq;
+      ctx.report(frames[1] as number, side, `the ${side} sent its FIN (sequence ${finSeq}) ${frames.length} times, frames ${frames.join(', ')}, over ${span.toFixed(1)} ms`, frames);
+    }
+  },
+});

@@ -1,0 +1,259 @@
+/**
+ * One TCP connection: a four-tuple plus a generation (port reuse starts a new one), two RFC
+ * 9293 endpoint machines, and Zeek's model of the same packets. Endpoint `a` is the sender of
+ * the connection's first captured packet; `client` and `server` are decided from the packets
+ * (the sender of the first pure SYN) or, with no SYN, the way Zeek decides (rolesInferred).
+ */
+import { TcpFlag } from '../decode/fields.js';
+import { Endpoint, onArrive, onSend, recordSent, settleWindowScale } from './endpoint.js';
+import type { Segment } from './segment.js';
+import { seqAdd, seqGeq } from './seq.js';
+import type { EndpointState } from './state.js';
+import { ZeekSession } from './zeek/session.js';
+
+export type Side = 'client' | 'server';
+
+export interface Address {
+  ip: string;
+  port: number;
+}
+
+export interface StateChange {
+  /** Which endpoint: 'a' (first packet's sender) or 'b'; mapped to client/server on output. */
+  endpoint: 'a' | 'b';
+  from: EndpointState;
+  to: EndpointState;
+  /** The frame that caused it, or null for a projected change. */
+  frame: number | null;
+  tsSec: number;
+  tsNsec: number;
+  cause: string;
+  rfc: string;
+  projected: boolean;
+}
+
+export interface UnexpectedSegment {
+  endpoint: 'a' | 'b';
+  /** 'send' at its sender or 'arrive' at its receiver. */
+  at: 'send' | 'arrive';
+  state: EndpointState;
+  event: string;
+  frame: number;
+}
+
+/** Wireshark's tcp.completeness bits (ANCHORS §2.2). */
+export const Completeness = { SYN: 1, SYN_ACK: 2, ACK: 4, DATA: 8, FIN: 16, RST: 32 } as const;
+
+/** Observer of a connection's segments (implemented by analysis/); called after the state step. */
+export interface ConnectionObserver {
+  /** Called before the state machines take the segment. */
+  before?(conn: Connection, fromA: boolean): void;
+  onSegment(conn: Connection, seg: Segment, fromA: boolean, changes: readonly StateChange[]): void;
+  onEnd?(conn: Connection): void;
+}
+
+const MAX_UNEXPECTED = 64;
+
+export class Connection {
+  readonly a: Endpoint = new Endpoint();
+  readonly b: Endpoint = new Endpoint();
+  readonly zeek: ZeekSession;
+  readonly changes: StateChange[] = [];
+  readonly unexpected: UnexpectedSegment[] = [];
+  unexpectedCount = 0;
+  firstFrame: number;
+  lastFrame: number;
+  firstSec: number;
+  firstNsec: number;
+  lastSec: number;
+  lastNsec: number;
+  /** Which endpoint sent the first pure SYN: 'a', 'b' or null. */
+  firstSynFrom: 'a' | 'b' | null = null;
+  completeness = 0;
+  /** Per direction: Wireshark's base sequence number (the SYN's, or one below the first seen). */
+  baseSeqA = 0;
+  baseSeqB = 0;
+  baseSetA = false;
+  baseSetB = false;
+  /** Set when a RST or FIN has been seen, for Wireshark's port-reuse rule. */
+  sawFinOrRst = false;
+  observer: ConnectionObserver | null = null;
+  /** Whether the connection has been handed on (ended). */
+  ended = false;
+  /** The tracker's comparable key of endpoint a's address (to tell directions apart). */
+  sourceKeyA = '';
+  /** Started by a SYN that reused the four-tuple of an earlier connection (Wireshark's reused_ports). */
+  reusedPorts = false;
+
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly addrA: Address,
+    readonly addrB: Address,
+    first: Segment,
+    readonly ipVersion: number,
+  ) {
+    this.firstFrame = first.frame;
+    this.lastFrame = first.frame;
+    this.firstSec = first.tsSec;
+    this.firstNsec = first.tsNsec;
+    this.lastSec = first.tsSec;
+    this.lastNsec = first.tsNsec;
+    this.zeek = new ZeekSession(first, addrA.port, addrB.port);
+  }
+
+  /** Client is the first pure SYN's sender; without one, Zeek's originator. */
+  get clientIsA(): boolean {
+    if (this.firstSynFrom !== null) return this.firstSynFrom === 'a';
+    return this.zeek.aIsOrig;
+  }
+
+  get rolesInferred(): boolean {
+    return this.firstSynFrom === null;
+  }
+
+  endpointOf(side: Side): Endpoint {
+    return (side === 'client') === this.clientIsA ? this.a : this.b;
+  }
+
+  sideOf(endpoint: 'a' | 'b'): Side {
+    return (endpoint === 'a') === this.clientIsA ? 'client' : 'server';
+  }
+
+  address(side: Side): Address {
+    return (side === 'client') === this.clientIsA ? this.addrA : this.addrB;
+  }
+
+  get lastTime(): number {
+    return this.lastSec + this.lastNsec / 1e9;
+  }
+
+  /** Feeds one segment sent by endpoint a (fromA) or b. Returns the state changes it caused. */
+  process(seg: Segment, fromA: boolean): StateChange[] {
+    const sender = fromA ? this.a : this.b;
+    const receiver = fromA ? this.b : this.a;
+    const senderName = fromA ? 'a' : 'b';
+    const receiverName = fromA ? 'b' : 'a';
+    this.lastFrame = seg.frame;
+    this.lastSec = seg.tsSec;
+    this.lastNsec = seg.tsNsec;
+    if (seg.syn && !seg.hasAck && this.firstSynFrom === null) this.firstSynFrom = senderName;
+    this.trackCompleteness(seg);
+    if (fromA ? !this.baseSetA : !this.baseSetB) {
+      const base = seg.syn ? seg.seq : (seg.seq - 1) >>> 0;
+      if (fromA) {
+        this.baseSeqA = base;
+        this.baseSetA = true;
+      } else {
+        this.baseSeqB = base;
+        this.baseSetB = true;
+      }
+    }
+    if (seg.fin || seg.rst) this.sawFinOrRst = true;
+    this.observer?.before?.(this, fromA);
+
+    const changes: StateChange[] = [];
+    // A FIN from a side in CLOSE-WAIT that does not acknowledge the peer's FIN proves that
+    // FIN had not arrived yet: the two FINs crossed on the wire (simultaneous close).
+    const crossed = this.finsCrossed(sender, receiver, seg, senderName);
+    // The sender's side: the segment shows what it did (RFC 9293 §3.10 user calls).
+    this.step(sender, senderName, seg, 'send', changes);
+    if (crossed !== null) this.deliverCrossedFin(sender, senderName, seg, crossed, changes);
+    recordSent(sender, seg);
+    if (seg.syn && seg.hasAck) settleWindowScale(sender, receiver);
+    // The receiver's side: SEGMENT ARRIVES (§3.10.7), delivery assumed at capture time.
+    this.step(receiver, receiverName, seg, 'arrive', changes, sender);
+    this.zeek.process(seg, fromA);
+    this.observer?.onSegment(this, seg, fromA, changes);
+    return changes;
+  }
+
+  private step(ep: Endpoint, name: 'a' | 'b', seg: Segment, at: 'send' | 'arrive', changes: StateChange[], sender?: Endpoint): void {
+    // A segment can carry several steps: an ACK that completes the handshake and a FIN.
+    for (let i = 0; i < 3; i++) {
+      const r = at === 'send' ? onSend(ep, seg) : onArrive(ep, sender as Endpoint, seg);
+      if (r.transition === null) {
+        if (i === 0 && this.isUnexpected(ep.state, r.event, at)) this.noteUnexpected(name, at, ep.state, r.event, seg.frame);
+        return;
+      }
+      const from = ep.state;
+      ep.state = r.transition.to;
+      if (from === 'UNSEEN' && r.transition.to === 'LISTEN') ep.passiveOpen = true;
+      changes.push({
+        endpoint: name,
+        from,
+        to: r.transition.to,
+        frame: seg.frame,
+        tsSec: seg.tsSec,
+        tsNsec: seg.tsNsec,
+        cause: r.transition.cause,
+        rfc: r.transition.rfc,
+        projected: false,
+      });
+      this.changes.push(changes[changes.length - 1] as StateChange);
+      if (r.transition.to === 'MIDSTREAM' || r.transition.to === 'CLOSED') {
+        if (r.transition.to === 'MIDSTREAM') continue;
+        return;
+      }
+    }
+  }
+
+  /**
+   * RFC 9293 §3.6, Figure 13 (simultaneous close). The observer assumed the peer's FIN arrived
+   * when it was captured; if this side's own FIN does not acknowledge it, it had not. Undo the
+   * CLOSE-WAIT that assumption made and return the frame of the peer's FIN, to be delivered
+   * after this side's FIN is sent (ESTABLISHED → FIN-WAIT-1 → CLOSING).
+   */
+  private finsCrossed(sender: Endpoint, receiver: Endpoint, seg: Segment, name: 'a' | 'b'): number | null {
+    if (!seg.fin || seg.rst || sender.state !== 'CLOSE-WAIT' || !receiver.sawFin) return null;
+    if (seg.hasAck && seqGeq(seg.ack, seqAdd(receiver.finSeq, 1))) return null;
+    for (let i = this.changes.length - 1; i >= 0; i--) {
+      const c = this.changes[i] as StateChange;
+      if (c.endpoint !== name || c.to !== 'CLOSE-WAIT') continue;
+      this.changes.splice(i, 1);
+      sender.state = c.from;
+      return c.frame;
+    }
+    return null;
+  }
+
+  private deliverCrossedFin(ep: Endpoint, name: 'a' | 'b', seg: Segment, finFrame: number | null, changes: StateChange[]): void {
+    if (ep.state !== 'FIN-WAIT-1') return;
+    const change: StateChange = {
+      endpoint: name,
+      from: 'FIN-WAIT-1',
+      to: 'CLOSING',
+      frame: seg.frame,
+      tsSec: seg.tsSec,
+      tsNsec: seg.tsNsec,
+      cause: `received the peer's FIN (frame ${finFrame ?? '?'}), which crossed its own FIN on the wire (simultaneous close)`,
+      rfc: 'RFC 9293 §3.6',
+      projected: false,
+    };
+    ep.state = 'CLOSING';
+    changes.push(change);
+    this.changes.push(change);
+  }
+
+  /** A (state, event) with no row that says something went off the rails. */
+  private isUnexpected(state: EndpointState, event: string, at: 'send' | 'arrive'): boolean {
+    if (event === 'ack') return false;
+    if (event === 'data') return state === 'CLOSED' || state === 'LISTEN' || (at === 'send' && (state === 'FIN-WAIT-1' || state === 'FIN-WAIT-2' || state === 'CLOSING' || state === 'LAST-ACK' || state === 'TIME-WAIT'));
+    return true;
+  }
+
+  private noteUnexpected(endpoint: 'a' | 'b', at: 'send' | 'arrive', state: EndpointState, event: string, frame: number): void {
+    this.unexpectedCount++;
+    if (this.unexpected.length < MAX_UNEXPECTED) this.unexpected.push({ endpoint, at, state, event, frame });
+  }
+
+  private trackCompleteness(seg: Segment): void {
+    const f = seg.flags;
+    if ((f & TcpFlag.SYN) !== 0) this.completeness |= (f & TcpFlag.ACK) !== 0 ? Completeness.SYN_ACK : Completeness.SYN;
+    if ((f & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0 && (f & TcpFlag.ACK) !== 0) {
+      this.completeness |= seg.len > 0 ? Completeness.DATA : Completeness.ACK;
+    }
+    if ((f & TcpFlag.FIN) !== 0) this.completeness |= Completeness.FIN;
+    if ((f & TcpFlag.RST) !== 0) this.completeness |= Completeness.RST;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Heads up! RFC 9293 §3.3.1 (the TCB variables), §3.4 (sequence numbers, acceptable ACKs and
+ * segments), §3.10.7 (SEGMENT ARRIVES); RFC 7323 §2 (window scale).
+ *
+ * One side of a connection as the wire shows it. The observer knows only what was captured,
+ * so SND.NXT is "the highest sequence number this side has sent", and so on.
+ */
+import type { Segment } from './segment.js';
+import { seqAdd, seqGeq, seqGt, seqInWindow, seqLeq } from './seq.js';
+import type { EndpointState } from './state.js';
+import { ON_ARRIVE, ON_SEND, type ArriveEvent, type SendEvent, type Transition } from './transitions.js';
+
+export class Endpoint {
+  state: EndpointState = 'UNSEEN';
+  /** ISS: the sequence number of its SYN. */
+  isn = 0;
+  hasIsn = false;
+  /** SND.NXT as observed: one past the highest sequence number it has sent. */
+  nextSeq = 0;
+  hasNextSeq = false;
+  /** The highest acknowledgment it has sent (its RCV.NXT as it told the peer). */
+  lastAck = 0;
+  hasLastAck = false;
+  /** Sequence number of its FIN, and the frame of the first one. */
+  finSeq = 0;
+  sawFin = false;
+  finFrame = 0;
+  finCount = 0;
+  sawRst = false;
+  /** Came through LISTEN (passive open): a RST in SYN-RECEIVED returns it there (§3.10.7.4). */
+  passiveOpen = false;
+  /** Last advertised window, raw, and its shift count (−1 until known; 0 if not negotiated). */
+  window = 0;
+  wscale = -1;
+  offeredWscale = -1;
+  mss = -1;
+  sackPermitted = false;
+  /** Packets, payload bytes and IP bytes it sent. */
+  packets = 0;
+  payloadBytes = 0;
+  ipBytes = 0;
+
+  /** The window in bytes: raw << scale once both sides offered scaling (RFC 7323 §2.2). */
+  get scaledWindow(): number {
+    return this.window * 2 ** Math.max(0, this.wscale);
+  }
+}
+
+export interface StepResult {
+  transition: Transition | null;
+  /** The event the segment meant, even when it changed nothing. */
+  event: string;
+}
+
+/** What a segment means to its sender. */
+export function classifySend(seg: Segment): SendEvent {
+  if (seg.rst) return 'rst';
+  if (seg.syn) return seg.hasAck ? 'syn-ack' : 'syn';
+  if (seg.fin) return 'fin';
+  return seg.len > 0 ? 'data' : 'ack';
+}
+
+/** What a segment from `sender` means to `receiver` in the receiver's current state. */
+export function classifyArrive(seg: Segment, sender: Endpoint, receiver: Endpoint): ArriveEvent {
+  if (seg.rst) return rstAcceptable(seg, sender, receiver) ? 'rst' : 'rst-unacceptable';
+  if (seg.syn) {
+    if (!seg.hasAck) return 'syn';
+    // RFC 9293 §3.10.7.3: in SYN-SENT an ACK is acceptable if SND.UNA < SEG.ACK =< SND.NXT.
+    if (receiver.hasIsn && seqGt(seg.ack, receiver.isn) && seqLeq(seg.ack, receiver.nextSeq)) return 'syn-ack';
+    return receiver.hasIsn ? 'syn-ack-unacceptable' : 'syn-ack';
+  }
+  const acksFin = seg.hasAck && receiver.sawFin && seqGeq(seg.ack, seqAdd(receiver.finSeq, 1));
+  if (seg.fin) return acksFin ? 'fin-ack-of-fin' : 'fin';
+  if (acksFin) return 'ack-of-fin';
+  if (seg.hasAck && receiver.hasIsn && seqGt(seg.ack, receiver.isn) && seqLeq(seg.ack, receiver.nextSeq)) {
+    if (receiver.state === 'SYN-RECEIVED') return 'ack-of-syn';
+  }
+  return seg.len > 0 ? 'data' : 'ack';
+}
+
+/**
+ * RFC 9293 §3.10.7.3: in SYN-SENT a RST is acceptable only with an ACK of its SYN.
+ * §3.10.7.4: otherwise a RST is valid if its sequence number is in the receive window
+ * (RCV.NXT =< SEG.SEQ < RCV.NXT + RCV.WND; with a zero window only SEG.SEQ = RCV.NXT).
+ */
+export function rstAcceptable(seg: Segment, sender: Endpoint, receiver: Endpoint): boolean {
+  if (receiver.state === 'SYN-SENT') {
+    return seg.hasAck && receiver.hasIsn && seqGt(seg.ack, receiver.isn) && seqLeq(seg.ack, receiver.nextSeq);
+  }
+  if (!sender.hasNextSeq) return true; // nothing known of the sender's sequence space: cannot judge
+  const rcvNxt = sender.nextSeq;
+  const wnd = receiver.scaledWindow;
+  if (wnd === 0) return seg.seq === rcvNxt;
+  // Observed in the wild: stacks reset with the sequence number of data already acknowledged
+  // by a delayed ACK, one below RCV.NXT; Linux accepts the exact value only (RFC 5961), so do
+  // we for the left edge and allow the window to its right.
+  return seqInWindow(seg.seq, rcvNxt, wnd);
+}
+
+/** Applies the send side of a segment; returns the transition taken, if any. */
+export function onSend(ep: Endpoint, seg: Segment): StepResult {
+  const event = classifySend(seg);
+  const row = ON_SEND[ep.state]?.[event];
+  return { transition: row ?? null, event };
+}
+
+/** Applies the arrive side; returns the transition taken, if any. */
+export function onArrive(receiver: Endpoint, sender: Endpoint, seg: Segment): StepResult {
+  const event = classifyArrive(seg, sender, receiver);
+  let row = ON_ARRIVE[receiver.state]?.[event] ?? null;
+  if (row !== null && row.to === 'CLOSED' && receiver.state === 'SYN-RECEIVED' && receiver.passiveOpen) {
+    // §3.10.7.4: a passively opened connection returns to LISTEN on a RST.
+    row = { ...row, to: 'LISTEN' };
+  }
+  return { transition: row, event };
+}
+
+/** Updates what the sender's segment tells about the sender (after the state step). */
+export function recordSent(ep: Endpoint, seg: Segment): void {
+  ep.packets++;
+  ep.payloadBytes += seg.len;
+  ep.ipBytes += seg.ipLen;
+  ep.window = seg.win;
+  if (seg.syn) {
+    ep.isn = seg.seq;
+    ep.hasIsn = true;
+    ep.offeredWscale = seg.wscale;
+    if (seg.mss >= 0) ep.mss = seg.mss;
+    if (seg.sackPerm) ep.sackPermitted = true;
+  }
+  if (!seg.rst) {
+    const end = seqAdd(seg.seq, seg.seqLen);
+    if (!ep.hasNextSeq || seqGt(end, ep.nextSeq)) {
+      ep.nextSeq = end;
+      ep.hasNextSeq = true;
+    }
+  } else ep.sawRst = true;
+  if (seg.fin && !seg.rst) {
+    const finSeq = seqAdd(seg.seq, seg.len + (seg.syn ? 1 : 0));
+    if (!ep.sawFin) {
+      ep.finFrame = seg.frame;
+      ep.finSeq = finSeq;
+    }
+    ep.sawFin = true;
+    ep.finCount++;
+  }
+  if (seg.hasAck && !seg.rst && (!ep.hasLastAck || seqGt(seg.ack, ep.lastAck))) {
+    ep.lastAck = seg.ack;
+    ep.hasLastAck = true;
+  }
+}
+
+/** RFC 7323 §2.2: scaling applies only when both SYNs carried the option. */
+export function settleWindowScale(a: Endpoint, b: Endpoint): void {
+  if (a.wscale >= 0) return;
+  if (a.offeredWscale >= 0 && b.offeredWscale >= 0) {
+    a.wscale = Math.min(a.offeredWscale, 14);
+    b.wscale = Math.min(b.offeredWscale, 14);
+  } else if (a.hasIsn && b.hasIsn) {
+    a.wscale = 0;
+    b.wscale = 0;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * A captured TCP segment copied out of the reused DecodedPacket: primitives only, so it can be
+ * kept (STYLE 2.5: "toSegment() copies"). One is created per TCP packet and dropped after the
+ * connection has seen it, unless the timeline keeps it.
+ */
+import { TcpFlag } from '../decode/fields.js';
+import type { DecodedPacket } from '../decode/packet.js';
+
+export class Segment {
+  frame = 0;
+  tsSec = 0;
+  tsNsec = 0;
+  seq = 0;
+  ack = 0;
+  flags = 0;
+  /** Payload bytes (from the IP lengths). */
+  len = 0;
+  /** Raw (unscaled) window. */
+  win = 0;
+  /** IP total length (IPv6: 40 + payload length), for Zeek's *_ip_bytes. */
+  ipLen = 0;
+  /** -1 when absent. */
+  wscale = -1;
+  mss = -1;
+  sackPerm = false;
+  /** Number of SACK blocks (their values are not kept). */
+  sackBlocks = 0;
+  hasTimestamp = false;
+  tsVal = 0;
+  tsEcr = 0;
+
+  get syn(): boolean {
+    return (this.flags & TcpFlag.SYN) !== 0;
+  }
+  get fin(): boolean {
+    return (this.flags & TcpFlag.FIN) !== 0;
+  }
+  get rst(): boolean {
+    return (this.flags & TcpFlag.RST) !== 0;
+  }
+  get hasAck(): boolean {
+    return (this.flags & TcpFlag.ACK) !== 0;
+  }
+  /** Sequence space the segment occupies: payload, plus one each for SYN and FIN (RFC 9293 §3.4). */
+  get seqLen(): number {
+    return this.len + (this.syn ? 1 : 0) + (this.fin ? 1 : 0);
+  }
+  /** Timestamp as seconds (a float: for durations and rates only, never for output timestamps). */
+  get time(): number {
+    return this.tsSec + this.tsNsec / 1e9;
+  }
+}
+
+/** Copies what the tcp stage keeps out of the reused packet. */
+export function toSegment(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): Segment {
+  const s = new Segment();
+  s.frame = frame;
+  s.tsSec = tsSec;
+  s.tsNsec = tsNsec;
+  s.seq = p.seq;
+  s.ack = p.ack;
+  s.flags = p.flags;
+  s.len = p.payloadLen;
+  s.win = p.window;
+  s.ipLen = p.ipTotalLen;
+  s.wscale = p.wscale;
+  s.mss = p.mss;
+  s.sackPerm = p.sackPermitted;
+  s.sackBlocks = p.sackCount;
+  s.hasTimestamp = p.hasTimestamp;
+  s.tsVal = p.tsVal;
+  s.tsEcr = p.tsEcr;
+  return s;
+}

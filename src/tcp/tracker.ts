@@ -1,0 +1,126 @@
+/**
+ * Connections by four-tuple and generation. A new connection starts with the first packet of
+ * a four-tuple, and again when a pure SYN says the ports were reused (Wireshark's
+ * `tcp.analysis.reused_ports`: a SYN whose sequence number differs from the one that opened
+ * the connection, or any SYN after a FIN or RST).
+ *
+ * Memory is bounded: a connection idle for `idleTimeout` seconds of capture time, or closed
+ * (both sides CLOSED or TIME-WAIT) and idle for `lingerTimeout`, is handed to `onEnd` and
+ * forgotten. A later packet of the same four-tuple then starts a new connection.
+ */
+import { formatIpv4, formatIpv6 } from '../decode/format.js';
+import type { DecodedPacket } from '../decode/packet.js';
+import { Connection } from './connection.js';
+import { toSegment, type Segment } from './segment.js';
+
+export interface TrackerOptions {
+  /** Seconds without packets after which any connection is handed on (default 3600). */
+  idleTimeout?: number;
+  /** Seconds without packets after which a closed connection is handed on (default 60: 2×MSL). */
+  lingerTimeout?: number;
+  /** Called when a connection starts (attach an observer here). */
+  onStart?(conn: Connection): void;
+  /** Called when a connection is handed on, at eviction or at the end of the capture. */
+  onEnd?(conn: Connection): void;
+}
+
+const SWEEP_EVERY_SECONDS = 10;
+
+export class Tracker {
+  private readonly live = new Map<string, Connection>();
+  private nextId = 1;
+  private lastSweep = -Infinity;
+  /** Packets with a TCP header seen. */
+  segments = 0;
+  readonly idleTimeout: number;
+  readonly lingerTimeout: number;
+
+  constructor(private readonly opts: TrackerOptions = {}) {
+    this.idleTimeout = opts.idleTimeout ?? 3600;
+    this.lingerTimeout = opts.lingerTimeout ?? 60;
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Feeds one decoded TCP packet (p.hasTcp). Returns its connection and segment. */
+  onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): { conn: Connection; seg: Segment; fromA: boolean } {
+    this.segments++;
+    const seg = toSegment(p, frame, tsSec, tsNsec);
+    const src = addressKey(p, true);
+    const dst = addressKey(p, false);
+    const forward = src < dst || (src === dst && p.srcPort <= p.dstPort);
+    const key = forward ? `${src}/${p.srcPort}|${dst}/${p.dstPort}` : `${dst}/${p.dstPort}|${src}/${p.srcPort}`;
+    let conn = this.live.get(key);
+    let fromA = false;
+    let reused = false;
+    if (conn !== undefined) {
+      fromA = conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
+      if (this.isPortReuse(conn, seg, fromA)) {
+        this.end(conn);
+        conn = undefined;
+        reused = true;
+      }
+    }
+    if (conn === undefined) {
+      const ip = p.ipVersion;
+      const srcText = ip === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
+      const dstText = ip === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
+      conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip);
+      conn.sourceKeyA = src;
+      conn.reusedPorts = reused;
+      this.live.set(key, conn);
+      fromA = true;
+      this.opts.onStart?.(conn);
+    }
+    conn.process(seg, fromA);
+    const t = seg.time;
+    if (t - this.lastSweep >= SWEEP_EVERY_SECONDS) this.sweep(t);
+    return { conn, seg, fromA };
+  }
+
+  /** Wireshark's rule (packet-tcp.c, conversation reuse): only a pure SYN starts a new stream. */
+  private isPortReuse(conn: Connection, seg: Segment, fromA: boolean): boolean {
+    if (!seg.syn || seg.hasAck) return false;
+    const baseSet = fromA ? conn.baseSetA : conn.baseSetB;
+    const base = fromA ? conn.baseSeqA : conn.baseSeqB;
+    return baseSet && (seg.seq !== base || conn.sawFinOrRst);
+  }
+
+  /** Hands on connections that are idle past their timeout. */
+  sweep(now: number): void {
+    this.lastSweep = now;
+    for (const conn of this.live.values()) {
+      const idle = now - conn.lastTime;
+      const closed = isDone(conn.a.state) && isDone(conn.b.state);
+      if (idle > this.idleTimeout || (closed && idle > this.lingerTimeout)) this.end(conn);
+    }
+  }
+
+  /** Hands on every live connection (end of capture), in order of first frame. */
+  finish(): void {
+    const rest = [...this.live.values()].sort((x, y) => x.id - y.id);
+    for (const conn of rest) this.end(conn);
+  }
+
+  private end(conn: Connection): void {
+    this.live.delete(conn.key);
+    conn.ended = true;
+    conn.observer?.onEnd?.(conn);
+    this.opts.onEnd?.(conn);
+  }
+}
+
+function isDone(s: string): boolean {
+  return s === 'CLOSED' || s === 'TIME-WAIT' || s === 'LISTEN';
+}
+
+/** A compact, comparable text key for an address (no formatting on the hot path). */
+function addressKey(p: DecodedPacket, source: boolean): string {
+  if (p.ipVersion === 4) return (source ? p.src4 : p.dst4).toString(36);
+  const a = source ? p.src6 : p.dst6;
+  let s = '6';
+  for (let i = 0; i < 16; i += 4) s += `.${(((a[i] as number) << 24) | ((a[i + 1] as number) << 16) | ((a[i + 2] as number) << 8) | (a[i + 3] as number)) >>> 0}`;
+  return s;
+}
