@@ -95,6 +95,8 @@ export interface AnalyzeOptions {
   /** Seconds without packets before a connection is handed on and forgotten. */
   idleTimeout: number;
   captureRules: CaptureRuleOptions;
+  /** Model Zeek run bare (`zeek -b`, no protocol scripts) instead of with its default scripts. */
+  zeekBare: boolean;
 }
 
 export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
@@ -102,6 +104,7 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   longCloseWait: 30,
   idleTimeout: 3600,
   captureRules: DEFAULT_CAPTURE_RULES,
+  zeekBare: false,
 };
 
 export interface AnalyzeHooks {
@@ -140,6 +143,7 @@ export async function analyzeCapture(
   const tracker = new Tracker({
     idleTimeout: opts.idleTimeout,
     lingerTimeout: 2 * opts.msl,
+    zeekBare: opts.zeekBare,
     onStart(conn) {
       const analysis = new ConnectionAnalysis(anomalyOpts);
       analyses.set(conn, analysis);

@@ -52,7 +52,7 @@ export interface InterfaceInfo {
   fcsLen: number | null;
 }
 
-export type CaptureFormat = 'pcap' | 'pcap-nsec' | 'pcapng';
+export type CaptureFormat = 'pcap' | 'pcap-nsec' | 'pcapng' | 'snoop';
 
 export interface CaptureInfo {
   format: CaptureFormat | null;

@@ -5,6 +5,7 @@
  *   a1b2c3d4 / d4c3b2a1  pcap, microseconds        → pcap-reader (pcap-parser)
  *   a1b23c4d / 4d3cb2a1  pcap, nanoseconds         → pcap-reader (pcap-parser)
  *   0a0d0d0a             pcapng section header     → pcapng-reader
+ *   "snoop\0\0\0"         Solaris snoop (RFC 1761)  → snoop-reader
  *   1f8b                 gzip                      → gunzip, then sniff again
  *
  * Damage ends the file with a CaptureFormatError in the result; frames already handed to the
@@ -19,6 +20,7 @@ import type { CaptureInfo, FrameSink } from './frame.js';
 import { READ_CHUNK_SIZE } from './limits.js';
 import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng-reader.js';
 import { PCAP_MAGIC_NSEC, PCAP_MAGIC_USEC, PcapReader } from './pcap-reader.js';
+import { SNOOP_MAGIC, SnoopReader } from './snoop-reader.js';
 
 export interface CaptureResult {
   /** The name used in messages: the path, or "-" for standard input. */
@@ -41,32 +43,33 @@ export type CaptureSource = string | Readable;
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
-const SNIFF_LEN = 4;
+/** Enough bytes to tell every format apart (snoop's magic is 8 bytes). */
+const SNIFF_LEN = 8;
 
 /** What a magic number says; also used by the web upload check. */
-export type SniffedFormat = 'pcap' | 'pcap-nsec' | 'pcapng' | 'gzip' | null;
+export type SniffedFormat = 'pcap' | 'pcap-nsec' | 'pcapng' | 'snoop' | 'gzip' | null;
 
 export function sniffFormat(head: Uint8Array): SniffedFormat {
   if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return 'gzip';
-  if (head.length < SNIFF_LEN) return null;
+  if (head.length < 4) return null;
   const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const be = buf.readUInt32BE(0);
   const le = buf.readUInt32LE(0);
   if (be === PCAP_MAGIC_USEC || le === PCAP_MAGIC_USEC) return 'pcap';
   if (be === PCAP_MAGIC_NSEC || le === PCAP_MAGIC_NSEC) return 'pcap-nsec';
   if (be === PCAPNG_SHB_TYPE) return 'pcapng';
+  if (buf.length >= SNOOP_MAGIC.length && buf.subarray(0, SNOOP_MAGIC.length).equals(SNOOP_MAGIC)) return 'snoop';
   return null;
 }
 
 /** Formats we recognise but do not read, so the error can name them. */
 function describeUnknown(head: Buffer): string {
   const hex = head.toString('hex', 0, Math.min(head.length, 4));
-  if (head.toString('latin1', 0, 5) === 'snoop') return 'a Solaris snoop file (tcplens reads pcap and pcapng; convert it with editcap -F pcap)';
   if (head.length >= 4 && (head.readUInt32BE(0) === 0xa1b2cd34 || head.readUInt32LE(0) === 0xa1b2cd34)) {
     return 'a modified (Kuznetzov) pcap file, which tcplens does not read';
   }
   const printable = head.subarray(0, Math.min(head.length, 16)).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
-  return `not a capture file: magic ${hex}${printable ? ' (the file starts with text)' : ''}; tcplens reads pcap, pcapng and their gzip'd forms`;
+  return `not a capture file: magic ${hex}${printable ? ' (the file starts with text)' : ''}; tcplens reads pcap, pcapng, snoop and their gzip'd forms`;
 }
 
 function openSource(source: CaptureSource): Readable {
@@ -140,8 +143,9 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     }
     if (format === 'pcap' || format === 'pcap-nsec') parser = new PcapReader(sink, info);
     else if (format === 'pcapng') parser = new PcapngReader(sink, info);
+    else if (format === 'snoop') parser = new SnoopReader(sink, info);
     else if (format === 'gzip') throw new CaptureFormatError('UNSUPPORTED_FORMAT', 0, 'gzip inside gzip: decompress the file once first');
-    else if (head.length < SNIFF_LEN) {
+    else if (head.length < 4) {
       throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} bytes, before its magic number`);
     } else throw new CaptureFormatError(describeUnknown(head).startsWith('not a') ? 'BAD_MAGIC' : 'UNSUPPORTED_FORMAT', 0, describeUnknown(head));
 

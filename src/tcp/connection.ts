@@ -70,13 +70,13 @@ export class Connection {
   /** Which endpoint sent the first pure SYN: 'a', 'b' or null. */
   firstSynFrom: 'a' | 'b' | null = null;
   completeness = 0;
+  /** Segments seen in this connection. */
+  packetCount = 0;
   /** Per direction: Wireshark's base sequence number (the SYN's, or one below the first seen). */
   baseSeqA = 0;
   baseSeqB = 0;
   baseSetA = false;
   baseSetB = false;
-  /** Set when a RST or FIN has been seen, for Wireshark's port-reuse rule. */
-  sawFinOrRst = false;
   observer: ConnectionObserver | null = null;
   /** Whether the connection has been handed on (ended). */
   ended = false;
@@ -92,6 +92,7 @@ export class Connection {
     readonly addrB: Address,
     first: Segment,
     readonly ipVersion: number,
+    zeekBare = false,
   ) {
     this.firstFrame = first.frame;
     this.lastFrame = first.frame;
@@ -99,7 +100,7 @@ export class Connection {
     this.firstNsec = first.tsNsec;
     this.lastSec = first.tsSec;
     this.lastNsec = first.tsNsec;
-    this.zeek = new ZeekSession(first, addrA.port, addrB.port);
+    this.zeek = zeekBare ? new ZeekSession(first, addrA.port, addrB.port, () => false) : new ZeekSession(first, addrA.port, addrB.port);
   }
 
   /** Client is the first pure SYN's sender; without one, Zeek's originator. */
@@ -138,7 +139,7 @@ export class Connection {
     this.lastSec = seg.tsSec;
     this.lastNsec = seg.tsNsec;
     if (seg.syn && !seg.hasAck && this.firstSynFrom === null) this.firstSynFrom = senderName;
-    this.trackCompleteness(seg);
+    this.trackCompleteness(seg, this.packetCount++ === 0);
     if (fromA ? !this.baseSetA : !this.baseSetB) {
       const base = seg.syn ? seg.seq : (seg.seq - 1) >>> 0;
       if (fromA) {
@@ -149,7 +150,6 @@ export class Connection {
         this.baseSetB = true;
       }
     }
-    if (seg.fin || seg.rst) this.sawFinOrRst = true;
     this.observer?.before?.(this, fromA);
 
     const changes: StateChange[] = [];
@@ -247,13 +247,24 @@ export class Connection {
     if (this.unexpected.length < MAX_UNEXPECTED) this.unexpected.push({ endpoint, at, state, event, frame });
   }
 
-  private trackCompleteness(seg: Segment): void {
+  /**
+   * Wireshark's conversation completeness (packet-tcp.c, dissect_tcp): in a new conversation
+   * only a pure SYN counts ("pure SYN must be sought in new conversations only"), with DATA for
+   * TCP Fast Open data; afterwards SYN-ACK, pure ACK or data-carrying ACK, FIN-ACK and RST.
+   */
+  private trackCompleteness(seg: Segment, isFirst: boolean): void {
     const f = seg.flags;
-    if ((f & TcpFlag.SYN) !== 0) this.completeness |= (f & TcpFlag.ACK) !== 0 ? Completeness.SYN_ACK : Completeness.SYN;
-    if ((f & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0 && (f & TcpFlag.ACK) !== 0) {
-      this.completeness |= seg.len > 0 ? Completeness.DATA : Completeness.ACK;
+    const synAck = f & (TcpFlag.SYN | TcpFlag.ACK);
+    if (isFirst) {
+      if (synAck === TcpFlag.SYN) {
+        this.completeness |= Completeness.SYN;
+        if (seg.len > 0) this.completeness |= Completeness.DATA;
+      }
+      return;
     }
-    if ((f & TcpFlag.FIN) !== 0) this.completeness |= Completeness.FIN;
+    if (synAck === (TcpFlag.SYN | TcpFlag.ACK)) this.completeness |= Completeness.SYN_ACK;
+    if (synAck === TcpFlag.ACK) this.completeness |= seg.len > 0 ? Completeness.DATA : Completeness.ACK;
+    if ((f & (TcpFlag.FIN | TcpFlag.ACK)) === (TcpFlag.FIN | TcpFlag.ACK)) this.completeness |= Completeness.FIN;
     if ((f & TcpFlag.RST) !== 0) this.completeness |= Completeness.RST;
   }
 }

@@ -10,7 +10,7 @@
  */
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
-import { Connection } from './connection.js';
+import { Completeness, Connection } from './connection.js';
 import { toSegment, type Segment } from './segment.js';
 
 export interface TrackerOptions {
@@ -18,6 +18,8 @@ export interface TrackerOptions {
   idleTimeout?: number;
   /** Seconds without packets after which a closed connection is handed on (default 60: 2×MSL). */
   lingerTimeout?: number;
+  /** Model Zeek run bare (`zeek -b`): no likely_server_ports, so no role flip at the first packet. */
+  zeekBare?: boolean;
   /** Called when a connection starts (attach an observer here). */
   onStart?(conn: Connection): void;
   /** Called when a connection is handed on, at eviction or at the end of the capture. */
@@ -67,7 +69,7 @@ export class Tracker {
       const ip = p.ipVersion;
       const srcText = ip === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
       const dstText = ip === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
-      conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip);
+      conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip, this.opts.zeekBare === true);
       conn.sourceKeyA = src;
       conn.reusedPorts = reused;
       this.live.set(key, conn);
@@ -80,12 +82,16 @@ export class Tracker {
     return { conn, seg, fromA };
   }
 
-  /** Wireshark's rule (packet-tcp.c, conversation reuse): only a pure SYN starts a new stream. */
+  /**
+   * Wireshark's rule (packet-tcp.c, conversation reuse): a pure SYN starts a new stream when
+   * its sequence number differs from the direction's base, or when the conversation's
+   * completeness already holds a FIN (FIN-ACK) or a RST.
+   */
   private isPortReuse(conn: Connection, seg: Segment, fromA: boolean): boolean {
     if (!seg.syn || seg.hasAck) return false;
     const baseSet = fromA ? conn.baseSetA : conn.baseSetB;
     const base = fromA ? conn.baseSeqA : conn.baseSeqB;
-    return baseSet && (seg.seq !== base || conn.sawFinOrRst);
+    return baseSet && (seg.seq !== base || (conn.completeness & (Completeness.FIN | Completeness.RST)) !== 0);
   }
 
   /** Hands on connections that are idle past their timeout. */

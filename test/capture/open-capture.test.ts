@@ -22,6 +22,7 @@ describe('format sniffing', () => {
     expect(sniffFormat(Buffer.from('a1b23c4d', 'hex'))).toBe('pcap-nsec');
     expect(sniffFormat(Buffer.from('0a0d0d0a', 'hex'))).toBe('pcapng');
     expect(sniffFormat(Buffer.from('1f8b0800', 'hex'))).toBe('gzip');
+    expect(sniffFormat(Buffer.from('snoop\0\0\0', 'latin1'))).toBe('snoop');
     expect(sniffFormat(Buffer.from('GET /', 'latin1'))).toBeNull();
   });
 
@@ -66,7 +67,7 @@ describe('bad input gets a clear error naming the file and the offset', () => {
     ['an empty file', Buffer.alloc(0), 'EMPTY_FILE', /empty/],
     ['three bytes', Buffer.from([0xd4, 0xc3, 0xb2]), 'TRUNCATED_FILE_HEADER', /before its magic number/],
     ['text', Buffer.from('hello, this is not a capture\n'), 'BAD_MAGIC', /not a capture file: magic 68656c6c \(the file starts with text\)/],
-    ['a snoop file', Buffer.from('736e6f6f700000000000000200000004', 'hex'), 'UNSUPPORTED_FORMAT', /snoop/],
+    ['a snoop file of another version', Buffer.from('736e6f6f700000000000000300000004', 'hex'), 'UNSUPPORTED_VERSION', /snoop version 3/],
     ['a Kuznetzov pcap', Buffer.from('34cdb2a10200040000000000000000000000010001000000', 'hex'), 'UNSUPPORTED_FORMAT', /Kuznetzov/],
   ])('%s', async (_name, bytes, code, text) => {
     const path = join(tmp, `bad-${code}.pcap`);

@@ -13,7 +13,6 @@ import { HAVE_CORPUS, SKIP_MESSAGE, corpusPath, manifest, oracleText, readTsv, t
 /** Files whose reading must stop with an error (code, and text that says why), or warn. */
 const EXPECTED_DAMAGE: Record<string, { error?: string; warning?: string; text: RegExp; offset?: number }> = {
   'pcapplusplus/file_heuristics/bogus-content.txt': { error: 'BAD_MAGIC', text: /not a capture file.*starts with text/, offset: 0 },
-  'pcapplusplus/solaris.snoop': { error: 'UNSUPPORTED_FORMAT', text: /Solaris snoop/, offset: 0 },
   // libpcap's TESTrun expected errors (libpcap-expected-error.txt) are matched word for word.
   'libpcap/pcap-invalid-version-1.pcap': { error: 'UNSUPPORTED_VERSION', text: /unsupported pcap savefile version 1\.4/, offset: 4 },
   'libpcap/pcapng-invalid-vers-1.pcapng': { error: 'UNSUPPORTED_VERSION', text: /unsupported pcapng savefile version 0\.1/, offset: 12 },
@@ -106,8 +105,7 @@ function checkFrames(entry: ManifestEntry, frames: CollectedFrame[], lastFrame: 
     if (/^\d+$/.test(entry.packets)) expect(frames.length, 'capinfos packet count').toBe(Number(entry.packets));
     if (rows.length > 0) expect(lastFrame).toBe(Number(rows[rows.length - 1]?.['frame.number']));
   } else {
-    // Reading stopped at the damage: what we read is what tshark read before it (tshark reads
-    // snoop files, which we reject, so there the prefix is empty).
+    // Reading stopped at the damage: what we read is what tshark read before it.
     packetRows = packetRows.slice(0, frames.length);
   }
   expect(frames.map((f) => f.frame), 'frame numbers').toEqual(packetRows.map((r) => Number(r['frame.number'])));

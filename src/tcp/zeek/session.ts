@@ -28,8 +28,11 @@ export class ZeekSession {
   private readonly a: ZeekEndpoint;
   private readonly b: ZeekEndpoint;
 
-  /** `first`: the connection's first segment, sent by endpoint a from port `srcPort` to `dstPort`. */
-  constructor(first: Segment, srcPort: number, dstPort: number) {
+  /**
+   * `first`: the connection's first segment, sent by endpoint a from port `srcPort` to `dstPort`.
+   * `likelyServerPort`: Zeek's likely_server_ports (empty when Zeek runs bare, `zeek -b`).
+   */
+  constructor(first: Segment, srcPort: number, dstPort: number, likelyServerPort: (port: number) => boolean = isLikelyServerPort) {
     this.a = new ZeekEndpoint(true);
     this.b = new ZeekEndpoint(false);
     this.orig = this.a;
@@ -41,8 +44,8 @@ export class ZeekSession {
     // by port numbers ("Try to guess true responder by the port numbers").
     const f = first.flags;
     if ((f & TcpFlag.SYN) === 0 || (f & TcpFlag.ACK) !== 0) {
-      if (isLikelyServerPort(srcPort)) {
-        const flip = isLikelyServerPort(dstPort) ? (f & TcpFlag.SYN) === 0 && srcPort < dstPort : true;
+      if (likelyServerPort(srcPort)) {
+        const flip = likelyServerPort(dstPort) ? (f & TcpFlag.SYN) === 0 && srcPort < dstPort : true;
         if (flip) this.flipRoles();
       }
     }
