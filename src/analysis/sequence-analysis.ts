@@ -39,6 +39,9 @@ const DEFAULT_OOO_THRESHOLD = 0.003;
 const MAX_FLAGGED_FRAMES = 2000;
 
 class Direction {
+  /** Wireshark's base_seq: the SYN's sequence number, or one below the first seen. */
+  base = 0;
+  baseSet = false;
   nextSeq = 0;
   nextSeqSet = false;
   nextSeqTime = 0;
@@ -66,7 +69,7 @@ export class SequenceAnalysis {
   irtt: number | null = null;
 
   markReusedPorts(frame: number): void {
-    this.flag([ 'reused_ports' ], frame);
+    this.flag(['reused_ports'], frame);
   }
 
   onSegment(conn: Connection, seg: Segment, fromA: boolean): void {
@@ -80,6 +83,13 @@ export class SequenceAnalysis {
     const seq = seg.seq;
     const flags: WiresharkFlag[] = [];
 
+    // A SYN,ACK whose sequence number is not the direction's base: Wireshark flags reused_ports
+    // (only a pure SYN starts a new conversation; see tcp/tracker.ts).
+    if (seg.syn && seg.hasAck && fwd.baseSet && seq !== fwd.base) flags.push('reused_ports');
+    if (!fwd.baseSet) {
+      fwd.base = seg.syn ? seq : seqAdd(seq, -1);
+      fwd.baseSet = true;
+    }
     if (seg.syn && !seg.hasAck) this.lastSynTime = t;
     if (seg.syn && seg.hasAck) this.sawSynAck = true;
     if (this.irtt === null && this.sawSynAck && this.lastSynTime >= 0 && seg.hasAck && !seg.syn && fromA === conn.clientIsA) {
@@ -133,15 +143,20 @@ export class SequenceAnalysis {
         fwd.dupAckNum++;
       }
     }
-    if (seg.hasAck && rev.maxSet && seqGt(seg.ack, rev.maxSeqToBeAcked)) flags.push('ack_lost_segment');
+    if (seg.hasAck && rev.maxSet && seqGt(seg.ack, rev.maxSeqToBeAcked)) {
+      flags.push('ack_lost_segment');
+      rev.maxSeqToBeAcked = seg.ack;
+    }
 
     let retransmitFamily = false;
-    if (!zwp && !keepAlive && (len > 0 || synOrFin) && fwd.nextSeqSet && seqLt(seq, fwd.nextSeq)) {
+    if (!zwp && !keepAlive && len > 0 && rev.lastAckSet && seqLeq(seqAdd(seq, len), rev.lastAck)) {
+      // Data the peer already acknowledged; tested before "did the sequence number advance?".
+      retransmitFamily = true;
+      flags.push('spurious_retransmission', 'retransmission');
+    } else if (!zwp && !keepAlive && (len > 0 || synOrFin) && fwd.nextSeqSet && seqLt(seq, fwd.nextSeq)) {
       retransmitFamily = true;
       const seqLen = len + (synOrFin ? 1 : 0);
-      if (len > 0 && rev.lastAckSet && seqLeq(seqAdd(seq, len), rev.lastAck)) {
-        flags.push('spurious_retransmission', 'retransmission');
-      } else if (t - rev.lastAckTime < FAST_RETRANSMISSION_WINDOW && rev.dupAckNum >= 2 && rev.lastAck === seq) {
+      if (t - rev.lastAckTime < FAST_RETRANSMISSION_WINDOW && rev.dupAckNum >= 2 && rev.lastAck === seq) {
         flags.push('fast_retransmission', 'retransmission');
       } else if (t - fwd.nextSeqTime < (this.irtt ?? DEFAULT_OOO_THRESHOLD) && fwd.nextSeq !== seqAdd(seq, seqLen)) {
         flags.push('out_of_order');
@@ -170,8 +185,8 @@ export class SequenceAnalysis {
         if (!flags.includes('duplicate_ack')) fwd.dupAckNum = 0;
         fwd.lastAck = seg.ack;
         fwd.lastAckSet = true;
-        fwd.lastAckTime = t;
       }
+      fwd.lastAckTime = t;
       // Data the peer acknowledges is contiguous up to there.
       if (rev.maxSet && seqGt(seg.ack, rev.maxSeqToBeAcked) && rev.nextSeqSet && seqLeq(seg.ack, rev.nextSeq)) rev.maxSeqToBeAcked = seg.ack;
     }

@@ -63,6 +63,8 @@ export interface ConnectionRecord {
   completenessLabel: string;
   irtt: number | null;
   analysis: Record<string, number>;
+  /** The frames that carry Wireshark analysis flags, and which (capped at 2000 per connection). */
+  analysisFrames: { frame: number; flags: string[] }[];
   anomalies: Finding[];
 }
 
@@ -176,6 +178,7 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
     completenessLabel: completenessLabel(conn.completeness),
     irtt: analysis.sequence.irtt === null ? null : round6(analysis.sequence.irtt),
     analysis: analysisCounts,
+    analysisFrames: analysis.sequence.flagged.map((f) => ({ frame: f.frame, flags: [...f.flags] })),
     anomalies: analysis.findings,
   };
 }
