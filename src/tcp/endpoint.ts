@@ -69,12 +69,14 @@ export function classifyArrive(seg: Segment, sender: Endpoint, receiver: Endpoin
     if (receiver.hasIsn && seqGt(seg.ack, receiver.isn) && seqLeq(seg.ack, receiver.nextSeq)) return 'syn-ack';
     return receiver.hasIsn ? 'syn-ack-unacceptable' : 'syn-ack';
   }
+  // §3.10.7.4 fifth: in SYN-RECEIVED an acceptable ACK first completes the handshake; whatever
+  // else the segment carries (a FIN) is then taken in ESTABLISHED.
+  if (receiver.state === 'SYN-RECEIVED' && seg.hasAck && receiver.hasIsn && seqGt(seg.ack, receiver.isn) && seqLeq(seg.ack, receiver.nextSeq)) {
+    return 'ack-of-syn';
+  }
   const acksFin = seg.hasAck && receiver.sawFin && seqGeq(seg.ack, seqAdd(receiver.finSeq, 1));
   if (seg.fin) return acksFin ? 'fin-ack-of-fin' : 'fin';
   if (acksFin) return 'ack-of-fin';
-  if (seg.hasAck && receiver.hasIsn && seqGt(seg.ack, receiver.isn) && seqLeq(seg.ack, receiver.nextSeq)) {
-    if (receiver.state === 'SYN-RECEIVED') return 'ack-of-syn';
-  }
   return seg.len > 0 ? 'data' : 'ack';
 }
 

@@ -89,6 +89,7 @@ export const ON_ARRIVE: Table<ArriveEvent> = {
     // The observer enters LISTEN implicitly: a SYN reached it (see arriveAtUnseen).
     syn: t('LISTEN', 'a SYN arrived, so it was listening (inferred)', 'RFC 9293 §3.10.7.2'),
     data: t('MIDSTREAM', 'received data or ACK before any SYN was seen (capture began mid-stream)', 'observer'),
+    ack: t('MIDSTREAM', 'received data or ACK before any SYN was seen (capture began mid-stream)', 'observer'),
     fin: t('MIDSTREAM', 'received FIN before any SYN was seen (capture began mid-stream)', 'observer'),
   },
   LISTEN: {
