@@ -28,8 +28,10 @@ export interface SegmentContext {
   receiver: Endpoint;
   side: Side;
   peerSide: Side;
-  /** State changes this segment caused. */
+  /** State changes this segment caused, at both endpoints. */
   changes: readonly StateChange[];
+  /** The state changes at the receiver only (did it accept a RST, a FIN …). */
+  receiverChanges: readonly StateChange[];
   /** Sender and receiver states before this segment. */
   senderBefore: string;
   receiverBefore: string;

@@ -43,6 +43,7 @@ export class ConnectionAnalysis implements ConnectionObserver {
         side,
         peerSide: side === 'client' ? 'server' : 'client',
         changes,
+        receiverChanges: changes.filter((c) => c.endpoint === (fromA ? 'b' : 'a')),
         senderBefore: this.senderBefore,
         receiverBefore: this.receiverBefore,
         memo: (init) => this.memo(rule.id, init),

@@ -16,7 +16,7 @@ export default defineAnomaly({
     const { seg, sender, receiver, senderBefore } = ctx;
     if (!seg.rst || !SYNCHRONIZED_OPEN.has(senderBefore)) return;
     if (ctx.receiverBefore === 'SYN-SENT') return; // that is rst-refused
-    if (!ctx.changes.some((c) => c.to === 'CLOSED' || c.to === 'LISTEN')) return;
+    if (!ctx.receiverChanges.some((c) => c.to === 'CLOSED' || c.to === 'LISTEN')) return;
     const inFlight = (from: typeof sender, to: typeof receiver): number =>
       from.hasNextSeq && to.hasLastAck ? Math.max(0, seqDiff(from.nextSeq, to.lastAck)) : 0;
     ctx.report(

@@ -13,7 +13,7 @@ export default defineAnomaly({
   onSegment(ctx) {
     const { seg, sender, receiver, receiverBefore } = ctx;
     if (!seg.rst || receiverBefore === 'CLOSED' || receiverBefore === 'UNSEEN' || receiverBefore === 'LISTEN') return;
-    if (ctx.changes.some((c) => c.to === 'CLOSED' || c.to === 'LISTEN')) return;
+    if (ctx.receiverChanges.some((c) => c.to === 'CLOSED' || c.to === 'LISTEN')) return;
     const why =
       receiverBefore === 'SYN-SENT'
         ? `it does not acknowledge the ${ctx.peerSide}'s SYN (ack ${seg.ack}, expected ${(receiver.isn + 1) >>> 0})`

@@ -10,9 +10,9 @@ export default defineAnomaly({
         - its receiver is in SYN-SENT (its SYN is unanswered)
         - the RST acknowledges that SYN (SEG.ACK = ISS + 1), so the receiver accepts it: connection refused`,
   onSegment(ctx) {
-    const { seg, receiverBefore, changes } = ctx;
+    const { seg, receiverBefore } = ctx;
     if (!seg.rst || receiverBefore !== 'SYN-SENT') return;
-    if (!changes.some((c) => c.to === 'CLOSED' && c.from === 'SYN-SENT')) return;
+    if (!ctx.receiverChanges.some((c) => c.to === 'CLOSED' && c.from === 'SYN-SENT')) return;
     ctx.report(seg.frame, ctx.side, `the ${ctx.side} answered the ${ctx.peerSide}'s SYN with RST (ack ${seg.ack}): connection refused`);
   },
 });
