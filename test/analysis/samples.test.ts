@@ -1,0 +1,89 @@
+/**
+ * The bundled samples each tell their story in `analyze` output. Every expectation below was
+ * read off the packets by hand (tcpdump -nn -r samples/FILE; samples/README.md).
+ */
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { ConnectionRecord } from '../../src/report/model.js';
+import { analyze } from '../support/analyze.js';
+import { SAMPLES } from '../support/cli.js';
+
+async function only(file: string): Promise<ConnectionRecord> {
+  const r = await analyze(join(SAMPLES, file), file);
+  expect(r.connections).toHaveLength(1);
+  return r.connections[0] as ConnectionRecord;
+}
+
+const path = (c: ConnectionRecord, side: 'client' | 'server'): string =>
+  c.transitions.filter((t) => t.side === side).map((t) => `${t.to}${t.projected ? '*' : ''}@${t.frame ?? '-'}`).join(' ');
+
+describe('samples', () => {
+  test('handshake-close: 3-way handshake, client closes first, FIN,ACK and the final ACK', async () => {
+    const c = await only('handshake-close.pcap');
+    // frames: 1 S, 2 S., 3 ., 4 P. (18), 5 ., 6 P. (25), 7 ., 8 F. client, 9 F. server, 10 . client
+    expect(path(c, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2 FIN-WAIT-1@8 TIME-WAIT@9 CLOSED*@-');
+    expect(path(c, 'server')).toBe('LISTEN@1 SYN-RECEIVED@1 ESTABLISHED@3 CLOSE-WAIT@8 LAST-ACK@9 CLOSED@10');
+    expect([c.zeek.conn_state, c.zeek.history, c.bytes.client, c.bytes.server]).toEqual(['SF', 'ShADadFf', 18, 25]);
+    expect(c.anomalies).toEqual([]);
+  });
+
+  test('refused: SYN answered by RST,ACK', async () => {
+    const c = await only('refused.pcap');
+    expect(path(c, 'client')).toBe('SYN-SENT@1 CLOSED@2');
+    expect([c.zeek.conn_state, c.zeek.history]).toEqual(['REJ', 'Sr']);
+    expect(c.anomalies.map((a) => a.id)).toEqual(['rst-refused']);
+  });
+
+  test('rst-abort: the client resets after request and reply', async () => {
+    const c = await only('rst-abort.pcap');
+    expect(path(c, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2 CLOSED@8');
+    expect(path(c, 'server')).toBe('LISTEN@1 SYN-RECEIVED@1 ESTABLISHED@3 CLOSED@8');
+    expect(c.zeek.conn_state).toBe('RSTO');
+    expect(c.anomalies.map((a) => `${a.id}@${a.side}`)).toEqual(['rst-abort@client']);
+  });
+
+  test('half-close: the server sends three chunks after the client\'s FIN, then closes', async () => {
+    const c = await only('half-close.pcap');
+    // 6 F. client (with no data); 7, 9, 11 P. server; 13 F. server; 14 . client
+    expect(path(c, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2 FIN-WAIT-1@6 FIN-WAIT-2@7 TIME-WAIT@13 CLOSED*@-');
+    expect(path(c, 'server')).toBe('LISTEN@1 SYN-RECEIVED@1 ESTABLISHED@3 CLOSE-WAIT@6 LAST-ACK@13 CLOSED@14');
+    expect(c.bytes.server).toBe(3 * 34);
+    expect(c.anomalies).toEqual([]);
+  });
+
+  test('simultaneous-close: the FINs cross; both sides pass through CLOSING', async () => {
+    const c = await only('simultaneous-close.pcap');
+    expect(path(c, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2 FIN-WAIT-1@7 CLOSING@8 TIME-WAIT@10 CLOSED*@-');
+    expect(path(c, 'server')).toBe('LISTEN@1 SYN-RECEIVED@1 ESTABLISHED@3 FIN-WAIT-1@8 CLOSING@8 TIME-WAIT@9 CLOSED*@-');
+    expect(c.zeek.conn_state).toBe('SF');
+  });
+
+  test('fin-retransmitted: the client\'s FIN twice at one sequence number, 200 ms apart', async () => {
+    const c = await only('fin-retransmitted.pcap');
+    const f = c.anomalies.find((a) => a.id === 'fin-retransmitted');
+    expect(f).toMatchObject({ side: 'client', frame: 8, frames: [7, 8] });
+    expect(f?.detail).toContain('over 200.0 ms');
+    // Zeek adds no second F for a same-sequence FIN (ANCHORS §1.4): the blind spot we cover.
+    // frames 1 S, 2 h, 3 A, 4 D, 5 d, 7 F, 8 (same FIN: nothing), 9 a, 10 f
+    expect(c.zeek.history).toBe('ShADdFaf');
+    expect(c.analysis['retransmission']).toBe(1);
+  });
+
+  test('missing-final-ack: the server is left in LAST-ACK', async () => {
+    const c = await only('missing-final-ack.pcap');
+    expect(c.states).toEqual({ client: 'TIME-WAIT', server: 'LAST-ACK' });
+    expect(c.openAtEnd).toEqual({ client: false, server: true });
+    expect(c.anomalies.map((a) => `${a.id}@${a.side}@${a.frame}`)).toEqual(['missing-final-ack@server@9']);
+  });
+
+  test('syn-flood: one flood finding for 203.0.113.80:80, the real clients complete', async () => {
+    const r = await analyze(join(SAMPLES, 'syn-flood.pcapng'), 'syn-flood.pcapng');
+    expect(r.connections).toHaveLength(303);
+    expect(r.anomalies.map((a) => a.id)).toEqual(['syn-flood']);
+    // 300 spoofed SYNs plus the 3 real clients' SYNs.
+    expect(r.anomalies[0]?.detail).toMatch(/^203\.0\.113\.80:80: 300 half-open attempts .* 303 SYNs in 1\.5 s, peak \d+\/s, from 303 distinct sources; 100 % answered by SYN,ACK, 1 % completed$/);
+    const perConnection = r.connections.flatMap((c) => c.anomalies.map((a) => a.id));
+    expect(new Set(perConnection)).toEqual(new Set());
+    expect(r.capture.comments).toEqual(['tcplens sample: SYN flood on 203.0.113.80:80 (crafted)']);
+  });
+});
