@@ -9,8 +9,7 @@ import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
-
-class UsageError extends Error {}
+import { UsageError } from './usage.js';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.OK;
@@ -42,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
+      if (err instanceof UsageError) throw err;
       if (err) throw err;
       // Throwing stops yargs here: without it the command would still run.
       throw new UsageError(msg);

@@ -6,6 +6,7 @@ import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
+import { UsageError } from '../usage.js';
 
 export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'zeek'] as const;
 
@@ -37,11 +38,11 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     .check((a) => {
       for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'syn-flood-min', 'port-scan-min-ports'] as const) {
         const v = a[k];
-        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number, not ${String(v)}`);
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${k} must be a positive number, not ${String(v)}`);
       }
       for (const k of ['syn-flood-max-completed', 'port-scan-min-failed'] as const) {
         const v = a[k];
-        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new Error(`--${k} must be a share between 0 and 1, not ${String(v)}`);
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`--${k} must be a share between 0 and 1, not ${String(v)}`);
       }
       return true;
     })
