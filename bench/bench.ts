@@ -6,11 +6,14 @@
  *   capture stage          our reader (pcap-parser behind the guard), counting frames
  *   decode only            capture + link/IP/TCP decode into the reused packet
  *   packets --format ndjson > /dev/null   the CLI end to end
+ *   analyze --format json > /dev/null     the whole engine, end to end
+ *   tshark -q -z conv,tcp, tcptrace -n -l  the same file, when they are installed (for ratios)
  *
  * Timing is wall clock of the child, best of N runs (BENCH_RUNS, default 3); this machine's
  * other load shows up in the spread. Set BENCH_MB for another size.
  */
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,7 +46,45 @@ const passes: Pass[] = [
   { name: 'capture stage (count)', args: [join(here, 'decode-only.js'), 'read', capture] },
   { name: 'decode only', args: [join(here, 'decode-only.js'), 'decode', capture] },
   { name: 'packets --format ndjson > /dev/null', args: [join(root, 'dist', 'src', 'cli', 'main.js'), 'packets', capture, '--format', 'ndjson'], stdout: 'ignore' },
+  { name: 'analyze --format json > /dev/null', args: [join(root, 'dist', 'src', 'cli', 'main.js'), 'analyze', capture, '--format', 'json'], stdout: 'ignore' },
 ];
+
+interface External {
+  name: string;
+  cmd: string;
+  args: string[];
+}
+
+const externals: External[] = [
+  { name: 'tcptrace -n -l', cmd: 'tcptrace', args: ['-n', '-l', capture] },
+  { name: 'tshark -q -z conv,tcp', cmd: 'tshark', args: ['-n', '-q', '-z', 'conv,tcp', '-r', capture] },
+];
+
+function which(cmd: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    try {
+      accessSync(join(dir, cmd), fsConstants.X_OK);
+      return join(dir, cmd);
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** Times an external tool once; peak RSS through GNU time when it is there. */
+function measureExternal(e: External): { seconds: number; rssMb: number | null } | null {
+  const exe = which(e.cmd);
+  if (exe === null) return null;
+  const gnuTime = which('time') !== null && existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const t0 = process.hrtime.bigint();
+  const r = gnuTime
+    ? spawnSync(gnuTime, ['-f', 'tcplens-bench-maxrss-kb %M', exe, ...e.args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
+    : spawnSync(exe, e.args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr?.toString() ?? '');
+  return { seconds, rssMb: m ? Number(m[1]) / 1024 : null };
+}
 
 function measure(p: Pass): { seconds: number; rssMb: number; packets: number | null } {
   let best = Infinity;
@@ -78,3 +119,15 @@ for (const p of passes) {
 const base = results['pcap-parser alone (count)'] ?? 1;
 const ours = results['capture stage (count)'] ?? 1;
 console.log(`capture stage vs pcap-parser alone: ${(((ours - base) / base) * 100).toFixed(1)} % ${ours > base ? 'slower' : 'faster'} (aim: at most 25 % slower)`);
+
+const analyzeSeconds = results['analyze --format json > /dev/null'] ?? 1;
+for (const e of externals) {
+  if (process.env['BENCH_SKIP_EXTERNAL'] === '1') break;
+  const m = measureExternal(e);
+  if (m === null) {
+    console.log(`${e.name.padEnd(40)} not installed: no ratio`);
+    continue;
+  }
+  console.log(`${e.name.padEnd(40)} ${m.seconds.toFixed(2).padStart(6)} s  ${(size / 1e6 / m.seconds).toFixed(0).padStart(5)} MB/s  ${''.padStart(14)}  peak RSS ${m.rssMb === null ? '?' : m.rssMb.toFixed(0)} MB`);
+  console.log(`  analyze is ${(m.seconds / analyzeSeconds).toFixed(1)}× the throughput of ${e.cmd} (aim: ${e.cmd === 'tshark' ? '≥ 8×' : '≥ 1.5×'})`);
+}

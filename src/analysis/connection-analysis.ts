@@ -11,6 +11,8 @@ import { SequenceAnalysis } from './sequence-analysis.js';
 
 const MAX_FINDINGS = 200;
 
+const NO_CHANGES: readonly StateChange[] = [];
+
 export class ConnectionAnalysis implements ConnectionObserver {
   readonly findings: Finding[] = [];
   findingCount = 0;
@@ -18,13 +20,35 @@ export class ConnectionAnalysis implements ConnectionObserver {
   private readonly memos = new Map<string, object>();
   private senderBefore = '';
   private receiverBefore = '';
+  /** The rule being run: memo and report act for it. */
+  private rule: AnomalyRule | null = null;
+  /**
+   * One context, refilled for every segment and rule: the per-packet path allocates no
+   * closures (STYLE 2.5). Its memo and report are bound once.
+   */
+  private readonly ctx: SegmentContext;
 
   constructor(
     private readonly opts: AnomalyOptions,
     private readonly rules: readonly AnomalyRule[] = RULES,
-  ) {}
+  ) {
+    this.ctx = {
+      conn: null as unknown as Connection,
+      seg: null as unknown as Segment,
+      sender: null as unknown as SegmentContext['sender'],
+      receiver: null as unknown as SegmentContext['receiver'],
+      side: 'client',
+      peerSide: 'server',
+      changes: NO_CHANGES,
+      receiverChanges: NO_CHANGES,
+      senderBefore: '',
+      receiverBefore: '',
+      memo: <T extends object>(init: () => T): T => this.memo((this.rule as AnomalyRule).id, init),
+      report: (frame: number, s: Side | null, detail: string, frames?: number[]): void => this.add(this.rule as AnomalyRule, frame, s, detail, frames),
+    };
+  }
 
-  /** Called by the tracker before the state machines take the segment. */
+  /** Called by the connection before the state machines take the segment. */
   before(conn: Connection, fromA: boolean): void {
     this.senderBefore = (fromA ? conn.a : conn.b).state;
     this.receiverBefore = (fromA ? conn.b : conn.a).state;
@@ -33,24 +57,23 @@ export class ConnectionAnalysis implements ConnectionObserver {
   onSegment(conn: Connection, seg: Segment, fromA: boolean, changes: readonly StateChange[]): void {
     const side: Side = fromA === conn.clientIsA ? 'client' : 'server';
     this.sequence.onSegment(conn, seg, fromA);
+    const ctx = this.ctx;
+    ctx.conn = conn;
+    ctx.seg = seg;
+    ctx.sender = fromA ? conn.a : conn.b;
+    ctx.receiver = fromA ? conn.b : conn.a;
+    ctx.side = side;
+    ctx.peerSide = side === 'client' ? 'server' : 'client';
+    ctx.changes = changes;
+    ctx.receiverChanges = changes.length === 0 ? NO_CHANGES : changes.filter((c) => c.endpoint === (fromA ? 'b' : 'a'));
+    ctx.senderBefore = this.senderBefore;
+    ctx.receiverBefore = this.receiverBefore;
     for (const rule of this.rules) {
       if (rule.onSegment === undefined) continue;
-      const ctx: SegmentContext = {
-        conn,
-        seg,
-        sender: fromA ? conn.a : conn.b,
-        receiver: fromA ? conn.b : conn.a,
-        side,
-        peerSide: side === 'client' ? 'server' : 'client',
-        changes,
-        receiverChanges: changes.filter((c) => c.endpoint === (fromA ? 'b' : 'a')),
-        senderBefore: this.senderBefore,
-        receiverBefore: this.receiverBefore,
-        memo: (init) => this.memo(rule.id, init),
-        report: (frame, s, detail, frames) => this.add(rule, frame, s, detail, frames),
-      };
+      this.rule = rule;
       rule.onSegment(ctx, this.opts);
     }
+    this.rule = null;
   }
 
   /** Runs the end-of-connection rules. */

@@ -50,10 +50,20 @@ export class Tracker {
   onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): { conn: Connection; seg: Segment; fromA: boolean } {
     this.segments++;
     const seg = toSegment(p, frame, tsSec, tsNsec);
-    const src = addressKey(p, true);
-    const dst = addressKey(p, false);
-    const forward = src < dst || (src === dst && p.srcPort <= p.dstPort);
-    const key = forward ? `${src}/${p.srcPort}|${dst}/${p.dstPort}` : `${dst}/${p.dstPort}|${src}/${p.srcPort}`;
+    let src: string;
+    let key: string;
+    if (p.ipVersion === 4) {
+      // address·2^16 + port is below 2^48: exact as a number, and one string per packet.
+      const a = p.src4 * 65536 + p.srcPort;
+      const b = p.dst4 * 65536 + p.dstPort;
+      src = String(p.src4);
+      key = a <= b ? `${a}-${b}` : `${b}-${a}`;
+    } else {
+      src = addressKey(p, true);
+      const dst = addressKey(p, false);
+      const forward = src < dst || (src === dst && p.srcPort <= p.dstPort);
+      key = forward ? `${src}/${p.srcPort}|${dst}/${p.dstPort}` : `${dst}/${p.dstPort}|${src}/${p.srcPort}`;
+    }
     let conn = this.live.get(key);
     let fromA = false;
     let reused = false;
@@ -122,9 +132,8 @@ function isDone(s: string): boolean {
   return s === 'CLOSED' || s === 'TIME-WAIT' || s === 'LISTEN';
 }
 
-/** A compact, comparable text key for an address (no formatting on the hot path). */
+/** A compact, comparable text key for an IPv6 address (no formatting on the hot path). */
 function addressKey(p: DecodedPacket, source: boolean): string {
-  if (p.ipVersion === 4) return (source ? p.src4 : p.dst4).toString(36);
   const a = source ? p.src6 : p.dst6;
   let s = '6';
   for (let i = 0; i < 16; i += 4) s += `.${(((a[i] as number) << 24) | ((a[i + 1] as number) << 16) | ((a[i + 2] as number) << 8) | (a[i + 3] as number)) >>> 0}`;
