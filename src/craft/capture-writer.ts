@@ -8,6 +8,16 @@ import { PCAPNG_SHB_TYPE } from '../capture/pcapng-reader.js';
 
 export type ChunkSink = (chunk: Buffer) => void;
 
+function put16(b: Buffer, o: number, v: number, le: boolean): void {
+  if (le) b.writeUInt16LE(v, o);
+  else b.writeUInt16BE(v, o);
+}
+
+function put32(b: Buffer, o: number, v: number, le: boolean): void {
+  if (le) b.writeUInt32LE(v >>> 0, o);
+  else b.writeUInt32BE(v >>> 0, o);
+}
+
 export interface PcapWriterOptions {
   linkType: number;
   snaplen?: number;
@@ -47,13 +57,11 @@ export class PcapWriter {
   }
 
   private w16(b: Buffer, o: number, v: number): void {
-    if (this.le) b.writeUInt16LE(v, o);
-    else b.writeUInt16BE(v, o);
+    put16(b, o, v, this.le);
   }
 
   private w32(b: Buffer, o: number, v: number): void {
-    if (this.le) b.writeUInt32LE(v >>> 0, o);
-    else b.writeUInt32BE(v >>> 0, o);
+    put32(b, o, v, this.le);
   }
 }
 
@@ -148,13 +156,11 @@ export class PcapngWriter {
   }
 
   private w16(b: Buffer, o: number, v: number): void {
-    if (this.le) b.writeUInt16LE(v, o);
-    else b.writeUInt16BE(v, o);
+    put16(b, o, v, this.le);
   }
 
   private w32(b: Buffer, o: number, v: number): void {
-    if (this.le) b.writeUInt32LE(v >>> 0, o);
-    else b.writeUInt32BE(v >>> 0, o);
+    put32(b, o, v, this.le);
   }
 }
 

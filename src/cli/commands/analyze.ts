@@ -5,7 +5,7 @@ import { textSummary } from '../../report/formats/text.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
-import { inputArg } from '../stdin.js';
+import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
 
 export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'zeek'] as const;
@@ -26,7 +26,7 @@ const d = DEFAULT_ANALYZE_OPTIONS;
 
 export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a pcap or pcapng file (gzip is fine), or - for standard input' })
+    .positional('file', CAPTURE_FILE_POSITIONAL)
     .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text summary, one JSON document, NDJSON (one connection per line, streamed), or a Zeek conn.log' })
     .option('msl', { type: 'number', default: d.msl, describe: 'maximum segment lifetime in seconds; TIME-WAIT lasts 2×MSL' })
     .option('long-close-wait', { type: 'number', default: d.longCloseWait, describe: 'seconds in CLOSE-WAIT before long-close-wait is reported' })

@@ -4,7 +4,7 @@ import { decodeCapture, linkTypeName } from '../../pipeline.js';
 import { packetJson, packetText } from '../../report/packet-lines.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
-import { inputArg } from '../stdin.js';
+import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
 
 export const PACKET_FORMATS = ['text', 'ndjson'] as const;
 
@@ -15,7 +15,7 @@ export interface PacketsArgs {
 
 export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a pcap or pcapng file (gzip is fine), or - for standard input' })
+    .positional('file', CAPTURE_FILE_POSITIONAL)
     .option('format', { alias: 'f', choices: PACKET_FORMATS, default: 'text' as const, describe: 'text reads like tcpdump -n; ndjson is one JSON object per frame' })
     .example('$0 packets samples/handshake-close.pcap', 'list every frame, tcpdump style')
     .example('$0 packets capture.pcapng.gz --format ndjson | jq .flags', 'frames as JSON lines')

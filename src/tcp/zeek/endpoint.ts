@@ -21,6 +21,19 @@ export const ZEEK_STATE_NAMES = ['INACTIVE', 'SYN_SENT', 'SYN_ACK_SENT', 'PARTIA
 
 const TWO32 = 4294967296;
 
+/** Connection::ScaledHistoryEntry: a letter at the 1st, 10th, 100th … instance. */
+export class ScaledCounter {
+  count = 0;
+  threshold = 1;
+
+  /** Counts one instance; true when this one gets a history letter. */
+  hit(): boolean {
+    if (++this.count !== this.threshold) return false;
+    this.threshold *= 10;
+    return true;
+  }
+}
+
 export class ZeekEndpoint {
   state: ZeekState = ZeekState.INACTIVE;
   prevState: ZeekState = ZeekState.INACTIVE;
@@ -34,10 +47,8 @@ export class ZeekEndpoint {
   histLastSyn = 0;
   histLastFin = 0;
   histLastRst = 0;
-  rxmtCount = 0;
-  rxmtThreshold = 1;
-  win0Count = 0;
-  win0Threshold = 1;
+  readonly retransmissions = new ScaledCounter();
+  readonly zeroWindows = new ScaledCounter();
   /** ConnSize analyzer: packets and IP bytes. */
   packets = 0;
   ipBytes = 0;

@@ -73,7 +73,7 @@ export class ZeekSession {
     this.updateHistory(endpoint, SYN, FIN, RST, ACK, relSeq, len);
     // update_window: only the zero-window letter matters for conn.log.
     if (seg.win === 0 && !RST && peer.state !== ZeekState.CLOSED && endpoint.state !== ZeekState.RESET) {
-      if (this.scaled(endpoint, 'win0')) this.addHistory(endpoint.isOrig ? 'W' : 'w');
+      if (endpoint.zeroWindows.hit()) this.addHistory(endpoint.isOrig ? 'W' : 'w');
     }
     if (!this.orig.didClose || !this.resp.didClose) this.lastTime = seg.time;
     if (FIN) endpoint.finCount++;
@@ -95,22 +95,6 @@ export class ZeekSession {
     const deltaLast = this.updateLastSeq(endpoint, seqOnePast, SYN, FIN, RST, len);
     const doClose = this.updateStateMachine(endpoint, peer, baseSeq, len, deltaLast, SYN, FIN, RST, ACK);
     if (doClose) endpoint.didClose = true;
-  }
-
-  private scaled(ep: ZeekEndpoint, which: 'rxmt' | 'win0'): boolean {
-    // Connection::ScaledHistoryEntry: letters at the 1st, 10th, 100th … instance.
-    if (which === 'rxmt') {
-      if (++ep.rxmtCount === ep.rxmtThreshold) {
-        ep.rxmtThreshold *= 10;
-        return true;
-      }
-      return false;
-    }
-    if (++ep.win0Count === ep.win0Threshold) {
-      ep.win0Threshold *= 10;
-      return true;
-    }
-    return false;
   }
 
   private initEndpoint(ep: ZeekEndpoint, SYN: boolean, firstSeq: number, lastSeq: number): void {
@@ -165,7 +149,7 @@ export class ZeekSession {
     } else if (delta > 0) {
       ep.updateLastSeq(lastSeq);
     } else if (len > 0) {
-      if (this.scaled(ep, 'rxmt')) this.addHistory(ep.isOrig ? 'T' : 't');
+      if (ep.retransmissions.hit()) this.addHistory(ep.isOrig ? 'T' : 't');
     }
     return delta;
   }
