@@ -168,7 +168,8 @@ export async function analyzeCapture(
         if (!packet.hasTcp) return;
         const t = frame.tsSec + frame.tsNsec / 1e9;
         if (t > captureEnd) captureEnd = t;
-        const { conn, seg } = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
+        const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
+        const seg = tracker.segment;
         if (conn.firstFrame === frame.frame) {
           const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
           if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);

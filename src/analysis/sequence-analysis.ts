@@ -63,6 +63,8 @@ export class SequenceAnalysis {
   readonly flagged: { frame: number; flags: WiresharkFlag[] }[] = [];
   private readonly dirA = new Direction();
   private readonly dirB = new Direction();
+  /** Flags of the segment being analysed (reused; copied only when a frame gets flags). */
+  private readonly scratch: WiresharkFlag[] = [];
   private lastSynTime = -1;
   private sawSynAck = false;
   /** Initial RTT: most recent pure SYN → the first ACK from its sender after the SYN,ACK (seconds). */
@@ -81,7 +83,8 @@ export class SequenceAnalysis {
     const synOrFin = (f & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
     const len = seg.len;
     const seq = seg.seq;
-    const flags: WiresharkFlag[] = [];
+    const flags = this.scratch;
+    flags.length = 0;
 
     // A SYN,ACK whose sequence number is not the direction's base: Wireshark flags reused_ports
     // (only a pure SYN starts a new conversation; see tcp/tracker.ts).
@@ -197,6 +200,6 @@ export class SequenceAnalysis {
 
   private flag(flags: WiresharkFlag[], frame: number): void {
     for (const name of flags) this.counts[name] = (this.counts[name] ?? 0) + 1;
-    if (this.flagged.length < MAX_FLAGGED_FRAMES) this.flagged.push({ frame, flags });
+    if (this.flagged.length < MAX_FLAGGED_FRAMES) this.flagged.push({ frame, flags: [...flags] });
   }
 }

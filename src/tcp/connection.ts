@@ -78,10 +78,15 @@ export class Connection {
   baseSetA = false;
   baseSetB = false;
   observer: ConnectionObserver | null = null;
+  private readonly segmentChanges: StateChange[] = [];
   /** Whether the connection has been handed on (ended). */
   ended = false;
   /** The tracker's comparable key of endpoint a's address (to tell directions apart). */
   sourceKeyA = '';
+  /** IPv4: endpoint a's address·2^16 + port, and the tracker's two-number key. */
+  sourceNumA = 0;
+  keyLo = 0;
+  keyHi = 0;
   /** Started by a SYN that reused the four-tuple of an earlier connection (Wireshark's reused_ports). */
   reusedPorts = false;
 
@@ -129,8 +134,11 @@ export class Connection {
     return this.lastSec + this.lastNsec / 1e9;
   }
 
-  /** Feeds one segment sent by endpoint a (fromA) or b. Returns the state changes it caused. */
-  process(seg: Segment, fromA: boolean): StateChange[] {
+  /**
+   * Feeds one segment sent by endpoint a (fromA) or b. Returns the state changes it caused
+   * (a reused array: valid until the next segment of this connection).
+   */
+  process(seg: Segment, fromA: boolean): readonly StateChange[] {
     const sender = fromA ? this.a : this.b;
     const receiver = fromA ? this.b : this.a;
     const senderName = fromA ? 'a' : 'b';
@@ -152,7 +160,9 @@ export class Connection {
     }
     this.observer?.before?.(this, fromA);
 
-    const changes: StateChange[] = [];
+    // Reused per connection: observers read it during onSegment only (conn.changes keeps them).
+    const changes = this.segmentChanges;
+    changes.length = 0;
     // A FIN from a side in CLOSE-WAIT that does not acknowledge the peer's FIN proves that
     // FIN had not arrived yet: the two FINs crossed on the wire (simultaneous close).
     const crossed = this.finsCrossed(sender, receiver, seg, senderName);

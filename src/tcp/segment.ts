@@ -1,7 +1,7 @@
 /**
- * A captured TCP segment copied out of the reused DecodedPacket: primitives only, so it can be
- * kept (STYLE 2.5: "toSegment() copies"). One is created per TCP packet and dropped after the
- * connection has seen it, unless the timeline keeps it.
+ * A captured TCP segment copied out of the reused DecodedPacket: primitives only. The tracker
+ * refills one Segment per packet (see Tracker.onPacket: valid until the next packet); whoever
+ * keeps a segment past that calls copySegment().
  */
 import { TcpFlag } from '../decode/fields.js';
 import type { DecodedPacket } from '../decode/packet.js';
@@ -51,9 +51,8 @@ export class Segment {
   }
 }
 
-/** Copies what the tcp stage keeps out of the reused packet. */
-export function toSegment(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): Segment {
-  const s = new Segment();
+/** Copies what the tcp stage needs out of the reused packet into `s` (reused). */
+export function fillSegment(s: Segment, p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): Segment {
   s.frame = frame;
   s.tsSec = tsSec;
   s.tsNsec = tsNsec;
@@ -71,4 +70,9 @@ export function toSegment(p: DecodedPacket, frame: number, tsSec: number, tsNsec
   s.tsVal = p.tsVal;
   s.tsEcr = p.tsEcr;
   return s;
+}
+
+/** A copy of a (reused) segment, for keeping. */
+export function copySegment(from: Segment): Segment {
+  return Object.assign(new Segment(), from);
 }

@@ -11,7 +11,7 @@
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import { Completeness, Connection } from './connection.js';
-import { toSegment, type Segment } from './segment.js';
+import { fillSegment, Segment } from './segment.js';
 
 export interface TrackerOptions {
   /** Seconds without packets after which any connection is handed on (default 3600). */
@@ -29,7 +29,11 @@ export interface TrackerOptions {
 const SWEEP_EVERY_SECONDS = 10;
 
 export class Tracker {
+  /** IPv6 (and any non-IPv4) connections by text key. */
   private readonly live = new Map<string, Connection>();
+  /** IPv4 connections by their two (address·2^16 + port) numbers, low then high: no string per packet. */
+  private readonly live4 = new Map<number, Map<number, Connection>>();
+  private live4Count = 0;
   private nextId = 1;
   private lastSweep = -Infinity;
   /** Packets with a TCP header seen. */
@@ -43,32 +47,42 @@ export class Tracker {
   }
 
   get liveCount(): number {
-    return this.live.size;
+    return this.live.size + this.live4Count;
   }
 
-  /** Feeds one decoded TCP packet (p.hasTcp). Returns its connection and segment. */
-  onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): { conn: Connection; seg: Segment; fromA: boolean } {
+  /** The segment of the last packet (reused: valid until the next onPacket). */
+  readonly segment = new Segment();
+  /** Whether the last packet came from its connection's endpoint a. */
+  lastFromA = false;
+
+  /** Feeds one decoded TCP packet (p.hasTcp). Returns its connection; see `segment`, `lastFromA`. */
+  onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): Connection {
     this.segments++;
-    const seg = toSegment(p, frame, tsSec, tsNsec);
-    let src: string;
-    let key: string;
+    const seg = fillSegment(this.segment, p, frame, tsSec, tsNsec);
+    let conn: Connection | undefined;
+    let lo = 0;
+    let hi = 0;
+    let srcNum = 0;
+    let key = '';
+    let src = '';
     if (p.ipVersion === 4) {
-      // address·2^16 + port is below 2^48: exact as a number, and one string per packet.
-      const a = p.src4 * 65536 + p.srcPort;
-      const b = p.dst4 * 65536 + p.dstPort;
-      src = String(p.src4);
-      key = a <= b ? `${a}-${b}` : `${b}-${a}`;
+      // address·2^16 + port is below 2^48: exact as a number.
+      srcNum = p.src4 * 65536 + p.srcPort;
+      const dstNum = p.dst4 * 65536 + p.dstPort;
+      lo = srcNum <= dstNum ? srcNum : dstNum;
+      hi = srcNum <= dstNum ? dstNum : srcNum;
+      conn = this.live4.get(lo)?.get(hi);
     } else {
       src = addressKey(p, true);
       const dst = addressKey(p, false);
       const forward = src < dst || (src === dst && p.srcPort <= p.dstPort);
       key = forward ? `${src}/${p.srcPort}|${dst}/${p.dstPort}` : `${dst}/${p.dstPort}|${src}/${p.srcPort}`;
+      conn = this.live.get(key);
     }
-    let conn = this.live.get(key);
     let fromA = false;
     let reused = false;
     if (conn !== undefined) {
-      fromA = conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
+      fromA = p.ipVersion === 4 ? conn.sourceNumA === srcNum : conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
       if (this.isPortReuse(conn, seg, fromA)) {
         this.end(conn);
         conn = undefined;
@@ -79,17 +93,27 @@ export class Tracker {
       const ip = p.ipVersion;
       const srcText = ip === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
       const dstText = ip === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
+      if (ip === 4) key = `${lo}-${hi}`;
       conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip, this.opts.zeekBare === true);
       conn.sourceKeyA = src;
+      conn.sourceNumA = srcNum;
+      conn.keyLo = lo;
+      conn.keyHi = hi;
       conn.reusedPorts = reused;
-      this.live.set(key, conn);
+      if (ip === 4) {
+        let inner = this.live4.get(lo);
+        if (inner === undefined) this.live4.set(lo, (inner = new Map()));
+        inner.set(hi, conn);
+        this.live4Count++;
+      } else this.live.set(key, conn);
       fromA = true;
       this.opts.onStart?.(conn);
     }
     conn.process(seg, fromA);
+    this.lastFromA = fromA;
     const t = seg.time;
     if (t - this.lastSweep >= SWEEP_EVERY_SECONDS) this.sweep(t);
-    return { conn, seg, fromA };
+    return conn;
   }
 
   /**
@@ -107,7 +131,7 @@ export class Tracker {
   /** Hands on connections that are idle past their timeout. */
   sweep(now: number): void {
     this.lastSweep = now;
-    for (const conn of this.live.values()) {
+    for (const conn of this.all()) {
       const idle = now - conn.lastTime;
       const closed = isDone(conn.a.state) && isDone(conn.b.state);
       if (idle > this.idleTimeout || (closed && idle > this.lingerTimeout)) this.end(conn);
@@ -116,12 +140,24 @@ export class Tracker {
 
   /** Hands on every live connection (end of capture), in order of first frame. */
   finish(): void {
-    const rest = [...this.live.values()].sort((x, y) => x.id - y.id);
+    const rest = [...this.all()].sort((x, y) => x.id - y.id);
     for (const conn of rest) this.end(conn);
   }
 
+  private *all(): Generator<Connection> {
+    yield* this.live.values();
+    for (const inner of this.live4.values()) yield* inner.values();
+  }
+
   private end(conn: Connection): void {
-    this.live.delete(conn.key);
+    if (conn.ipVersion === 4) {
+      const inner = this.live4.get(conn.keyLo);
+      if (inner?.get(conn.keyHi) === conn) {
+        inner.delete(conn.keyHi);
+        this.live4Count--;
+        if (inner.size === 0) this.live4.delete(conn.keyLo);
+      }
+    } else this.live.delete(conn.key);
     conn.ended = true;
     conn.observer?.onEnd?.(conn);
     this.opts.onEnd?.(conn);

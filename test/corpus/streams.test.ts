@@ -38,7 +38,7 @@ async function streamsOf(file: string): Promise<{ byFrame: Map<number, number>; 
   await decodeCapture(corpusPath(file), {
     onPacket(frame, p) {
       if (!p.hasTcp) return;
-      byFrame.set(frame.frame, tracker.onPacket(p, frame.frame, frame.tsSec, frame.tsNsec).conn.id);
+      byFrame.set(frame.frame, tracker.onPacket(p, frame.frame, frame.tsSec, frame.tsNsec).id);
     },
   });
   tracker.finish();
