@@ -13,8 +13,12 @@ import { decodeInto } from './decode/decoder.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
 import { isSupportedLinkType } from './decode/link.js';
 import { DecodedPacket } from './decode/packet.js';
-import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord } from './report/model.js';
+import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
+
+export type { SegmentRecord };
 import type { Connection } from './tcp/connection.js';
+import { copySegment, type Segment } from './tcp/segment.js';
+import { seqRel } from './tcp/seq.js';
 import { Tracker } from './tcp/tracker.js';
 
 export interface DecodeHooks {
@@ -22,6 +26,8 @@ export interface DecodeHooks {
   onPacket(frame: Frame, packet: DecodedPacket): void;
   /** Called between chunks; a returned promise pauses reading. */
   afterChunk?(): Promise<void> | void;
+  /** Bytes read of the file so far, and its size when known (for progress bars). */
+  onProgress?(bytesRead: number, totalBytes: number | null): void;
 }
 
 export interface DecodeResult extends CaptureResult {
@@ -79,6 +85,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
         hooks.onPacket(frame, packet);
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     },
     name,
   );
@@ -108,15 +115,20 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
 };
 
 export interface AnalyzeHooks {
-  /** Called as each connection ends (eviction or end of capture), in that order. */
-  onConnection?(record: ConnectionRecord): void;
+  /** Called as each connection ends (eviction or end of capture), in that order; with its segments when kept. */
+  onConnection?(record: ConnectionRecord, segments?: SegmentRecord[]): void;
   afterChunk?(): Promise<void> | void;
+  onProgress?(bytesRead: number, totalBytes: number | null): void;
+  /** Keep every segment of these connections (by id) for a timeline. */
+  keepSegmentsOf?: ReadonlySet<number>;
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
   collect?: boolean;
 }
 
 export interface AnalyzeResult {
   decode: DecodeResult;
+  /** Segments of the connections asked for in hooks.keepSegmentsOf, by connection id. */
+  segments: Map<number, SegmentRecord[]>;
   capture: CaptureRecord;
   connections: ConnectionRecord[];
   connectionCount: number;
@@ -139,6 +151,8 @@ export async function analyzeCapture(
   let captureEnd = 0;
   let atCaptureEnd = false;
   const analyses = new WeakMap<Connection, ConnectionAnalysis>();
+  const kept = new Map<number, { seg: Segment; fromA: boolean }[]>();
+  const segments = new Map<number, SegmentRecord[]>();
 
   const tracker = new Tracker({
     idleTimeout: opts.idleTimeout,
@@ -156,7 +170,13 @@ export async function analyzeCapture(
       capture.onEnd(conn);
       connectionCount++;
       const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd });
-      hooks.onConnection?.(record);
+      const keptSegments = kept.get(conn.id);
+      const segs = keptSegments === undefined ? undefined : segmentRecords(conn, keptSegments);
+      if (segs !== undefined) {
+        segments.set(conn.id, segs);
+        kept.delete(conn.id);
+      }
+      hooks.onConnection?.(record, segs);
       if (hooks.collect !== false) collected.push(record);
     },
   });
@@ -170,12 +190,18 @@ export async function analyzeCapture(
         if (t > captureEnd) captureEnd = t;
         const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
         const seg = tracker.segment;
+        if (hooks.keepSegmentsOf?.has(conn.id)) {
+          let list = kept.get(conn.id);
+          if (list === undefined) kept.set(conn.id, (list = []));
+          list.push({ seg: copySegment(seg), fromA: tracker.lastFromA });
+        }
         if (conn.firstFrame === frame.frame) {
           const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
           if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);
         }
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     },
     name,
   );
@@ -189,7 +215,38 @@ export async function analyzeCapture(
     decode.warnings,
     decode.error,
   );
-  return { decode, capture: record, connections: collected, connectionCount, anomalies: capture.findings() };
+  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings() };
+}
+
+/** Relative numbers per side: the SYN's sequence number, or one below the first seen (Wireshark). */
+function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
+  const base = { a: 0, b: 0 };
+  const set = { a: false, b: false };
+  for (const { seg, fromA } of list) {
+    const k = fromA ? 'a' : 'b';
+    if (!set[k]) {
+      base[k] = seg.syn ? seg.seq : (seg.seq - 1) >>> 0;
+      set[k] = true;
+    }
+  }
+  const t0 = conn.firstSec + conn.firstNsec / 1e9;
+  return list.map(({ seg, fromA }) => {
+    const own = fromA ? 'a' : 'b';
+    const peer = fromA ? 'b' : 'a';
+    return {
+      frame: seg.frame,
+      ts: formatTimestamp(seg.tsSec, seg.tsNsec),
+      t: seg.time - t0,
+      from: conn.sideOf(own),
+      flags: seg.flags,
+      seq: seg.seq,
+      ack: seg.ack,
+      relSeq: seqRel(seg.seq, base[own]),
+      relAck: seg.hasAck && set[peer] ? seqRel(seg.ack, base[peer]) : null,
+      len: seg.len,
+      win: seg.win,
+    };
+  });
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {

@@ -74,4 +74,6 @@ export interface FrameSink {
   onInterface?(iface: InterfaceInfo): void;
   /** Called between chunks; a returned promise pauses reading (backpressure). */
   afterChunk?(): Promise<void> | void;
+  /** Called between chunks with the bytes read from the file (compressed, when gzip'd) and its size, if known. */
+  onProgress?(bytesRead: number, totalBytes: number | null): void;
 }

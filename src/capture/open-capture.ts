@@ -11,7 +11,7 @@
  * Damage ends the file with a CaptureFormatError in the result; frames already handed to the
  * sink stay valid. This function never throws for bad input.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { ChunkedParser } from './chunked-parser.js';
@@ -149,8 +149,17 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
       throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} bytes, before its magic number`);
     } else throw new CaptureFormatError(describeUnknown(head).startsWith('not a') ? 'BAD_MAGIC' : 'UNSUPPORTED_FORMAT', 0, describeUnknown(head));
 
+    let total: number | null = null;
+    if (sink.onProgress && typeof source === 'string' && source !== '-') {
+      try {
+        total = statSync(source).size;
+      } catch {
+        total = null;
+      }
+    }
     for await (const chunk of chunks) {
       parser.push(chunk);
+      if (sink.onProgress) sink.onProgress((raw as ReadStream).bytesRead ?? parser.consumed, total);
       if (sink.afterChunk) await sink.afterChunk();
     }
     parser.end();

@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze.js';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
+import { runTimeline, timelineBuilder, type TimelineArgs } from './commands/timeline.js';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
 import { UsageError } from './usage.js';
@@ -34,7 +35,15 @@ export async function main(argv: string[]): Promise<number> {
         code = await runAnalyze(args);
       },
     )
-    .demandCommand(1, 'name a command: analyze or packets')
+    .command<TimelineArgs>(
+      'timeline <file>',
+      "one connection's ladder: every segment, both sides' states, flags and anomalies inline",
+      timelineBuilder,
+      async (args) => {
+        code = await runTimeline(args);
+      },
+    )
+    .demandCommand(1, 'name a command: analyze, timeline or packets')
     .strict()
     .help()
     .alias('h', 'help')

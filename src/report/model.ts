@@ -23,6 +23,23 @@ export interface TransitionRecord {
   projected: boolean;
 }
 
+/** One segment of a kept connection, as the timeline shows it. */
+export interface SegmentRecord {
+  frame: number;
+  ts: string;
+  /** Seconds since the connection's first packet. */
+  t: number;
+  from: 'client' | 'server';
+  flags: number;
+  seq: number;
+  ack: number;
+  /** Sequence and acknowledgment numbers relative to each side's base (Wireshark's relative numbers). */
+  relSeq: number;
+  relAck: number | null;
+  len: number;
+  win: number;
+}
+
 export interface ZeekRecord {
   uid: string;
   orig_h: string;

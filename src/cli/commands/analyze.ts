@@ -1,18 +1,24 @@
-/** `tcplens analyze FILE|- [--format text|json|ndjson|zeek]`: the story of every TCP connection. */
+/** `tcplens analyze FILE|- [--format text|json|ndjson|csv|zeek] [filters] [-o FILE]`. */
 import type { Argv } from 'yargs';
+import { RULES } from '../../analysis/rules/index.js';
 import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../../pipeline.js';
-import { textSummary } from '../../report/formats/text.js';
+import { isEmptyFilter, matches } from '../../report/filters.js';
+import { csvHeader, csvRow } from '../../report/formats/csv.js';
+import { textReport } from '../../report/formats/text.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
+import { openOutput, progressBar, readFilter, styleFor, withFilters, type FilterArgs } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
 
-export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'zeek'] as const;
+export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek'] as const;
+export const ANOMALY_IDS = [...RULES.map((r) => r.id), 'time-wait-reuse', 'syn-flood', 'port-scan'];
 
-export interface AnalyzeArgs {
+export interface AnalyzeArgs extends FilterArgs {
   file: string;
   format: (typeof ANALYZE_FORMATS)[number];
+  output?: string;
   msl: number;
   'long-close-wait': number;
   'idle-timeout': number;
@@ -24,10 +30,9 @@ export interface AnalyzeArgs {
 
 const d = DEFAULT_ANALYZE_OPTIONS;
 
-export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
+/** The engine's options, shared with `timeline`. */
+export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
   return y
-    .positional('file', CAPTURE_FILE_POSITIONAL)
-    .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text summary, one JSON document, NDJSON (one connection per line, streamed), or a Zeek conn.log' })
     .option('msl', { type: 'number', default: d.msl, describe: 'maximum segment lifetime in seconds; TIME-WAIT lasts 2×MSL' })
     .option('long-close-wait', { type: 'number', default: d.longCloseWait, describe: 'seconds in CLOSE-WAIT before long-close-wait is reported' })
     .option('idle-timeout', { type: 'number', default: d.idleTimeout, describe: 'seconds without packets before a connection is closed out (bounds memory)' })
@@ -36,68 +41,88 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     .option('port-scan-min-ports', { type: 'number', default: d.captureRules.portScanMinPorts, describe: 'port-scan: distinct destination ports tried by one source' })
     .option('port-scan-min-failed', { type: 'number', default: d.captureRules.portScanMinFailedShare, describe: 'port-scan: share of those attempts refused or unanswered' })
     .check((a) => {
-      for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'syn-flood-min', 'port-scan-min-ports'] as const) {
-        const v = a[k];
+      const args = a as unknown as Record<string, unknown>;
+      for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'syn-flood-min', 'port-scan-min-ports']) {
+        const v = args[k];
         if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${k} must be a positive number, not ${String(v)}`);
       }
-      for (const k of ['syn-flood-max-completed', 'port-scan-min-failed'] as const) {
-        const v = a[k];
+      for (const k of ['syn-flood-max-completed', 'port-scan-min-failed']) {
+        const v = args[k];
         if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`--${k} must be a share between 0 and 1, not ${String(v)}`);
       }
       return true;
-    })
-    .example('$0 analyze samples/handshake-close.pcap', 'summary of every connection')
-    .example('$0 analyze capture.pcapng -f json | jq ".connections[].transitions"', 'each side\'s RFC 9293 states')
+    }) as Argv<T>;
+}
+
+export function engineOptions(args: AnalyzeArgs) {
+  return {
+    msl: args.msl,
+    longCloseWait: args['long-close-wait'],
+    idleTimeout: args['idle-timeout'],
+    captureRules: {
+      ...d.captureRules,
+      synFloodMinHalfOpen: args['syn-flood-min'],
+      synFloodMaxCompletedShare: args['syn-flood-max-completed'],
+      portScanMinPorts: args['port-scan-min-ports'],
+      portScanMinFailedShare: args['port-scan-min-failed'],
+    },
+  };
+}
+
+export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
+  return withFilters(
+    withEngineOptions(
+      y
+        .positional('file', CAPTURE_FILE_POSITIONAL)
+        .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text report, one JSON document, NDJSON (one connection per line, streamed), CSV (one row per connection), or a Zeek conn.log' })
+        .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of standard output' }),
+    ),
+  )
+    .example('$0 analyze samples/handshake-close.pcap', 'the report: states, Zeek verdicts, anomalies, a table of connections')
+    .example('$0 analyze capture.pcapng -f json | jq ".connections[].transitions"', "each side's RFC 9293 states")
     .example('$0 analyze big.pcap.gz -f ndjson', 'stream connections as they finish (bounded memory)')
-    .example('$0 analyze capture.pcap -f zeek > conn.log', 'a Zeek conn.log (zeek-cut reads it)') as unknown as Argv<AnalyzeArgs>;
+    .example('$0 analyze capture.pcap --state time_wait --port 443 -f csv -o tw.csv', 'filter, then save as CSV')
+    .example('$0 analyze capture.pcap -f zeek -o conn.log', 'a Zeek conn.log (zeek-cut reads it)') as unknown as Argv<AnalyzeArgs>;
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  const filter = readFilter(args, ANOMALY_IDS);
   const file = inputArg(args.file);
-  const out = new LineWriter();
-  const streaming = args.format === 'ndjson' || args.format === 'zeek';
+  const stream = openOutput(args.output);
+  const out = new LineWriter(stream);
+  const streaming = args.format === 'ndjson' || args.format === 'zeek' || args.format === 'csv';
+  const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
-  const result = await analyzeCapture(
-    file,
-    file,
-    {
-      msl: args.msl,
-      longCloseWait: args['long-close-wait'],
-      idleTimeout: args['idle-timeout'],
-      captureRules: {
-        ...d.captureRules,
-        synFloodMinHalfOpen: args['syn-flood-min'],
-        synFloodMaxCompletedShare: args['syn-flood-max-completed'],
-        portScanMinPorts: args['port-scan-min-ports'],
-        portScanMinFailedShare: args['port-scan-min-failed'],
-      },
+  if (args.format === 'csv') out.line(csvHeader());
+  const progress = progressBar();
+  let shown = 0;
+  const result = await analyzeCapture(file, file, engineOptions(args), {
+    collect: !streaming,
+    afterChunk: () => out.wait(),
+    onProgress: (read, total) => progress.update(read, total),
+    onConnection(record) {
+      if (!streaming || !keep(record)) return;
+      shown++;
+      if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'connection', ...record }));
+      else if (args.format === 'zeek') out.line(zeekRow(record));
+      else out.line(csvRow(record));
     },
-    {
-      collect: !streaming,
-      afterChunk: () => out.wait(),
-      onConnection(record) {
-        if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'connection', ...record }));
-        else if (args.format === 'zeek') out.line(zeekRow(record));
-      },
-    },
-  );
+  });
+  progress.stop();
+  const anomalies = filter.anomalies?.length ? result.anomalies.filter((a) => filter.anomalies?.includes(a.id)) : result.anomalies;
   if (args.format === 'ndjson') {
-    for (const a of result.anomalies) out.line(JSON.stringify({ type: 'anomaly', ...a }));
+    for (const a of anomalies) out.line(JSON.stringify({ type: 'anomaly', ...a }));
     const byId: Record<string, number> = {};
-    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: result.connectionCount, anomalies: countAnomalies(result.anomalies, byId) }));
+    for (const a of anomalies) byId[a.id] = (byId[a.id] ?? 0) + 1;
+    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId }));
   } else if (args.format === 'zeek') {
     out.line(zeekFooter());
-  } else if (args.format === 'json') {
-    out.line(JSON.stringify(analysisDocument(result), null, 1));
-  } else {
-    out.line(textSummary(analysisDocument(result)));
+  } else if (!streaming) {
+    const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
+    out.line(args.format === 'json' ? JSON.stringify(doc, null, 1) : textReport(doc, { style: styleFor(stream) }));
   }
   await out.end();
+  if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
   reportCaptureProblems(result.decode);
   return result.decode.error ? ExitCode.UNREADABLE : ExitCode.OK;
-}
-
-function countAnomalies(list: { id: string }[], into: Record<string, number>): Record<string, number> {
-  for (const a of list) into[a.id] = (into[a.id] ?? 0) + 1;
-  return into;
 }

@@ -1,0 +1,48 @@
+/**
+ * `tcplens timeline`: one connection's ladder in the terminal. One line per segment with its
+ * time, direction, flags, relative seq/ack, length and window; each side's state changes beside
+ * it; Wireshark flags and anomalies inline.
+ */
+import { formatFlags } from '../../decode/format.js';
+import type { ConnectionRecord, SegmentRecord } from '../model.js';
+import { PLAIN, severityStyle, type Style } from './style.js';
+
+export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], style: Style = PLAIN): string {
+  const st = style;
+  const client = `${c.client.ip}:${c.client.port}`;
+  const server = `${c.server.ip}:${c.server.port}`;
+  const out: string[] = [];
+  out.push(st.bold(`connection ${c.id}: client ${client} → server ${server}${c.rolesInferred ? ' (roles inferred: no SYN seen)' : ''}`));
+  out.push(`  ${c.start} → ${c.end}, ${c.duration.toFixed(6)} s; Zeek ${c.zeek.conn_state} ${c.zeek.history}; final states ${c.states.client} / ${c.states.server}`);
+  out.push('');
+  out.push(st.dim(`  ${'frame'.padStart(6)}  ${'time (s)'.padStart(10)}  ${'client'.padEnd(14)}      ${'segment'.padEnd(34)}      ${'server'.padEnd(14)}`));
+  let clientState = 'UNSEEN';
+  let serverState = 'UNSEEN';
+  for (const s of segments) {
+    const changes = c.transitions.filter((t) => t.frame === s.frame);
+    for (const t of changes) {
+      if (t.side === 'client') clientState = t.to;
+      else serverState = t.to;
+    }
+    const label = `${formatFlags(s.flags)} seq=${s.relSeq}${s.relAck !== null ? ` ack=${s.relAck}` : ''} len=${s.len} win=${s.win}`;
+    const arrow = s.from === 'client' ? `──${label}──▶` : `◀──${label}──`;
+    const cs = changes.some((t) => t.side === 'client') ? st.cyan(clientState) : st.dim(clientState);
+    const ss = changes.some((t) => t.side === 'server') ? st.cyan(serverState) : st.dim(serverState);
+    out.push(`  ${String(s.frame).padStart(6)}  ${s.t.toFixed(6).padStart(10)}  ${pad(cs, clientState, 14)}  ${arrow}  ${ss}`);
+    for (const t of changes) out.push(st.dim(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause} (${t.rfc})`));
+    const flags = c.analysisFrames.find((f) => f.frame === s.frame);
+    if (flags) out.push(st.yellow(`  ${''.padStart(18)}  [${flags.flags.join(', ')}]`));
+    for (const a of c.anomalies.filter((x) => x.frame === s.frame)) out.push(severityStyle(st, a.severity)(`  ${''.padStart(18)}  ! ${a.id}: ${a.detail}`));
+  }
+  for (const t of c.transitions.filter((x) => x.projected)) out.push(st.dim(`  ${'-'.padStart(6)}  ${'projected'.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause}`));
+  const atEnd = (['client', 'server'] as const).filter((s) => c.openAtEnd[s]).map((s) => `${s} still ${c.states[s]}`);
+  if (atEnd.length > 0) out.push(st.dim(`  at the end of the capture: ${atEnd.join(', ')}`));
+  const unframed = c.anomalies.filter((a) => !segments.some((s) => s.frame === a.frame));
+  for (const a of unframed) out.push(severityStyle(st, a.severity)(`  ! ${a.id} (frame ${a.frame}): ${a.detail}`));
+  return out.join('\n');
+}
+
+/** Pads by the visible width (styled text carries escape codes). */
+function pad(styled: string, plain: string, width: number): string {
+  return styled + ' '.repeat(Math.max(0, width - plain.length));
+}

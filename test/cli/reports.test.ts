@@ -1,0 +1,162 @@
+/**
+ * The outputs people read (issue: reports): every format is checked against the JSON model of
+ * the same capture; filters; -o; the terminal timeline; colour only on a terminal.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { CSV_COLUMNS } from '../../src/report/formats/csv.js';
+import { COLOUR } from '../../src/report/formats/style.js';
+import { textReport } from '../../src/report/formats/text.js';
+import type { AnalysisDocument, ConnectionRecord } from '../../src/report/model.js';
+import { SAMPLES, runCli } from '../support/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tcplens-reports-'));
+const FLOOD = join(SAMPLES, 'syn-flood.pcapng');
+
+async function json(file: string, ...extra: string[]): Promise<AnalysisDocument> {
+  const run = await runCli(['analyze', file, '-f', 'json', ...extra]);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as AnalysisDocument;
+}
+
+/** RFC 4180 reader for the test (quoted fields, doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else cell += ch;
+  }
+  return rows;
+}
+
+describe('formats agree with the JSON model', () => {
+  test('csv: one row per connection, the JSON fields flattened', async () => {
+    const doc = await json(FLOOD);
+    const run = await runCli(['analyze', FLOOD, '-f', 'csv']);
+    const rows = parseCsv(run.stdout);
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(doc.connections.length + 1);
+    for (const [i, c] of doc.connections.entries()) {
+      const r = Object.fromEntries((rows[i + 1] ?? []).map((v, k) => [CSV_COLUMNS[k], v]));
+      expect(r).toMatchObject({
+        id: String(c.id),
+        client_ip: c.client.ip,
+        server_port: String(c.server.port),
+        state_client: c.states.client,
+        state_server: c.states.server,
+        zeek_history: c.zeek.history,
+        bytes_client: String(c.bytes.client),
+        anomalies: c.anomalies.map((a) => `${a.id}@${a.frame}`).join(';'),
+      });
+    }
+  });
+
+  test('ndjson and zeek carry the same connections as json', async () => {
+    const doc = await json(join(SAMPLES, 'half-close.pcap'));
+    const nd = await runCli(['analyze', join(SAMPLES, 'half-close.pcap'), '-f', 'ndjson']);
+    const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string } & ConnectionRecord);
+    const { type: _t, ...conn } = lines[0] as { type: string } & ConnectionRecord;
+    expect(conn).toEqual(doc.connections[0]);
+    const zeek = await runCli(['analyze', join(SAMPLES, 'half-close.pcap'), '-f', 'zeek']);
+    const row = zeek.stdout.split('\n').find((l) => !l.startsWith('#') && l !== '') ?? '';
+    expect(row.split('\t').slice(2, 6)).toEqual([doc.connections[0]?.zeek.orig_h, String(doc.connections[0]?.zeek.orig_p), doc.connections[0]?.zeek.resp_h, String(doc.connections[0]?.zeek.resp_p)]);
+  });
+
+  test('text: facts, counts, anomalies with examples, and the connection table', async () => {
+    const doc = await json(join(SAMPLES, 'missing-final-ack.pcap'));
+    const run = await runCli(['analyze', join(SAMPLES, 'missing-final-ack.pcap')]);
+    expect(run.stdout).toContain('9 packets (9 TCP)');
+    expect(run.stdout).toMatch(/1 {2}TIME-WAIT \/ LAST-ACK/);
+    expect(run.stdout).toMatch(/SF +normal establishment and termination/);
+    expect(run.stdout).toContain('missing-final-ack (warning)');
+    expect(run.stdout).toContain(`connection 1, frame 9: ${doc.connections[0]?.anomalies[0]?.detail}`);
+    expect(run.stdout).toMatch(/1 +192\.0\.2\.10:50123 → 198\.51\.100\.20:80 +1700000000\.001000000 +0\.311 s +5\/4 +80\/1200 +TIME-WAIT \/ LAST-ACK +missing-final-ack/);
+    expect(run.stdout).not.toContain('\u001b['); // not a terminal: no colour
+  });
+});
+
+describe('filters, shared by every format', () => {
+  test('--conn, --port, --host, --anomaly and --state (RFC or netstat spelling)', async () => {
+    const all = await json(FLOOD);
+    expect((await json(FLOOD, '--conn', '2', '--conn', '5')).connections.map((c) => c.id)).toEqual([2, 5]);
+    const real = all.connections.filter((c) => c.client.ip.startsWith('192.0.2.')).map((c) => c.id);
+    expect((await json(FLOOD, '--host', '192.0.2.50')).connections.map((c) => c.id)).toEqual(real.slice(0, 1));
+    // The flood's 300 servers are left in SYN-RECEIVED; the 3 real handshakes completed.
+    expect((await json(FLOOD, '--state', 'syn_recv')).connections).toHaveLength(300);
+    // Every client got its SYN,ACK, so each is ESTABLISHED on its own side.
+    expect((await json(FLOOD, '--state', 'ESTABLISHED')).connections).toHaveLength(303);
+    expect((await json(FLOOD, '--state', 'established', '--port', '40000')).connections.map((c) => c.id)).toEqual(real.slice(0, 1));
+    const mfa = await json(join(SAMPLES, 'missing-final-ack.pcap'), '--anomaly', 'missing-final-ack');
+    expect(mfa.connections).toHaveLength(1);
+    expect((await json(join(SAMPLES, 'missing-final-ack.pcap'), '--anomaly', 'rst-abort')).connections).toHaveLength(0);
+    const csv = await runCli(['analyze', FLOOD, '-f', 'csv', '--conn', '3']);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  test('bad filter values name the option', async () => {
+    const state = await runCli(['analyze', FLOOD, '--state', 'sleepy']);
+    expect(state.code).toBe(2);
+    expect(state.stderr).toContain('--state must be a TCP state');
+    const anomaly = await runCli(['analyze', FLOOD, '--anomaly', 'gremlins']);
+    expect(anomaly.code).toBe(2);
+    expect(anomaly.stderr).toContain('--anomaly must be one of');
+    const port = await runCli(['analyze', FLOOD, '--port', '70000']);
+    expect(port.stderr).toContain('--port must be a port number');
+  });
+});
+
+describe('-o FILE for every format', () => {
+  test.each(['text', 'json', 'ndjson', 'csv', 'zeek'])('%s', async (format) => {
+    const path = join(tmp, `out.${format}`);
+    const run = await runCli(['analyze', join(SAMPLES, 'refused.pcap'), '-f', format, '-o', path]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    const text = readFileSync(path, 'utf8');
+    expect(text.length).toBeGreaterThan(20);
+    if (format === 'json') expect(JSON.parse(text).connections[0].zeek.conn_state).toBe('REJ');
+  });
+});
+
+describe('tcplens timeline', () => {
+  test('one line per segment with both sides\' states, transitions explained, anomalies inline', async () => {
+    const run = await runCli(['timeline', join(SAMPLES, 'fin-retransmitted.pcap'), '--conn', '1']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    const seg = lines.filter((l) => /^\s+\d+\s+\d+\.\d{6}\s/.test(l));
+    expect(seg).toHaveLength(11);
+    expect(seg[0]).toMatch(/^\s+1\s+0\.000000\s+SYN-SENT\s+──SYN seq=0 len=0 win=64240──▶\s+SYN-RECEIVED$/);
+    expect(seg[1]).toMatch(/◀──SYN,ACK seq=0 ack=1 len=0/);
+    expect(seg[7]).toMatch(/^\s+8\s+0\.551000\s+FIN-WAIT-1\s+──FIN,ACK seq=121 ack=601 len=0/);
+    expect(run.stdout).toContain('client: ESTABLISHED → FIN-WAIT-1: sent FIN (active close) (RFC 9293 §3.10.4)');
+    expect(run.stdout).toContain('[retransmission]');
+    expect(run.stdout).toContain('! fin-retransmitted:');
+    expect(run.stdout).toContain('projected');
+  });
+
+  test('an unknown connection id is a usage error naming how many there are', async () => {
+    const run = await runCli(['timeline', join(SAMPLES, 'refused.pcap'), '--conn', '7']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('has 1 TCP connection; no connection 7');
+  });
+});
+
+test('colour codes appear only when asked for (terminals without NO_COLOR)', async () => {
+  const doc = await json(join(SAMPLES, 'refused.pcap'));
+  expect(textReport(doc, { style: COLOUR })).toContain('\u001b[1m');
+  expect(textReport(doc)).not.toContain('\u001b[');
+  const noColour = await runCli(['analyze', join(SAMPLES, 'refused.pcap')], { env: { NO_COLOR: '1' } });
+  expect(noColour.stdout).not.toContain('\u001b[');
+  expect(noColour.stderr).toBe(''); // no progress bar outside a terminal
+});
