@@ -121,6 +121,8 @@ export interface AnalyzeHooks {
   onProgress?(bytesRead: number, totalBytes: number | null): void;
   /** Keep every segment of these connections (by id) for a timeline. */
   keepSegmentsOf?: ReadonlySet<number>;
+  /** Keep segments of every connection, at most this many per connection and in all (HTML ladders). */
+  segmentBudget?: { perConnection: number; total: number };
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
   collect?: boolean;
 }
@@ -153,6 +155,7 @@ export async function analyzeCapture(
   const analyses = new WeakMap<Connection, ConnectionAnalysis>();
   const kept = new Map<number, { seg: Segment; fromA: boolean }[]>();
   const segments = new Map<number, SegmentRecord[]>();
+  let keptTotal = 0;
 
   const tracker = new Tracker({
     idleTimeout: opts.idleTimeout,
@@ -173,7 +176,7 @@ export async function analyzeCapture(
       const keptSegments = kept.get(conn.id);
       const segs = keptSegments === undefined ? undefined : segmentRecords(conn, keptSegments);
       if (segs !== undefined) {
-        segments.set(conn.id, segs);
+        if (hooks.collect !== false) segments.set(conn.id, segs);
         kept.delete(conn.id);
       }
       hooks.onConnection?.(record, segs);
@@ -190,10 +193,14 @@ export async function analyzeCapture(
         if (t > captureEnd) captureEnd = t;
         const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
         const seg = tracker.segment;
-        if (hooks.keepSegmentsOf?.has(conn.id)) {
+        const budget = hooks.segmentBudget;
+        if (hooks.keepSegmentsOf?.has(conn.id) || (budget !== undefined && keptTotal < budget.total)) {
           let list = kept.get(conn.id);
           if (list === undefined) kept.set(conn.id, (list = []));
-          list.push({ seg: copySegment(seg), fromA: tracker.lastFromA });
+          if (budget === undefined || list.length < budget.perConnection) {
+            list.push({ seg: copySegment(seg), fromA: tracker.lastFromA });
+            keptTotal++;
+          }
         }
         if (conn.firstFrame === frame.frame) {
           const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);

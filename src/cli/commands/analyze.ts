@@ -4,6 +4,7 @@ import { RULES } from '../../analysis/rules/index.js';
 import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
+import { htmlReport } from '../../report/formats/html.js';
 import { textReport } from '../../report/formats/text.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { openOutput, progressBar, readFilter, styleFor, withFilters, type FilterArgs } from '../common.js';
@@ -12,7 +13,7 @@ import { reportCaptureProblems } from '../report-errors.js';
 import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
 
-export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek'] as const;
+export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'html'] as const;
 export const ANOMALY_IDS = [...RULES.map((r) => r.id), 'time-wait-reuse', 'syn-flood', 'port-scan'];
 
 export interface AnalyzeArgs extends FilterArgs {
@@ -29,6 +30,9 @@ export interface AnalyzeArgs extends FilterArgs {
 }
 
 const d = DEFAULT_ANALYZE_OPTIONS;
+/** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
+const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
+export const VERSION = '0.1.0';
 
 /** The engine's options, shared with `timeline`. */
 export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
@@ -74,7 +78,7 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     withEngineOptions(
       y
         .positional('file', CAPTURE_FILE_POSITIONAL)
-        .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text report, one JSON document, NDJSON (one connection per line, streamed), CSV (one row per connection), or a Zeek conn.log' })
+        .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text report, one JSON document, NDJSON (one connection per line, streamed), CSV (one row per connection), a Zeek conn.log, or a self-contained HTML report' })
         .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of standard output' }),
     ),
   )
@@ -82,7 +86,8 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     .example('$0 analyze capture.pcapng -f json | jq ".connections[].transitions"', "each side's RFC 9293 states")
     .example('$0 analyze big.pcap.gz -f ndjson', 'stream connections as they finish (bounded memory)')
     .example('$0 analyze capture.pcap --state time_wait --port 443 -f csv -o tw.csv', 'filter, then save as CSV')
-    .example('$0 analyze capture.pcap -f zeek -o conn.log', 'a Zeek conn.log (zeek-cut reads it)') as unknown as Argv<AnalyzeArgs>;
+    .example('$0 analyze capture.pcap -f zeek -o conn.log', 'a Zeek conn.log (zeek-cut reads it)')
+    .example('$0 analyze capture.pcap -f html -o report.html', 'one HTML file with ladders; opens offline') as unknown as Argv<AnalyzeArgs>;
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
@@ -98,6 +103,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   let shown = 0;
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: !streaming,
+    ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),
     afterChunk: () => out.wait(),
     onProgress: (read, total) => progress.update(read, total),
     onConnection(record) {
@@ -119,7 +125,9 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     out.line(zeekFooter());
   } else if (!streaming) {
     const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
-    out.line(args.format === 'json' ? JSON.stringify(doc, null, 1) : textReport(doc, { style: styleFor(stream) }));
+    if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
+    else if (args.format === 'html') out.line(htmlReport(doc, result.segments, { version: VERSION }));
+    else out.line(textReport(doc, { style: styleFor(stream) }));
   }
   await out.end();
   if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));

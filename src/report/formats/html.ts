@@ -1,0 +1,96 @@
+/**
+ * The self-contained HTML report: one file, no external scripts, styles or fonts, working from
+ * file://. Rendered with ejs from views/report.ejs. The connection table is sorted, filtered and
+ * paged in the browser from compact rows; ladders are drawn on demand by views/assets/ladder.js
+ * (shared with the web viewer) from embedded records and segments, within a size budget.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import type { Finding } from '../../analysis/anomaly.js';
+import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
+import { RULES } from '../../analysis/rules/index.js';
+import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
+import { asset, viewsDir } from '../views.js';
+
+export interface HtmlOptions {
+  /** Connections whose full record (and ladder) is embedded; the rest appear in the table only. */
+  maxDetails?: number;
+  version?: string;
+}
+
+const CAPTURE_WIDE_DOCS: Record<string, string> = {
+  'syn-flood': 'many never-completed handshakes to one ip:port at once, within the 63 s a SYN-RECEIVED entry lives',
+  'port-scan': 'one source trying many destination ports, mostly refused or unanswered',
+  'time-wait-reuse': 'the four-tuple reused within 2×MSL of TIME-WAIT',
+};
+
+/** JSON that is safe inside a <script> element: no "</script>", "<!--" or line separators. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function docOf(id: string): string {
+  const rule = RULES.find((r) => r.id === id);
+  if (rule === undefined) return CAPTURE_WIDE_DOCS[id] ?? '';
+  return rule.doc
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('- '))
+    .map((l) => l.slice(2))
+    .join('; ');
+}
+
+export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): string {
+  const maxDetails = opts.maxDetails ?? 5000;
+  const conns = doc.connections;
+  const count = <K>(keys: K[]): [K, number][] => {
+    const m = new Map<K, number>();
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+    return [...m.entries()].sort((a, b) => b[1] - a[1]);
+  };
+  const all: (Finding & { conn?: number })[] = [...doc.anomalies, ...conns.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id })))];
+  const anomalyGroups = count(all.map((a) => a.id)).map(([id, n]) => {
+    const list = all.filter((a) => a.id === id);
+    return { id, count: n, severity: list[0]?.severity ?? 'note', doc: docOf(id), examples: list.slice(0, 5) };
+  });
+  // Details for connections with anomalies first, then in order, within the budget.
+  const order = [...conns].sort((a, b) => Number(b.anomalies.length > 0) - Number(a.anomalies.length > 0) || a.id - b.id);
+  const details: Record<number, { connection: ConnectionRecord; segments: SegmentRecord[] }> = {};
+  for (const c of order.slice(0, maxDetails)) details[c.id] = { connection: c, segments: segments.get(c.id) ?? [] };
+  const rows = conns.map((c) => [
+    c.id,
+    `${c.client.ip}:${c.client.port}`,
+    `${c.server.ip}:${c.server.port}`,
+    c.start,
+    c.duration,
+    c.packets.client,
+    c.packets.server,
+    c.bytes.client,
+    c.bytes.server,
+    c.states.client,
+    c.states.server,
+    c.zeek.conn_state,
+    [...new Set(c.anomalies.map((a) => a.id))].join(','),
+    c.rolesInferred ? 0 : 1,
+    c.transitions.some((t) => t.side === 'server' && t.from === 'SYN-RECEIVED' && t.to === 'ESTABLISHED') ? 1 : 0,
+  ]);
+  const template = readFileSync(join(viewsDir(), 'report.ejs'), 'utf8');
+  return ejs.render(template, {
+    version: opts.version ?? '',
+    capture: doc.capture,
+    total: conns.length,
+    byStates: count(conns.map((c) => `${c.states.client} / ${c.states.server}`)),
+    byConnState: count(conns.map((c) => c.zeek.conn_state)).map(([k, n]) => [k, n, CONN_STATE_MEANING[k]]),
+    anomalyGroups,
+    synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
+    states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),
+    anomalyIds: anomalyGroups.map((g) => g.id),
+    columns: ['id', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
+    detailsEmbedded: Math.min(conns.length, maxDetails),
+    dataJson: scriptSafeJson({ capture: doc.capture, anomalies: doc.anomalies, rows, details }),
+    css: asset('report.css'),
+    ladderJs: asset('ladder.js'),
+    reportJs: asset('report.js'),
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * The HTML report as a person sees it, in headless Chromium: it opens from file:// with no
+ * console errors and no network requests; the ladder of a known sample shows its transitions
+ * and anomaly badges; the table filters and pages; everything from the capture is escaped.
+ * Screenshots are kept in test-artifacts/.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { collectChunks, PcapngWriter } from '../../src/craft/capture-writer.js';
+import { buildTcpFrame } from '../../src/craft/packet-builder.js';
+import { TcpFlag } from '../../src/decode/fields.js';
+import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
+import { SAMPLES, runCli } from '../support/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tcplens-html-'));
+
+async function report(capture: string, name: string): Promise<string> {
+  const out = join(tmp, `${name}.html`);
+  const run = await runCli(['analyze', capture, '-f', 'html', '-o', out]);
+  expect(run.code).toBe(0);
+  return out;
+}
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  requests: string[];
+}
+
+if (!HAVE_CHROMIUM) {
+  describe.skip(NO_CHROMIUM_MESSAGE, () => test('html report', () => {}));
+} else {
+  describe('HTML report in Chromium', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    async function open(file: string): Promise<Opened> {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      return { page, errors, requests };
+    }
+
+    test('fin-retransmitted: the ladder shows both sides\' transitions and the anomaly badge', async () => {
+      const { page, errors, requests } = await open(await report(join(SAMPLES, 'fin-retransmitted.pcap'), 'fin'));
+      const labels = await page.locator('#ladder svg text').allTextContents();
+      for (const state of ['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'CLOSE-WAIT', 'FIN-WAIT-2', 'LAST-ACK', 'TIME-WAIT', 'CLOSED']) {
+        expect(labels.some((l) => l.includes(state)), state).toBe(true);
+      }
+      expect(labels.some((l) => l.includes('(projected)'))).toBe(true);
+      expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"]').count()).toBe(1);
+      expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"] title').textContent()).toContain('sent its FIN');
+      expect(await page.locator('#ladder ul.findings li').first().textContent()).toContain('fin-retransmitted');
+      await page.screenshot({ path: join(ARTIFACTS, 'html-report-fin-retransmitted.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    });
+
+    test('syn-flood: 303 connections paged 50 at a time, filtered, flood chart drawn', async () => {
+      const { page, errors } = await open(await report(join(SAMPLES, 'syn-flood.pcapng'), 'flood'));
+      expect(await page.locator('#conn-body tr').count()).toBe(50);
+      expect(await page.locator('#page-info').textContent()).toBe('page 1 of 7 (303 of 303 connections)');
+      await page.selectOption('#filter-state', 'ESTABLISHED');
+      await page.fill('#filter-text', '192.0.2.');
+      expect(await page.locator('#conn-body tr').count()).toBe(3);
+      await page.locator('#conn-body tr').nth(1).click();
+      expect(await page.locator('#ladder-title').textContent()).toBe('Connection 102');
+      expect(await page.locator('#chart-flood svg rect').count()).toBeGreaterThan(0);
+      expect(await page.locator('#anomalies').textContent()).toContain('syn-flood');
+      await page.screenshot({ path: join(ARTIFACTS, 'html-report-syn-flood.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    });
+
+    test('markup and script from the capture are shown as text, never run', async () => {
+      const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+      const out = collectChunks();
+      const w = new PcapngWriter(out.sink);
+      w.section({ comment: hostile });
+      w.interface({ linkType: 1, name: hostile, description: '</script><b>bold</b>' });
+      const syn = buildTcpFrame({ src: '192.0.2.1', dst: '192.0.2.2', sport: 1234, dport: 80, seq: 1, flags: TcpFlag.SYN });
+      w.enhancedPacket(0, 1_700_000_000_000_000n, syn, { comment: hostile });
+      const path = join(tmp, '<script>alert(1)<\\script>.pcapng');
+      writeFileSync(path, out.result());
+      const { page, errors } = await open(await report(path, 'hostile'));
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+      expect(await page.locator('#overview').textContent()).toContain('comment: <img src=x onerror=');
+      expect(await page.locator('h1').textContent()).toContain('<script>alert(1)');
+      expect(errors).toEqual([]);
+    });
+  });
+}
