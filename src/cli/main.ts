@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze.js';
+import { auditBuilder, runAudit, type AuditArgs } from './commands/audit.js';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
 import { runTimeline, timelineBuilder, type TimelineArgs } from './commands/timeline.js';
 import { ExitCode } from './output.js';
@@ -43,7 +44,15 @@ export async function main(argv: string[]): Promise<number> {
         code = await runTimeline(args);
       },
     )
-    .demandCommand(1, 'name a command: analyze, timeline or packets')
+    .command<AuditArgs>(
+      'audit <paths..>',
+      'many captures in parallel: a line per file, one summary, an exit code for scripts (--fail-on)',
+      auditBuilder,
+      async (args) => {
+        code = await runAudit(args);
+      },
+    )
+    .demandCommand(1, 'name a command: analyze, timeline, audit or packets')
     .strict()
     .help()
     .alias('h', 'help')

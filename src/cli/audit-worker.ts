@@ -1,0 +1,60 @@
+/**
+ * One capture of an audit, on a worker thread (piscina). Streams the file with bounded memory:
+ * connection records are counted and dropped, unless an HTML report is asked for.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Severity } from '../analysis/anomaly.js';
+import { describeAt } from '../capture/errors.js';
+import { analysisDocument, analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
+import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
+import { htmlReport } from '../report/formats/html.js';
+
+export interface AuditTask {
+  file: string;
+  options: Partial<AnalyzeOptions>;
+  /** Write the file's HTML report here under `htmlName`. */
+  htmlDir: string | null;
+  htmlName: string;
+  version: string;
+}
+
+export default async function auditOne(task: AuditTask): Promise<AuditFileResult> {
+  const started = process.hrtime.bigint();
+  const anomalies: Record<string, number> = {};
+  const severities: Record<string, Severity> = {};
+  let maxSeverity: Severity | null = null;
+  const note = (id: string, severity: Severity): void => {
+    anomalies[id] = (anomalies[id] ?? 0) + 1;
+    severities[id] = severity;
+    if (maxSeverity === null || SEVERITY_RANK[severity] > SEVERITY_RANK[maxSeverity]) maxSeverity = severity;
+  };
+  const withHtml = task.htmlDir !== null;
+  const result = await analyzeCapture(task.file, task.file, task.options, {
+    collect: withHtml,
+    ...(withHtml ? { segmentBudget: { perConnection: 400, total: 100_000 } } : {}),
+    onConnection(record) {
+      for (const a of record.anomalies) note(a.id, a.severity);
+    },
+  });
+  for (const a of result.anomalies) note(a.id, a.severity);
+  let html: string | null = null;
+  if (withHtml && result.decode.packets > 0) {
+    writeFileSync(join(task.htmlDir as string, task.htmlName), htmlReport(analysisDocument(result), result.segments, { version: task.version }));
+    html = task.htmlName;
+  }
+  const d = result.decode;
+  return {
+    file: task.file,
+    packets: d.packets,
+    tcpPackets: d.tcpPackets,
+    connections: result.connectionCount,
+    anomalies,
+    maxSeverity,
+    severities,
+    warnings: d.warnings.map((w) => (w.code === 'UNSUPPORTED_LINKTYPE' ? w.message : describeAt(task.file, w.fileOffset, w.message))),
+    error: d.error ? `at byte ${d.error.fileOffset}: ${d.error.message}` : null,
+    html,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
