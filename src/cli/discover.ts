@@ -36,11 +36,20 @@ export function looksLikeCapture(path: string): boolean {
   }
 }
 
+/** Symbolic links are followed to files, never to folders (no loops). */
+function isFileTarget(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) walk(p, out);
-    else if (entry.isFile() && looksLikeCapture(p)) out.push(p);
+    else if ((entry.isFile() || (entry.isSymbolicLink() && isFileTarget(p))) && looksLikeCapture(p)) out.push(p);
   }
 }
 

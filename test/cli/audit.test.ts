@@ -3,7 +3,7 @@
  * one line per file, the summary, exit codes (0, 1 with --fail-on, 3 for an unreadable file),
  * --jobs, --html with an index, and the whole corpus without a crash.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -82,6 +82,14 @@ describe('tcplens audit', () => {
     const links = [...index.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
     expect(links).toHaveLength(3);
     for (const l of links) expect(existsSync(join(html, l))).toBe(true);
+  });
+
+  test('symbolic links to capture files are followed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcplens-audit-links-'));
+    symlinkSync(join(SAMPLES, 'refused.pcap'), join(dir, 'linked.pcap'));
+    const run = await runCli(['audit', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('linked.pcap: 2 packets, 1 TCP connections, rst-refused×1');
   });
 
   test('a missing path is a usage error', async () => {
