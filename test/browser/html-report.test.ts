@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { collectChunks, PcapngWriter } from '../../src/craft/capture-writer.js';
+import { collectChunks, PcapngWriter, PcapWriter } from '../../src/craft/capture-writer.js';
 import { buildTcpFrame } from '../../src/craft/packet-builder.js';
 import { TcpFlag } from '../../src/decode/fields.js';
 import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
@@ -88,6 +88,45 @@ if (!HAVE_CHROMIUM) {
       await page.screenshot({ path: join(ARTIFACTS, 'html-report-syn-flood.png'), fullPage: true });
       expect(errors).toEqual([]);
     });
+
+    test('the embedded data is the JSON model of the same capture', async () => {
+      const file = join(SAMPLES, 'half-close.pcap');
+      const json = JSON.parse((await runCli(['analyze', file, '-f', 'json'])).stdout);
+      const { page } = await open(await report(file, 'half-close'));
+      const data = JSON.parse((await page.locator('#tcplens-data').textContent()) ?? '{}');
+      expect(data.details['1'].connection).toEqual(json.connections[0]);
+      expect(data.capture).toEqual({ ...json.capture });
+      expect(data.rows[0].slice(0, 3)).toEqual([1, '127.0.0.1:40306', '127.0.0.1:47104']);
+    });
+
+    test('100 000 connections: the table pages, filters and sorts; ladders are drawn on demand only', async () => {
+      const out = collectChunks();
+      const w = new PcapWriter(out.sink, { linkType: 1 });
+      let t = 1_700_000_000 * 1e6;
+      for (let i = 0; i < 100_000; i++) {
+        const src = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+        const sport = 1024 + (i % 50_000);
+        w.packet(Math.floor(t / 1e6), (t % 1e6) * 1000, buildTcpFrame({ src, dst: '192.0.2.80', sport, dport: 443, seq: i, flags: TcpFlag.SYN }));
+        t += 50;
+        w.packet(Math.floor(t / 1e6), (t % 1e6) * 1000, buildTcpFrame({ src: '192.0.2.80', dst: src, sport: 443, dport: sport, seq: 0, ack: i + 1, flags: TcpFlag.RST | TcpFlag.ACK }));
+        t += 50;
+      }
+      const capture = join(tmp, 'big.pcap');
+      writeFileSync(capture, out.result());
+      const { page, errors } = await open(await report(capture, 'big'));
+      expect(await page.locator('#page-info').textContent()).toBe('page 1 of 2000 (100000 of 100000 connections)');
+      expect(await page.locator('#conn-body tr').count()).toBe(50);
+      expect(await page.locator('svg.ladder').count()).toBe(1);
+      await page.fill('#filter-text', '10.1.134.7:');
+      await page.waitForFunction(() => !document.getElementById('page-info')?.textContent?.includes('100000 of'));
+      expect(await page.locator('#conn-body tr').count()).toBe(1);
+      await page.fill('#filter-text', '');
+      await page.locator('#conn-table th').nth(0).click();
+      expect(await page.locator('#conn-body tr').first().getAttribute('data-conn')).toBe('100000');
+      await page.locator('#conn-body tr').first().click();
+      expect(await page.locator('#ladder').textContent()).toContain('not embedded in the report');
+      expect(errors).toEqual([]);
+    }, 120_000);
 
     test('markup and script from the capture are shown as text, never run', async () => {
       const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
