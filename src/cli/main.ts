@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze.js';
 import { auditBuilder, runAudit, type AuditArgs } from './commands/audit.js';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
+import { runServe, serveBuilder, type ServeArgs } from './commands/serve.js';
 import { runTimeline, timelineBuilder, type TimelineArgs } from './commands/timeline.js';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
@@ -52,7 +53,15 @@ export async function main(argv: string[]): Promise<number> {
         code = await runAudit(args);
       },
     )
-    .demandCommand(1, 'name a command: analyze, timeline, audit or packets')
+    .command<ServeArgs>(
+      'serve [dir]',
+      'the local web viewer: browse a folder of captures, their connections and ladders',
+      serveBuilder,
+      async (args) => {
+        code = await runServe(args);
+      },
+    )
+    .demandCommand(1, 'name a command: analyze, timeline, audit, serve or packets')
     .strict()
     .help()
     .alias('h', 'help')

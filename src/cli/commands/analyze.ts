@@ -1,6 +1,6 @@
 /** `tcplens analyze FILE|- [--format text|json|ndjson|csv|zeek] [filters] [-o FILE]`. */
 import type { Argv } from 'yargs';
-import { RULES } from '../../analysis/rules/index.js';
+import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
@@ -14,7 +14,7 @@ import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
 
 export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'html'] as const;
-export const ANOMALY_IDS = [...RULES.map((r) => r.id), 'time-wait-reuse', 'syn-flood', 'port-scan'];
+export { ANOMALY_IDS };
 
 export interface AnalyzeArgs extends FilterArgs {
   file: string;

@@ -13,7 +13,7 @@ import type { Severity } from '../../analysis/anomaly.js';
 import { auditLine, failures, summarize, summaryText, type AuditFileResult } from '../../report/audit.js';
 import { viewsDir } from '../../report/views.js';
 import type { AuditTask } from '../audit-worker.js';
-import { discover } from '../discover.js';
+import { discover } from '../../capture/find-captures.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { UsageError } from '../usage.js';
 import { ANOMALY_IDS, VERSION, engineOptions, withEngineOptions, type AnalyzeArgs } from './analyze.js';

@@ -1,5 +1,5 @@
 /**
- * Which files an audit reads: files named on the command line as they are; directories walked
+ * Which files an audit reads and the viewer lists: files named on the command line as they are; directories walked
  * recursively, keeping the files whose magic number says capture (pcap, pcapng, snoop, or gzip
  * holding one of them); quoted globs expanded (tinyglobby). Never by file name.
  */
@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from
 import { join } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { globSync } from 'tinyglobby';
-import { sniffFormat } from '../capture/open-capture.js';
+import { sniffFormat } from './open-capture.js';
 
 const HEAD = 4096;
 

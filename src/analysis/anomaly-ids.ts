@@ -1,0 +1,4 @@
+import { RULES } from './rules/index.js';
+
+/** Every anomaly id tcplens reports: the per-connection rules and the capture-wide findings. */
+export const ANOMALY_IDS: readonly string[] = [...RULES.map((r) => r.id), 'time-wait-reuse', 'syn-flood', 'port-scan'];

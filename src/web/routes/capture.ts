@@ -1,0 +1,116 @@
+/**
+ * A capture's pages and their JSON twins. URLs name the capture and the view, so they can be
+ * shared: /c/PATH (overview), /c/PATH?view=connections&state=time_wait&page=2,
+ * /c/PATH?view=conn&id=7, /c/PATH?view=anomalies; the same under /api/c/PATH.
+ */
+import type express from 'express';
+import type { Request, Response, NextFunction } from 'express';
+import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
+import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
+import { parseStates, type ConnectionFilter } from '../../report/filters.js';
+import { scriptSafeJson } from '../../report/formats/html.js';
+import { queryConnections, SORT_KEYS, type SortKey } from '../../report/query.js';
+import type { AnalysisCache, Analysis } from '../cache.js';
+import { captureUrl, displayPath, insideRoot } from '../paths.js';
+import { HttpError } from '../server.js';
+
+const PAGE_SIZE = 100;
+
+function list(q: unknown): string[] {
+  if (q === undefined || q === '') return [];
+  return (Array.isArray(q) ? q : [q]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Reads ?host=&port=&state=&anomaly=&conn= with the same rules as the CLI's options. */
+export function filterFrom(query: Request['query']): ConnectionFilter {
+  const f: ConnectionFilter = {};
+  const hosts = list(query['host']);
+  if (hosts.length) f.hosts = hosts;
+  const ports = list(query['port']).map(Number);
+  if (ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) throw new HttpError(400, 'port must be a port number from 0 to 65535.');
+  if (ports.length) f.ports = ports;
+  const { states, unknown } = parseStates(list(query['state']));
+  if (unknown.length) throw new HttpError(400, `state must be a TCP state (RFC or netstat spelling), not ${unknown.join(', ')}.`);
+  if (states.length) f.states = states;
+  const anomalies = list(query['anomaly']);
+  if (anomalies.some((a) => !ANOMALY_IDS.includes(a))) throw new HttpError(400, `anomaly must be one of ${ANOMALY_IDS.join(', ')}.`);
+  if (anomalies.length) f.anomalies = anomalies;
+  return f;
+}
+
+function counts<K>(keys: K[]): [K, number][] {
+  const m = new Map<K, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return [...m.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache): void {
+  app.get(/^\/(api\/)?c\/(.+)$/, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const params = req.params as unknown as Record<string, string | undefined>;
+      const api = params['0'] !== undefined && params['0'] !== '';
+      const requested = params['1'] ?? '';
+      const file = insideRoot(root, requested);
+      if (file === null) throw new HttpError(404, 'No such capture here.');
+      const display = displayPath(root, file);
+      const base = captureUrl(display);
+      const analysis = cache.get(file);
+      if (analysis.state === 'running') {
+        // Small captures finish within a moment: wait briefly rather than show a progress page.
+        await Promise.race([analysis.promise, new Promise((r) => setTimeout(r, 1500))]);
+      }
+      if (analysis.state === 'running') return progress(res, api, display, analysis);
+      const doc = analysis.doc!;
+      const view = String(req.query['view'] ?? 'overview');
+      const common = { path: display, base, error: analysis.error };
+      if (view === 'overview') {
+        const conns = doc.connections;
+        const body = {
+          ...common,
+          capture: doc.capture,
+          connections: conns.length,
+          byStates: counts(conns.map((c) => `${c.states.client} / ${c.states.server}`)),
+          byConnState: counts(conns.map((c) => c.zeek.conn_state)).map(([k, n]) => [k, n, CONN_STATE_MEANING[k]]),
+          anomalyCounts: counts([...doc.anomalies, ...conns.flatMap((c) => c.anomalies)].map((a) => a.id)),
+          captureWide: doc.anomalies,
+        };
+        return api ? res.json(body) : res.render('overview', body);
+      }
+      if (view === 'connections') {
+        const sort = String(req.query['sort'] ?? 'id') as SortKey;
+        if (!SORT_KEYS.includes(sort)) throw new HttpError(400, `sort must be one of ${SORT_KEYS.join(', ')}.`);
+        const page = Number(req.query['page'] ?? 1);
+        const result = queryConnections(doc.connections, {
+          filter: filterFrom(req.query),
+          sort,
+          descending: req.query['order'] === 'desc',
+          page: Number.isInteger(page) && page > 0 ? page : 1,
+          pageSize: PAGE_SIZE,
+        });
+        const query = { host: list(req.query['host']).join(','), port: list(req.query['port']).join(','), state: list(req.query['state']).join(','), anomaly: list(req.query['anomaly']).join(','), sort, order: req.query['order'] === 'desc' ? 'desc' : 'asc' };
+        return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS });
+      }
+      if (view === 'conn') {
+        const id = Number(req.query['id']);
+        const record = analysis.byId.get(id);
+        if (!Number.isInteger(id) || record === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
+        const segments = await cache.segmentsOf(file, id);
+        return api ? res.json({ ...common, connection: record, segments }) : res.render('connection', { ...common, connection: record, segments, dataJson: scriptSafeJson({ connection: record, segments }) });
+      }
+      if (view === 'anomalies') {
+        const list2 = [...doc.anomalies.map((a) => ({ ...a, conn: null as number | null })), ...doc.connections.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id })))];
+        return api ? res.json({ ...common, anomalies: list2 }) : res.render('anomalies', { ...common, anomalies: list2 });
+      }
+      throw new HttpError(400, 'view must be overview, connections, conn or anomalies.');
+    } catch (err) {
+      next(err);
+    }
+  });
+}
+
+function progress(res: Response, api: boolean, display: string, a: Analysis): void {
+  const percent = a.totalBytes > 0 ? Math.min(100, Math.round((a.bytesRead / a.totalBytes) * 100)) : 0;
+  const body = { path: display, state: 'running', bytesRead: a.bytesRead, totalBytes: a.totalBytes, percent };
+  if (api) res.status(202).json(body);
+  else res.status(202).render('progress', body);
+}

@@ -1,0 +1,176 @@
+/**
+ * `tcplens serve`: a local web viewer over a folder of captures (express + ejs). Binds to
+ * 127.0.0.1 unless told otherwise; every page has a JSON twin under /api; capture paths stay
+ * inside the folder (web/paths.ts); uploads are capped, checked by magic number and never
+ * overwrite; a strict content security policy allows only this server's own scripts and
+ * styles; errors never show a stack trace.
+ */
+import { mkdirSync, realpathSync, unlinkSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import multer from 'multer';
+import { discover, looksLikeCapture } from '../capture/find-captures.js';
+import { asset, viewsDir } from '../report/views.js';
+import { AnalysisCache } from './cache.js';
+import { captureUrl, displayPath } from './paths.js';
+import { captureRoutes } from './routes/capture.js';
+import { listCaptures } from './routes/list.js';
+
+export interface ServeOptions {
+  root: string;
+  /** Where uploads are stored (inside root, so they are listed and served like the rest). */
+  dataDir?: string;
+  maxUploadBytes: number;
+  host: string;
+  port: number;
+}
+
+export interface Viewer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createApp(opts: ServeOptions): express.Express {
+  const root = realpathSync(opts.root);
+  const dataDir = opts.dataDir ?? join(root, '.tcplens-uploads');
+  const cache = new AnalysisCache();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', join(viewsDir(), 'web'));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.locals['captureUrl'] = captureUrl;
+
+  for (const name of ['report.css', 'viewer.css', 'ladder.js', 'viewer.js']) {
+    app.get(`/assets/${name}`, (_req, res) => {
+      res.type(name.endsWith('.css') ? 'text/css' : 'text/javascript').set('Cache-Control', 'no-cache').send(asset(name));
+    });
+  }
+
+  app.get(['/', '/api/captures'], (req, res) => {
+    const captures = listCaptures(root, (dir) => discover([dir]).files);
+    if (req.path.startsWith('/api/')) res.json({ root: displayPathOfRoot(root), captures });
+    else res.render('list', { captures, maxUpload: opts.maxUploadBytes, message: null });
+  });
+
+  const upload = multer({
+    storage: multer.diskStorage({
+      destination: (_req, _file, cb) => {
+        try {
+          mkdirSync(dataDir, { recursive: true });
+          cb(null, dataDir);
+        } catch (err) {
+          cb(err as Error, dataDir);
+        }
+      },
+      // Never overwrite: a time stamp and a random part before the (sanitized) name.
+      filename: (_req, file, cb) => cb(null, `${Date.now()}-${Math.random().toString(36).slice(2, 8)}-${file.originalname.replace(/[^A-Za-z0-9._-]/g, '_').slice(-80) || 'capture'}`),
+    }),
+    limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 4 },
+  });
+
+  app.post(['/upload', '/api/upload'], upload.single('capture'), (req, res, next) => {
+    const api = req.path.startsWith('/api/');
+    const file = req.file;
+    if (file === undefined) return next(new HttpError(400, 'No file was uploaded: send the capture in the form field "capture".'));
+    if (!looksLikeCapture(file.path)) {
+      unlinkSync(file.path);
+      return next(new HttpError(400, `${file.originalname} is not a capture file: tcplens reads pcap, pcapng and snoop files, and their gzip'd forms.`));
+    }
+    const url = captureUrl(displayPath(root, realpathSync(file.path)));
+    cache.get(realpathSync(file.path)); // analysed on arrival
+    if (api) res.status(201).json({ url, api: url.replace(/^\/c\//, '/api/c/') });
+    else res.redirect(303, url);
+  });
+
+  captureRoutes(app, root, cache);
+
+  app.use((req, _res, next) => next(new HttpError(404, `Nothing at ${req.path}.`)));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let status = 500;
+    let message = 'Something went wrong on the server; the details are in its log.';
+    if (err instanceof HttpError) ({ status, message } = err);
+    else if (err instanceof multer.MulterError) {
+      status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+      message = err.code === 'LIMIT_FILE_SIZE' ? `The upload is larger than the ${formatBytes(opts.maxUploadBytes)} limit (--max-upload).` : `Upload refused: ${err.message}.`;
+    } else process.stderr.write(`tcplens serve: ${req.method} ${req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    res.status(status);
+    if (req.path.startsWith('/api/')) res.json({ error: message, status });
+    else res.render('error', { status, message });
+  });
+  return app;
+}
+
+function displayPathOfRoot(root: string): string {
+  return root;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+/** "512MB", "10 M", "1GB", "4096" → bytes; null when unreadable. */
+export function parseSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(text);
+  if (m === null) return null;
+  const unit = (m[2] ?? 'b').toLowerCase()[0] as string;
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export function listen(opts: ServeOptions): Promise<Viewer> {
+  const app = createApp(opts);
+  return new Promise((resolve, reject) => {
+    const server = app.listen(opts.port, opts.host, () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : opts.port;
+      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      resolve({
+        server,
+        url: `http://${host}:${port}/`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+    server.on('error', reject);
+  });
+}

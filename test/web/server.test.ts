@@ -1,0 +1,177 @@
+/**
+ * The web viewer's routes against a real server listening on 127.0.0.1 (port 0: any free port).
+ * Traversal attempts (plain, encoded, double-encoded, through symlinks) are refused; capture
+ * strings are escaped; uploads are checked, capped and never overwrite; errors carry no stack.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { collectChunks, PcapngWriter } from '../../src/craft/capture-writer.js';
+import { buildTcpFrame } from '../../src/craft/packet-builder.js';
+import { TcpFlag } from '../../src/decode/fields.js';
+import { listen, parseSize, type Viewer } from '../../src/web/server.js';
+import { SAMPLES } from '../support/cli.js';
+
+export const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+/** A pcapng whose section, interface and packet comments hold markup and script. */
+export function hostileCapture(): Buffer {
+  const out = collectChunks();
+  const w = new PcapngWriter(out.sink);
+  w.section({ comment: HOSTILE });
+  w.interface({ linkType: 1, name: HOSTILE, description: '</script><b>bold</b>' });
+  const syn = buildTcpFrame({ src: '192.0.2.1', dst: '192.0.2.2', sport: 1234, dport: 80, seq: 1, flags: TcpFlag.SYN });
+  w.enhancedPacket(0, 1_700_000_000_000_000n, syn, { comment: HOSTILE });
+  return out.result();
+}
+
+/** A served folder: samples, a nested capture, a hostile one, and links that point outside. */
+export function servedFolder(): { root: string; outside: string } {
+  const root = mkdtempSync(join(tmpdir(), 'tcplens-serve-'));
+  const outside = mkdtempSync(join(tmpdir(), 'tcplens-outside-'));
+  mkdirSync(join(root, 'nested'));
+  copyFileSync(join(SAMPLES, 'fin-retransmitted.pcap'), join(root, 'fin-retransmitted.pcap'));
+  copyFileSync(join(SAMPLES, 'syn-flood.pcapng'), join(root, 'nested', 'syn flood.pcapng'));
+  writeFileSync(join(root, 'odd<img src=y>.pcapng'), hostileCapture());
+  copyFileSync(join(SAMPLES, 'refused.pcap'), join(outside, 'secret.pcap'));
+  symlinkSync(join(outside, 'secret.pcap'), join(root, 'link-to-outside.pcap'));
+  symlinkSync(outside, join(root, 'dir-link'));
+  return { root, outside };
+}
+
+describe('tcplens serve: routes on loopback', () => {
+  let viewer: Viewer;
+  let root: string;
+  const get = (path: string, init?: RequestInit) => fetch(new URL(path, viewer.url), { redirect: 'manual', ...init });
+
+  beforeAll(async () => {
+    root = servedFolder().root;
+    viewer = await listen({ root, maxUploadBytes: 64 * 1024, host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await viewer.close();
+  });
+
+  test('binds to 127.0.0.1 by default and lists the captures with size and date', async () => {
+    expect(viewer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const body = (await (await get('/api/captures')).json()) as { captures: { path: string; size: number; modified: string }[] };
+    expect(body.captures.map((c) => c.path).sort()).toEqual(['fin-retransmitted.pcap', 'nested/syn flood.pcapng', 'odd<img src=y>.pcapng']);
+    expect(body.captures.every((c) => c.size > 0 && !Number.isNaN(Date.parse(c.modified)))).toBe(true);
+    const html = await (await get('/')).text();
+    expect(html).toContain('href="/c/nested/syn%20flood.pcapng"');
+  });
+
+  test('every page has a JSON twin: overview, connections (filtered, sorted, paged), a connection, anomalies', async () => {
+    const base = '/api/c/nested/syn%20flood.pcapng';
+    const overview = (await (await get(base)).json()) as { connections: number; captureWide: { id: string }[] };
+    expect(overview.connections).toBe(303);
+    expect(overview.captureWide.map((a) => a.id)).toEqual(['syn-flood']);
+    const page = (await (await get(`${base}?view=connections&state=syn_recv&sort=id&order=desc&page=2`)).json()) as { matched: number; pages: number; page: number; connections: { id: number }[] };
+    expect([page.matched, page.pages, page.page, page.connections.length]).toEqual([300, 3, 2, 100]);
+    expect(page.connections[0]!.id).toBeGreaterThan(page.connections[1]!.id);
+    const conn = (await (await get(`${base}?view=conn&id=1`)).json()) as { connection: { id: number }; segments: unknown[] };
+    expect([conn.connection.id, conn.segments.length]).toEqual([1, 4]);
+    const anomalies = (await (await get('/api/c/fin-retransmitted.pcap?view=anomalies')).json()) as { anomalies: { id: string; conn: number }[] };
+    expect(anomalies.anomalies.map((a) => [a.id, a.conn])).toEqual([['fin-retransmitted', 1]]);
+    const pageHtml = await (await get('/c/fin-retransmitted.pcap?view=conn&id=1')).text();
+    expect(pageHtml).toContain('id="tcplens-conn"');
+    expect(pageHtml).toContain('received ACK of its FIN');
+  });
+
+  test('a second visit is served from the cache; a changed file is analysed again', async () => {
+    const path = join(root, 'changing.pcap');
+    copyFileSync(join(SAMPLES, 'refused.pcap'), path);
+    const first = (await (await get('/api/c/changing.pcap')).json()) as { connections: number };
+    expect(first.connections).toBe(1);
+    copyFileSync(join(SAMPLES, 'syn-flood.pcapng'), path);
+    const second = (await (await get('/api/c/changing.pcap')).json()) as { connections: number };
+    expect(second.connections).toBe(303);
+  });
+
+  test.each([
+    '/c/../../../../etc/passwd',
+    '/c/..%2f..%2f..%2fetc%2fpasswd',
+    '/c/%2e%2e/%2e%2e/etc/passwd',
+    '/c/nested/..%2f..%2f..%2f..%2fetc%2fpasswd',
+    '/c/%252e%252e%252fetc%252fpasswd',
+    '/c//etc/passwd',
+    '/c/%2Fetc%2Fpasswd',
+    '/c/link-to-outside.pcap',
+    '/c/dir-link/secret.pcap',
+    '/api/c/link-to-outside.pcap',
+    '/c/fin-retransmitted.pcap%00.txt',
+  ])('refuses %s', async (path) => {
+    const res = await get(path);
+    expect(res.status).toBe(404);
+    const text = await res.text();
+    expect(text).not.toContain('root:x:0');
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  test('strings from a capture are escaped in every page', async () => {
+    const base = `/c/${encodeURIComponent('odd<img src=y>.pcapng')}`;
+    const overview = await (await get(base)).text();
+    expect(overview).toContain('&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;&lt;script&gt;');
+    expect(overview).not.toContain(HOSTILE);
+    expect(overview).toContain('odd&lt;img src=y&gt;.pcapng');
+    const list = await (await get('/')).text();
+    expect(list).not.toContain('<img src=y>');
+    const conn = await (await get(`${base}?view=conn&id=1`)).text();
+    expect(conn).not.toContain('</script><b>');
+  });
+
+  test('security headers: a content security policy without inline script, no framing', async () => {
+    const res = await get('/');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  test('uploads: checked by magic number, analysed on arrival, never overwritten', async () => {
+    const send = async (name: string, bytes: Buffer) => {
+      const form = new FormData();
+      form.append('capture', new Blob([bytes]), name);
+      return get('/api/upload', { method: 'POST', body: form });
+    };
+    const sample = readFileSync(join(SAMPLES, 'refused.pcap'));
+    const a = await send('same.pcap', sample);
+    const b = await send('same.pcap', sample);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const urls = [((await a.json()) as { url: string }).url, ((await b.json()) as { url: string }).url];
+    expect(urls[0]).not.toBe(urls[1]);
+    expect(readdirSync(join(root, '.tcplens-uploads'))).toHaveLength(2);
+    const overview = (await (await get(`/api${urls[0]}`)).json()) as { connections: number };
+    expect(overview.connections).toBe(1);
+
+    const notCapture = await send('notes.pcap', Buffer.from('these are notes, not packets\n'));
+    expect(notCapture.status).toBe(400);
+    expect(((await notCapture.json()) as { error: string }).error).toBe("notes.pcap is not a capture file: tcplens reads pcap, pcapng and snoop files, and their gzip'd forms.");
+    expect(readdirSync(join(root, '.tcplens-uploads'))).toHaveLength(2);
+
+    const tooBig = await send('big.pcap', Buffer.concat([sample, Buffer.alloc(70 * 1024)]));
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as { error: string }).error).toContain('larger than the 64 KB limit');
+
+    const page = await get('/upload', { method: 'POST', body: (() => { const f = new FormData(); f.append('capture', new Blob([Buffer.from('GIF89a')]), 'x.gif'); return f; })() });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain('x.gif is not a capture file');
+    expect(html).not.toMatch(/\n\s+at /);
+  });
+
+  test('unknown pages and bad queries answer without a stack trace', async () => {
+    for (const [path, status] of [['/nothing', 404], ['/c/fin-retransmitted.pcap?view=conn&id=99', 404], ['/c/fin-retransmitted.pcap?view=connections&state=sleepy', 400], ['/api/c/fin-retransmitted.pcap?view=bogus', 400]] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      expect(await res.text()).not.toMatch(/\n\s+at |Error:/);
+    }
+  });
+});
+
+test('upload sizes are read as people write them', () => {
+  expect([parseSize('512MB'), parseSize('64 KB'), parseSize('2g'), parseSize('100'), parseSize('lots')]).toEqual([512 * 1024 ** 2, 64 * 1024, 2 * 1024 ** 3, 100, null]);
+});
