@@ -76,6 +76,11 @@ export function createApp(opts: ServeOptions): express.Express {
     });
   }
 
+  // Browsers ask for it on every page; there is none, and that is not an error.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+
   app.get(['/', '/api/captures'], (req, res) => {
     const captures = listCaptures(root, (dir) => discover([dir]).files);
     if (req.path.startsWith('/api/')) res.json({ root: displayPathOfRoot(root), captures });
