@@ -25,6 +25,8 @@ export interface ServeOptions {
   maxUploadBytes: number;
   host: string;
   port: number;
+  /** How long a page waits for a running analysis before showing its progress (default 1500 ms). */
+  pageWaitMs?: number;
 }
 
 export interface Viewer {
@@ -117,7 +119,7 @@ export function createApp(opts: ServeOptions): express.Express {
     else res.redirect(303, url);
   });
 
-  captureRoutes(app, root, cache);
+  captureRoutes(app, root, cache, opts.pageWaitMs ?? 1500);
 
   app.use((req, _res, next) => next(new HttpError(404, `Nothing at ${req.path}.`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

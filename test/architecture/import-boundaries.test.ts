@@ -1,6 +1,7 @@
 /**
  * STYLE 2.2: imports only go down the pipeline (cli, web → report → analysis → tcp → decode →
- * capture); pipeline.ts is the only file that knows every stage; nothing imports cli/ or web/.
+ * capture); pipeline.ts is the only file that knows every stage; cli/ may start the web/ viewer
+ * (`tcplens serve`), and nothing imports cli/.
  * Checked here on the source text, as eslint's import/no-restricted-paths would.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,7 +18,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   analysis: ['analysis', 'tcp', 'decode', 'capture'],
   report: ['report', 'analysis', 'tcp', 'decode', 'capture'],
   craft: ['craft', 'decode', 'capture'],
-  cli: ['cli', 'report', 'analysis', 'tcp', 'decode', 'capture', 'pipeline.ts'],
+  cli: ['cli', 'web', 'report', 'analysis', 'tcp', 'decode', 'capture', 'pipeline.ts'],
   web: ['web', 'report', 'analysis', 'tcp', 'decode', 'capture', 'pipeline.ts'],
 };
 

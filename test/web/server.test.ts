@@ -3,7 +3,9 @@
  * Traversal attempts (plain, encoded, double-encoded, through symlinks) are refused; capture
  * strings are escaped; uploads are checked, capped and never overwrite; errors carry no stack.
  */
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { generateBenchCapture } from '../../bench/generate.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listen, parseSize, type Viewer } from '../../src/web/server.js';
@@ -13,7 +15,15 @@ import { HOSTILE, servedFolder } from '../support/served.js';
 describe('tcplens serve: routes on loopback', () => {
   let viewer: Viewer;
   let root: string;
-  const get = (path: string, init?: RequestInit) => fetch(new URL(path, viewer.url), { redirect: 'manual', ...init });
+  /** Fetches `path`; an /api answer of 202 (analysis still running) is polled until it is final. */
+  const get = async (path: string, init?: RequestInit): Promise<Response> => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(new URL(path, viewer.url), { redirect: 'manual', ...init });
+      if (response.status !== 202 || attempt >= 200) return response;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
 
   beforeAll(async () => {
     root = servedFolder().root;
@@ -141,6 +151,30 @@ describe('tcplens serve: routes on loopback', () => {
     }
   });
 });
+
+test('a large capture shows its progress while it is analysed, then its overview', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tcplens-serve-big-'));
+  generateBenchCapture(join(root, 'big.pcap'), 120e6);
+  const viewer = await listen({ root, maxUploadBytes: 1 << 20, host: '127.0.0.1', port: 0, pageWaitMs: 0 });
+  try {
+    const first = await fetch(new URL('/api/c/big.pcap', viewer.url));
+    expect(first.status).toBe(202);
+    const p = (await first.json()) as { state: string; percent: number; totalBytes: number };
+    expect(p.state).toBe('running');
+    expect(p.totalBytes).toBeGreaterThan(100e6);
+    const page = await fetch(new URL('/c/big.pcap', viewer.url));
+    expect(page.status).toBe(202);
+    expect(await page.text()).toContain('<meta http-equiv="refresh" content="1">');
+    let status = 202;
+    for (let i = 0; i < 600 && status === 202; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await fetch(new URL('/api/c/big.pcap', viewer.url))).status;
+    }
+    expect(status).toBe(200);
+  } finally {
+    await viewer.close();
+  }
+}, 120_000);
 
 test('upload sizes are read as people write them', () => {
   expect([parseSize('512MB'), parseSize('64 KB'), parseSize('2g'), parseSize('100'), parseSize('lots')]).toEqual([512 * 1024 ** 2, 64 * 1024, 2 * 1024 ** 3, 100, null]);

@@ -44,7 +44,7 @@ function counts<K>(keys: K[]): [K, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache): void {
+export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache, pageWaitMs: number): void {
   app.get(/^\/(api\/)?c\/(.+)$/, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const params = req.params as unknown as Record<string, string | undefined>;
@@ -55,9 +55,10 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const display = displayPath(root, file);
       const base = captureUrl(display);
       const analysis = cache.get(file);
-      if (analysis.state === 'running') {
-        // Small captures finish within a moment: wait briefly rather than show a progress page.
-        await Promise.race([analysis.promise, new Promise((r) => setTimeout(r, 1500))]);
+      if (analysis.state === 'running' && !api && pageWaitMs > 0) {
+        // Small captures finish within a moment: a page waits briefly rather than show progress.
+        // API clients get 202 with the progress at once and poll.
+        await Promise.race([analysis.promise, new Promise((r) => setTimeout(r, pageWaitMs))]);
       }
       if (analysis.state === 'running') return progress(res, api, display, analysis);
       const doc = analysis.doc!;
