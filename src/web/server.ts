@@ -25,7 +25,7 @@ export interface ServeOptions {
   maxUploadBytes: number;
   host: string;
   port: number;
-  /** How long a page waits for a running analysis before showing its progress (default 1500 ms). */
+  /** How long a request waits for a running analysis before answering with its progress (default 1500 ms). */
   pageWaitMs?: number;
 }
 

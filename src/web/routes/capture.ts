@@ -55,10 +55,12 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const display = displayPath(root, file);
       const base = captureUrl(display);
       const analysis = cache.get(file);
-      if (analysis.state === 'running' && !api && pageWaitMs > 0) {
-        // Small captures finish within a moment: a page waits briefly rather than show progress.
-        // API clients get 202 with the progress at once and poll.
-        await Promise.race([analysis.promise, new Promise((r) => setTimeout(r, pageWaitMs))]);
+      if (analysis.state === 'running' && pageWaitMs > 0) {
+        // Small captures finish within a moment: wait briefly rather than answer with progress.
+        // Past that, a page shows the progress and an API client gets 202 with it, and polls.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([analysis.promise, new Promise((r) => (timer = setTimeout(r, pageWaitMs)))]);
+        clearTimeout(timer);
       }
       if (analysis.state === 'running') return progress(res, api, display, analysis);
       const doc = analysis.doc!;
