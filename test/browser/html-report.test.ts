@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { collectChunks, PcapngWriter, PcapWriter } from '../../src/craft/capture-writer.js';
+import { collectChunks, PcapWriter } from '../../src/craft/capture-writer.js';
 import { buildTcpFrame } from '../../src/craft/packet-builder.js';
 import { TcpFlag } from '../../src/decode/fields.js';
 import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
 import { SAMPLES, runCli } from '../support/cli.js';
+import { hostileCapture } from '../support/served.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcplens-html-'));
 
@@ -129,15 +130,8 @@ if (!HAVE_CHROMIUM) {
     }, 120_000);
 
     test('markup and script from the capture are shown as text, never run', async () => {
-      const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-      const out = collectChunks();
-      const w = new PcapngWriter(out.sink);
-      w.section({ comment: hostile });
-      w.interface({ linkType: 1, name: hostile, description: '</script><b>bold</b>' });
-      const syn = buildTcpFrame({ src: '192.0.2.1', dst: '192.0.2.2', sport: 1234, dport: 80, seq: 1, flags: TcpFlag.SYN });
-      w.enhancedPacket(0, 1_700_000_000_000_000n, syn, { comment: hostile });
       const path = join(tmp, '<script>alert(1)<\\script>.pcapng');
-      writeFileSync(path, out.result());
+      writeFileSync(path, hostileCapture());
       const { page, errors } = await open(await report(path, 'hostile'));
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('img[src="x"]').count()).toBe(0);
