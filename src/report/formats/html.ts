@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import type { Finding } from '../../analysis/anomaly.js';
-import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
 import { RULES } from '../../analysis/rules/index.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
+import { allFindings, countBy, stateCounts } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 
 export interface HtmlOptions {
@@ -44,13 +44,8 @@ function docOf(id: string): string {
 export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): string {
   const maxDetails = opts.maxDetails ?? 5000;
   const conns = doc.connections;
-  const count = <K>(keys: K[]): [K, number][] => {
-    const m = new Map<K, number>();
-    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-    return [...m.entries()].sort((a, b) => b[1] - a[1]);
-  };
-  const all: (Finding & { conn?: number })[] = [...doc.anomalies, ...conns.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id })))];
-  const anomalyGroups = count(all.map((a) => a.id)).map(([id, n]) => {
+  const all = allFindings(doc);
+  const anomalyGroups = countBy(all.map((a) => a.id)).map(([id, n]) => {
     const list = all.filter((a) => a.id === id);
     return { id, count: n, severity: list[0]?.severity ?? 'note', doc: docOf(id), examples: list.slice(0, 5) };
   });
@@ -80,8 +75,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     version: opts.version ?? '',
     capture: doc.capture,
     total: conns.length,
-    byStates: count(conns.map((c) => `${c.states.client} / ${c.states.server}`)),
-    byConnState: count(conns.map((c) => c.zeek.conn_state)).map(([k, n]) => [k, n, CONN_STATE_MEANING[k]]),
+    ...stateCounts(conns),
     anomalyGroups,
     synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
     states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),

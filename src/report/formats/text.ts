@@ -5,8 +5,8 @@
  */
 import type { Finding } from '../../analysis/anomaly.js';
 import { RULES } from '../../analysis/rules/index.js';
-import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
 import type { AnalysisDocument, ConnectionRecord } from '../model.js';
+import { allFindings, countBy, stateCounts } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
 
 const CAPTURE_WIDE: Record<string, string> = {
@@ -37,11 +37,12 @@ export function textReport(doc: AnalysisDocument, opts: TextOptions = {}): strin
   out.push('', st.bold(`${conns.length} TCP connection${conns.length === 1 ? '' : 's'}`));
   if (conns.length > 0) {
     out.push('', 'by final state (client / server):');
-    for (const [k, n] of countBy(conns.map((x) => `${x.states.client} / ${x.states.server}`))) out.push(`  ${String(n).padStart(7)}  ${k}`);
+    const { byStates, byConnState } = stateCounts(conns);
+    for (const [k, n] of byStates) out.push(`  ${String(n).padStart(7)}  ${k}`);
     out.push('', 'by Zeek conn_state:');
-    for (const [k, n] of countBy(conns.map((x) => x.zeek.conn_state))) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(CONN_STATE_MEANING[k as keyof typeof CONN_STATE_MEANING] ?? '')}`);
+    for (const [k, n, meaning] of byConnState) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(meaning)}`);
   }
-  const all: (Finding & { conn?: number })[] = [...doc.anomalies, ...conns.flatMap((x) => x.anomalies.map((a) => ({ ...a, conn: x.id })))];
+  const all = allFindings(doc);
   out.push('', st.bold(all.length === 0 ? 'no anomalies' : 'anomalies:'));
   for (const [id, n] of countBy(all.map((a) => a.id))) {
     const list = all.filter((a) => a.id === id);
@@ -87,8 +88,3 @@ function firstLine(doc: string): string {
   return lines.map((l) => l.slice(2)).join('; ');
 }
 
-function countBy(keys: string[]): [string, number][] {
-  const m = new Map<string, number>();
-  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}

@@ -6,10 +6,10 @@
 import type express from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
-import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
 import { parseStates, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
 import { queryConnections, SORT_KEYS, type SortKey } from '../../report/query.js';
+import { allFindings, countBy, stateCounts } from '../../report/summary.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
 import { HttpError } from '../server.js';
@@ -36,12 +36,6 @@ export function filterFrom(query: Request['query']): ConnectionFilter {
   if (anomalies.some((a) => !ANOMALY_IDS.includes(a))) throw new HttpError(400, `anomaly must be one of ${ANOMALY_IDS.join(', ')}.`);
   if (anomalies.length) f.anomalies = anomalies;
   return f;
-}
-
-function counts<K>(keys: K[]): [K, number][] {
-  const m = new Map<K, number>();
-  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache, pageWaitMs: number): void {
@@ -72,9 +66,8 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
           ...common,
           capture: doc.capture,
           connections: conns.length,
-          byStates: counts(conns.map((c) => `${c.states.client} / ${c.states.server}`)),
-          byConnState: counts(conns.map((c) => c.zeek.conn_state)).map(([k, n]) => [k, n, CONN_STATE_MEANING[k]]),
-          anomalyCounts: counts([...doc.anomalies, ...conns.flatMap((c) => c.anomalies)].map((a) => a.id)),
+          ...stateCounts(conns),
+          anomalyCounts: countBy(allFindings(doc).map((a) => a.id)),
           captureWide: doc.anomalies,
         };
         return api ? res.json(body) : res.render('overview', body);
