@@ -3,17 +3,12 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
-import { parseStates, type ConnectionFilter } from '../report/filters.js';
+import { checkFilter, FilterInputError, type ConnectionFilter, type FilterInput } from '../report/filters.js';
 import { COLOUR, PLAIN, type Style } from '../report/formats/style.js';
 import { UsageError } from './usage.js';
 
-export interface FilterArgs {
-  host?: string[];
-  port?: number[];
-  state?: string[];
-  anomaly?: string[];
-  conn?: number[];
-}
+/** The filter options as yargs gives them; checked by report/filters.ts checkFilter. */
+export type FilterArgs = FilterInput;
 
 export function withFilters<T>(y: Argv<T>): Argv<T & FilterArgs> {
   return y
@@ -25,29 +20,12 @@ export function withFilters<T>(y: Argv<T>): Argv<T & FilterArgs> {
 }
 
 export function readFilter(args: FilterArgs, knownAnomalies: readonly string[]): ConnectionFilter {
-  const f: ConnectionFilter = {};
-  if (args.host?.length) f.hosts = args.host;
-  if (args.port?.length) {
-    const bad = args.port.filter((p) => !Number.isInteger(p) || p < 0 || p > 65535);
-    if (bad.length) throw new UsageError(`--port must be a port number from 0 to 65535, not ${bad.join(', ')}`);
-    f.ports = args.port;
+  try {
+    return checkFilter(args, knownAnomalies);
+  } catch (e) {
+    if (e instanceof FilterInputError) throw new UsageError(`--${e.option} ${e.message}`);
+    throw e;
   }
-  if (args.state?.length) {
-    const { states, unknown } = parseStates(args.state);
-    if (unknown.length) throw new UsageError(`--state must be a TCP state (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT, or netstat's spelling), not ${unknown.join(', ')}`);
-    f.states = states;
-  }
-  if (args.anomaly?.length) {
-    const unknown = args.anomaly.filter((a) => !knownAnomalies.includes(a));
-    if (unknown.length) throw new UsageError(`--anomaly must be one of ${knownAnomalies.join(', ')}; not ${unknown.join(', ')}`);
-    f.anomalies = args.anomaly;
-  }
-  if (args.conn?.length) {
-    const bad = args.conn.filter((c) => !Number.isInteger(c) || c < 1);
-    if (bad.length) throw new UsageError(`--conn must be a connection id (1, 2, …), not ${bad.join(', ')}`);
-    f.ids = args.conn;
-  }
-  return f;
 }
 
 /** Standard output, or the file named by -o. */

@@ -25,6 +25,52 @@ export function parseStates(texts: readonly string[]): { states: EndpointState[]
   return { states, unknown };
 }
 
+/** The filters as a user gave them (CLI options or URL query), before they are checked. */
+export interface FilterInput {
+  host?: readonly string[];
+  port?: readonly number[];
+  state?: readonly string[];
+  anomaly?: readonly string[];
+  conn?: readonly number[];
+}
+
+/** A filter value that cannot be used; `option` names the filter, the message what it must be. */
+export class FilterInputError extends Error {
+  constructor(
+    readonly option: keyof FilterInput,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks every value the user gave and builds the filter; throws FilterInputError on the first bad one. */
+export function checkFilter(input: FilterInput, knownAnomalies: readonly string[]): ConnectionFilter {
+  const f: ConnectionFilter = {};
+  if (input.host?.length) f.hosts = input.host;
+  if (input.port?.length) {
+    const bad = input.port.filter((p) => !Number.isInteger(p) || p < 0 || p > 65535);
+    if (bad.length) throw new FilterInputError('port', `must be a port number from 0 to 65535, not ${bad.join(', ')}`);
+    f.ports = input.port;
+  }
+  if (input.state?.length) {
+    const { states, unknown } = parseStates(input.state);
+    if (unknown.length) throw new FilterInputError('state', `must be a TCP state (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT, or netstat's spelling), not ${unknown.join(', ')}`);
+    f.states = states;
+  }
+  if (input.anomaly?.length) {
+    const unknown = input.anomaly.filter((a) => !knownAnomalies.includes(a));
+    if (unknown.length) throw new FilterInputError('anomaly', `must be one of ${knownAnomalies.join(', ')}; not ${unknown.join(', ')}`);
+    f.anomalies = input.anomaly;
+  }
+  if (input.conn?.length) {
+    const bad = input.conn.filter((c) => !Number.isInteger(c) || c < 1);
+    if (bad.length) throw new FilterInputError('conn', `must be a connection id (1, 2, …), not ${bad.join(', ')}`);
+    f.ids = input.conn;
+  }
+  return f;
+}
+
 export function isEmptyFilter(f: ConnectionFilter): boolean {
   return !f.hosts?.length && !f.ports?.length && !f.states?.length && !f.anomalies?.length && !f.ids?.length;
 }

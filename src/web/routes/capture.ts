@@ -6,7 +6,7 @@
 import type express from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
-import { parseStates, type ConnectionFilter } from '../../report/filters.js';
+import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
 import { queryConnections, SORT_KEYS, type SortKey } from '../../report/query.js';
 import { allFindings, countBy, stateCounts } from '../../report/summary.js';
@@ -21,21 +21,14 @@ function list(q: unknown): string[] {
   return (Array.isArray(q) ? q : [q]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Reads ?host=&port=&state=&anomaly=&conn= with the same rules as the CLI's options. */
+/** Reads ?host=&port=&state=&anomaly= with the same checks as the CLI's options (report/filters.ts). */
 export function filterFrom(query: Request['query']): ConnectionFilter {
-  const f: ConnectionFilter = {};
-  const hosts = list(query['host']);
-  if (hosts.length) f.hosts = hosts;
-  const ports = list(query['port']).map(Number);
-  if (ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) throw new HttpError(400, 'port must be a port number from 0 to 65535.');
-  if (ports.length) f.ports = ports;
-  const { states, unknown } = parseStates(list(query['state']));
-  if (unknown.length) throw new HttpError(400, `state must be a TCP state (RFC or netstat spelling), not ${unknown.join(', ')}.`);
-  if (states.length) f.states = states;
-  const anomalies = list(query['anomaly']);
-  if (anomalies.some((a) => !ANOMALY_IDS.includes(a))) throw new HttpError(400, `anomaly must be one of ${ANOMALY_IDS.join(', ')}.`);
-  if (anomalies.length) f.anomalies = anomalies;
-  return f;
+  try {
+    return checkFilter({ host: list(query['host']), port: list(query['port']).map(Number), state: list(query['state']), anomaly: list(query['anomaly']) }, ANOMALY_IDS);
+  } catch (e) {
+    if (e instanceof FilterInputError) throw new HttpError(400, `${e.option} ${e.message}.`);
+    throw e;
+  }
 }
 
 export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache, pageWaitMs: number): void {
