@@ -10,7 +10,8 @@
  *   tshark -q -z conv,tcp, tcptrace -n -l  the same file, when they are installed (for ratios)
  *
  * Timing is wall clock of the child, best of N runs (BENCH_RUNS, default 3); this machine's
- * other load shows up in the spread. Set BENCH_MB for another size.
+ * other load shows up in the spread. Set BENCH_MB for another size. Last, two memory passes:
+ * a million connections at once (BENCH_MANY), whose peak RSS must stay bounded.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
@@ -18,6 +19,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateBenchCapture } from './generate.js';
+import { generateManyConnections } from './generate-many.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -130,4 +132,22 @@ for (const e of externals) {
   }
   console.log(`${e.name.padEnd(40)} ${m.seconds.toFixed(2).padStart(6)} s  ${(size / 1e6 / m.seconds).toFixed(0).padStart(5)} MB/s  ${''.padStart(14)}  peak RSS ${m.rssMb === null ? '?' : m.rssMb.toFixed(0)} MB`);
   console.log(`  analyze is ${(m.seconds / analyzeSeconds).toFixed(1)}× the throughput of ${e.cmd} (aim: ${e.cmd === 'tshark' ? '≥ 8×' : '≥ 1.5×'})`);
+}
+
+// Memory follows the connections alive at once, not their number (issue 3): a million
+// connections 10 µs apart, refused by RSTs (a scan) and unanswered (a spoofed SYN flood).
+// One run each (they take most of a minute); BENCH_MANY=0 skips them, BENCH_MANY=N sets the count.
+const many = Number(process.env['BENCH_MANY'] ?? 1_000_000);
+if (many > 0) {
+  for (const kind of ['refused', 'unanswered'] as const) {
+    const file = join(outDir, `many-${kind}-${many}.pcap`);
+    if (!existsSync(file)) generateManyConnections(file, many, 10, kind);
+    const mb = statSync(file).size / 1e6;
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', hook, join(root, 'dist', 'src', 'cli', 'main.js'), 'analyze', file, '--format', 'ndjson'], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
+    const name = `analyze -f ndjson, ${many} ${kind} conns`;
+    console.log(`${name.padEnd(40)} ${seconds.toFixed(2).padStart(6)} s  ${(mb / seconds).toFixed(0).padStart(5)} MB/s  ${`${((many / seconds) / 1e3).toFixed(0)} k conn/s`.padStart(14)}  peak RSS ${m ? (Number(m[1]) / 1024).toFixed(0) : '?'} MB${r.status === 0 ? '' : `  FAILED (exit ${r.status})`}`);
+  }
 }

@@ -101,6 +101,8 @@ export interface AnalyzeOptions {
   longCloseWait: number;
   /** Seconds without packets before a connection is handed on and forgotten. */
   idleTimeout: number;
+  /** Connections held at once before finished and never-synchronized ones are handed on early. */
+  maxConnections: number;
   captureRules: CaptureRuleOptions;
   /** Model Zeek run bare (`zeek -b`, no protocol scripts) instead of with its default scripts. */
   zeekBare: boolean;
@@ -110,6 +112,7 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   msl: 30,
   longCloseWait: 30,
   idleTimeout: 3600,
+  maxConnections: 20_000,
   captureRules: DEFAULT_CAPTURE_RULES,
   zeekBare: false,
 };
@@ -160,6 +163,7 @@ export async function analyzeCapture(
   const tracker = new Tracker({
     idleTimeout: opts.idleTimeout,
     lingerTimeout: 2 * opts.msl,
+    maxConnections: opts.maxConnections,
     zeekBare: opts.zeekBare,
     onStart(conn) {
       const analysis = new ConnectionAnalysis(anomalyOpts);
@@ -214,6 +218,18 @@ export async function analyzeCapture(
   );
   atCaptureEnd = true;
   tracker.finish();
+  const early = tracker.earlyHandOn;
+  if (early.finished + early.unsynchronized > 0) {
+    decode.warnings.push({
+      code: 'CONNECTION_LIMIT',
+      fileOffset: 0,
+      message:
+        `more than ${opts.maxConnections} connections were held at once (first at frame ${early.firstFrame}), so ${early.finished} finished and ` +
+        `${early.unsynchronized} never-synchronized connections were handed on early, least recently active first; a later packet of one of ` +
+        `them starts a new connection (raise --max-connections to keep them, at about 5 KB each)`,
+    });
+    decode.warningCount++;
+  }
   collected.sort((a, b) => a.id - b.id);
   const record = captureRecord(
     name,

@@ -26,7 +26,9 @@ export type CaptureWarningCode =
   | 'TRUNCATED_BLOCK'
   | 'CAPLEN_EXCEEDS_SNAPLEN'
   | 'INVALID_TIMESTAMP'
-  | 'UNSUPPORTED_LINKTYPE';
+  | 'UNSUPPORTED_LINKTYPE'
+  /** Not damage in the file: the analysis held too many connections at once (pipeline.ts). */
+  | 'CONNECTION_LIMIT';
 
 /** Offsets are byte offsets from the start of the (decompressed) capture stream. */
 export class CaptureFormatError extends Error {

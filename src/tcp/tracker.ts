@@ -7,6 +7,13 @@
  * Memory is bounded: a connection idle for `idleTimeout` seconds of capture time, or closed
  * (both sides CLOSED or TIME-WAIT) and idle for `lingerTimeout`, is handed to `onEnd` and
  * forgotten. A later packet of the same four-tuple then starts a new connection.
+ *
+ * Those timeouts alone let a flood hold a million connections at once (a scan refused by
+ * RSTs lingers 2×MSL; spoofed SYNs wait for the idle timeout). So past `maxConnections` held
+ * at once, the tracker hands on early, oldest activity first, the connections whose story is
+ * over or never began: finished ones, then ones whose handshake never completed (Suricata's
+ * flow "emergency mode" does the same under its memcap). Synchronized connections are never
+ * handed on early: memory follows the connections that are really alive.
  */
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
@@ -20,6 +27,8 @@ export interface TrackerOptions {
   lingerTimeout?: number;
   /** Model Zeek run bare (`zeek -b`): no likely_server_ports, so no role flip at the first packet. */
   zeekBare?: boolean;
+  /** Connections held at once before finished and never-synchronized ones are handed on early (default 20,000). */
+  maxConnections?: number;
   /** Called when a connection starts (attach an observer here). */
   onStart?(conn: Connection): void;
   /** Called when a connection is handed on, at eviction or at the end of the capture. */
@@ -27,6 +36,16 @@ export interface TrackerOptions {
 }
 
 const SWEEP_EVERY_SECONDS = 10;
+/** After an early hand-on, held connections are brought down to this share of the limit. */
+const RELIEF_TARGET = 0.9;
+
+/** Connections handed on early because more than maxConnections were held at once. */
+export interface EarlyHandOn {
+  finished: number;
+  unsynchronized: number;
+  /** Frame of the packet that first went over the limit, or 0. */
+  firstFrame: number;
+}
 
 export class Tracker {
   /** IPv6 (and any non-IPv4) connections by text key. */
@@ -40,10 +59,16 @@ export class Tracker {
   segments = 0;
   readonly idleTimeout: number;
   readonly lingerTimeout: number;
+  readonly maxConnections: number;
+  /** Held connections at which the next early hand-on runs. */
+  private reliefAt: number;
+  readonly earlyHandOn: EarlyHandOn = { finished: 0, unsynchronized: 0, firstFrame: 0 };
 
   constructor(private readonly opts: TrackerOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 3600;
     this.lingerTimeout = opts.lingerTimeout ?? 60;
+    this.maxConnections = opts.maxConnections ?? 20_000;
+    this.reliefAt = this.maxConnections;
   }
 
   get liveCount(): number {
@@ -108,6 +133,7 @@ export class Tracker {
       } else this.live.set(key, conn);
       fromA = true;
       this.opts.onStart?.(conn);
+      if (this.liveCount > this.reliefAt) this.relieve(conn, frame);
     }
     conn.process(seg, fromA);
     this.lastFromA = fromA;
@@ -138,6 +164,37 @@ export class Tracker {
     }
   }
 
+  /**
+   * Over the limit: hands on finished connections, then never-synchronized ones, least recently
+   * active first, until RELIEF_TARGET of the limit is held (never `current`, the one just opened).
+   */
+  private relieve(current: Connection, frame: number): void {
+    const target = Math.floor(this.maxConnections * RELIEF_TARGET);
+    const finished: Connection[] = [];
+    const unsynchronized: Connection[] = [];
+    for (const conn of this.all()) {
+      if (conn === current) continue;
+      if (isDone(conn.a.state) && isDone(conn.b.state)) finished.push(conn);
+      else if (!isSynchronized(conn.a.state) && !isSynchronized(conn.b.state)) unsynchronized.push(conn);
+    }
+    const byActivity = (x: Connection, y: Connection): number => x.lastSec - y.lastSec || x.lastNsec - y.lastNsec || x.id - y.id;
+    if (this.earlyHandOn.firstFrame === 0) this.earlyHandOn.firstFrame = frame;
+    for (const [list, kind] of [
+      [finished, 'finished'],
+      [unsynchronized, 'unsynchronized'],
+    ] as const) {
+      if (this.liveCount <= target) break;
+      list.sort(byActivity);
+      for (const conn of list) {
+        if (this.liveCount <= target) break;
+        this.end(conn);
+        this.earlyHandOn[kind]++;
+      }
+    }
+    // Whatever is left is synchronized and kept; look again after another tenth of the limit.
+    this.reliefAt = Math.max(this.maxConnections, this.liveCount + Math.ceil(this.maxConnections * (1 - RELIEF_TARGET)));
+  }
+
   /** Hands on every live connection (end of capture), in order of first frame. */
   finish(): void {
     const rest = [...this.all()].sort((x, y) => x.id - y.id);
@@ -166,6 +223,11 @@ export class Tracker {
 
 function isDone(s: string): boolean {
   return s === 'CLOSED' || s === 'TIME-WAIT' || s === 'LISTEN';
+}
+
+/** RFC 9293 §3.3.2: the states after the handshake, where data may flow (MIDSTREAM: joined in one). */
+function isSynchronized(s: string): boolean {
+  return s !== 'CLOSED' && s !== 'LISTEN' && s !== 'SYN-SENT' && s !== 'SYN-RECEIVED' && s !== 'UNSEEN';
 }
 
 /** A compact, comparable text key for an IPv6 address (no formatting on the hot path). */

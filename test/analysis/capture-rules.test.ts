@@ -66,6 +66,21 @@ describe('syn-flood', () => {
     );
     expect(r.anomalies).toEqual([]);
   });
+
+  test('a burst at the start of a long capture is still found after its seconds are folded away (memory bound)', async () => {
+    const r = await analyze(
+      capture((out, clock) => {
+        for (let i = 0; i < 150; i++) new Conversation(out, clock, { ip: '198.51.100.7', port: 2000 + i, isn: i }, { ...server, isn: 0 }).send('C', 'SYN', { dt: 0.01 });
+        // Then one SYN a second for 5,000 s: more distinct seconds than a destination keeps (4,096).
+        for (let i = 0; i < 5000; i++) new Conversation(out, clock, { ip: '198.51.100.8', port: 10000 + i, isn: i }, { ...server, isn: 0 }).send('C', 'SYN', { dt: 1 });
+      }),
+    );
+    expect(r.anomalies.map((a) => a.id)).toEqual(['syn-flood']);
+    // The window [0 s, 63 s) holds the 150 of the burst and the 61 lone SYNs of seconds 2 to 62.
+    expect(r.anomalies[0]?.detail).toMatch(/^203\.0\.113\.80:80: 211 half-open attempts/);
+    expect(r.anomalies[0]?.detail).toContain('5150 SYNs');
+    expect(r.anomalies[0]?.detail).toMatch(/peak (99|100|101)\/s/);
+  });
 });
 
 describe('port-scan', () => {

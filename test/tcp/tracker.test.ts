@@ -1,7 +1,9 @@
 /**
  * The tracker's memory depends on the connections alive at once, not on the file size:
  * closed connections are handed on after 2×MSL of capture time, idle ones after the idle
- * timeout. Port reuse starts a new connection (Wireshark's reused_ports).
+ * timeout. Past maxConnections held at once, finished and never-synchronized connections are
+ * handed on early, oldest first; synchronized ones never are. Port reuse starts a new
+ * connection (Wireshark's reused_ports).
  */
 import { expect, test } from 'vitest';
 import { decodeInto } from '../../src/decode/decoder.js';
@@ -13,10 +15,10 @@ import { frameOf } from '../support/tcpdump-hex.js';
 
 const { SYN, ACK, FIN } = TcpFlag;
 
-function feed(tracker: Tracker, t: number, frame: number, sport: number, flags: number, seq: number, ack: number, fromClient: boolean): void {
+function feed(tracker: Tracker, t: number, frame: number, sport: number, flags: number, seq: number, ack: number, fromClient: boolean, client = '192.0.2.1'): void {
   const bytes = buildTcpFrame({
-    src: fromClient ? '192.0.2.1' : '192.0.2.2',
-    dst: fromClient ? '192.0.2.2' : '192.0.2.1',
+    src: fromClient ? client : '192.0.2.2',
+    dst: fromClient ? '192.0.2.2' : client,
     sport: fromClient ? sport : 80,
     dport: fromClient ? 80 : sport,
     seq,
@@ -58,4 +60,48 @@ test('a pure SYN with a new ISN on a closed four-tuple starts a new connection; 
   feed(tracker, t + 2, 3, 5000, SYN, 9000, 0, true);
   tracker.finish();
   expect(ids).toEqual([1, 2]);
+});
+
+test('a flood past maxConnections: refused and unanswered attempts go early, oldest first; established connections stay', () => {
+  const ended: { id: number; state: string; live: number }[] = [];
+  const tracker = new Tracker({ maxConnections: 100, onEnd: (c) => ended.push({ id: c.id, state: `${c.a.state}/${c.b.state}`, live: tracker.liveCount }) });
+  const t = 1_700_000_000;
+  let frame = 0;
+  // 30 established connections first (ids 1-30): they must survive the flood.
+  for (let i = 0; i < 30; i++) {
+    feed(tracker, t, ++frame, 20000 + i, SYN, 100, 0, true);
+    feed(tracker, t, ++frame, 20000 + i, SYN | ACK, 500, 101, false);
+    feed(tracker, t, ++frame, 20000 + i, ACK, 101, 501, true);
+  }
+  // Then 1000 SYNs from distinct sources within a second: half refused by RST, half unanswered.
+  let peak = 0;
+  for (let i = 0; i < 1000; i++) {
+    const src = `10.0.${i >> 8}.${i & 255}`;
+    const at = t + 1 + i / 1000;
+    feed(tracker, at, ++frame, 40000, SYN, 1000 + i, 0, true, src);
+    if (i % 2 === 0) feed(tracker, at, ++frame, 40000, TcpFlag.RST | ACK, 0, 1001 + i, false, src);
+    peak = Math.max(peak, tracker.liveCount);
+  }
+  expect(peak).toBeLessThanOrEqual(101);
+  expect(ended.every((e) => e.id > 30)).toBe(true);
+  // Finished (refused) ones go before unanswered ones, and each kind oldest first.
+  const first = ended.slice(0, 5).map((e) => e.state);
+  expect(first.every((s) => s === 'CLOSED/CLOSED')).toBe(true);
+  expect(tracker.earlyHandOn.finished).toBeGreaterThan(400);
+  expect(tracker.earlyHandOn.unsynchronized).toBeGreaterThan(0);
+  // The 101st connection is flood attempt 70: after 90 handshake frames and 70 attempts (35 of 2 frames, 35 of 1).
+  expect(tracker.earlyHandOn.firstFrame).toBe(90 + 35 * 2 + 35 + 1);
+  const ids = ended.map((e) => e.id);
+  const refusedIds = ended.filter((e) => e.state === 'CLOSED/CLOSED').map((e) => e.id);
+  expect(refusedIds).toEqual([...refusedIds].sort((x, y) => x - y));
+  expect(new Set(ids).size).toBe(ids.length);
+  tracker.finish();
+  expect(ended.filter((e) => e.id <= 30)).toHaveLength(30);
+});
+
+test('below maxConnections nothing is handed on early', () => {
+  const tracker = new Tracker({ maxConnections: 1000 });
+  for (let i = 0; i < 500; i++) feed(tracker, 1_700_000_000 + i / 1000, i + 1, 40000, SYN, i, 0, true, `10.1.${i >> 8}.${i & 255}`);
+  expect(tracker.liveCount).toBe(500);
+  expect(tracker.earlyHandOn).toEqual({ finished: 0, unsynchronized: 0, firstFrame: 0 });
 });

@@ -23,6 +23,7 @@ export interface AnalyzeArgs extends FilterArgs {
   msl: number;
   'long-close-wait': number;
   'idle-timeout': number;
+  'max-connections': number;
   'syn-flood-min': number;
   'syn-flood-max-completed': number;
   'port-scan-min-ports': number;
@@ -40,13 +41,14 @@ export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
     .option('msl', { type: 'number', default: d.msl, describe: 'maximum segment lifetime in seconds; TIME-WAIT lasts 2×MSL' })
     .option('long-close-wait', { type: 'number', default: d.longCloseWait, describe: 'seconds in CLOSE-WAIT before long-close-wait is reported' })
     .option('idle-timeout', { type: 'number', default: d.idleTimeout, describe: 'seconds without packets before a connection is closed out (bounds memory)' })
+    .option('max-connections', { type: 'number', default: d.maxConnections, describe: 'connections held at once; past it, finished and never-synchronized ones are handed on early, oldest first (bounds memory in floods and scans)' })
     .option('syn-flood-min', { type: 'number', default: d.captureRules.synFloodMinHalfOpen, describe: 'syn-flood: never-completed SYNs to one ip:port alive at once (within 63 s)' })
     .option('syn-flood-max-completed', { type: 'number', default: d.captureRules.synFloodMaxCompletedShare, describe: 'syn-flood: not reported when more than this share of handshakes completes' })
     .option('port-scan-min-ports', { type: 'number', default: d.captureRules.portScanMinPorts, describe: 'port-scan: distinct destination ports tried by one source' })
     .option('port-scan-min-failed', { type: 'number', default: d.captureRules.portScanMinFailedShare, describe: 'port-scan: share of those attempts refused or unanswered' })
     .check((a) => {
       const args = a as unknown as Record<string, unknown>;
-      for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'syn-flood-min', 'port-scan-min-ports']) {
+      for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'max-connections', 'syn-flood-min', 'port-scan-min-ports']) {
         const v = args[k];
         if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${k} must be a positive number, not ${String(v)}`);
       }
@@ -63,6 +65,7 @@ export function engineOptions(args: AnalyzeArgs) {
     msl: args.msl,
     longCloseWait: args['long-close-wait'],
     idleTimeout: args['idle-timeout'],
+    maxConnections: Math.floor(args['max-connections']),
     captureRules: {
       ...d.captureRules,
       synFloodMinHalfOpen: args['syn-flood-min'],
