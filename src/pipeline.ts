@@ -10,6 +10,7 @@ import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
 import { formatTimestamp } from './capture/timestamp.js';
 import { decodeInto } from './decode/decoder.js';
+import { formatIpv4, formatIpv6 } from './decode/format.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
 import { isSupportedLinkType } from './decode/link.js';
 import { DecodedPacket } from './decode/packet.js';
@@ -17,7 +18,7 @@ import { buildConnectionRecord, captureRecord, type AnalysisDocument, type Captu
 
 export type { SegmentRecord };
 import type { Connection } from './tcp/connection.js';
-import { copySegment, type Segment } from './tcp/segment.js';
+import { copySegment, fillSegment, Segment } from './tcp/segment.js';
 import { seqRel } from './tcp/seq.js';
 import { Tracker } from './tcp/tracker.js';
 
@@ -243,6 +244,10 @@ export async function analyzeCapture(
 
 /** Relative numbers per side: the SYN's sequence number, or one below the first seen (Wireshark). */
 function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
+  return relativeSegments(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), list);
+}
+
+function relativeSegments(t0: number, sideOf: (endpoint: 'a' | 'b') => 'client' | 'server', list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
   const base = { a: 0, b: 0 };
   const set = { a: false, b: false };
   for (const { seg, fromA } of list) {
@@ -252,7 +257,6 @@ function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }
       set[k] = true;
     }
   }
-  const t0 = conn.firstSec + conn.firstNsec / 1e9;
   return list.map(({ seg, fromA }) => {
     const own = fromA ? 'a' : 'b';
     const peer = fromA ? 'b' : 'a';
@@ -260,7 +264,7 @@ function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }
       frame: seg.frame,
       ts: formatTimestamp(seg.tsSec, seg.tsNsec),
       t: seg.time - t0,
-      from: conn.sideOf(own),
+      from: sideOf(own),
       flags: seg.flags,
       seq: seg.seq,
       ack: seg.ack,
@@ -270,6 +274,48 @@ function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }
       win: seg.win,
     };
   });
+}
+
+/** Segments shown on one connection's timeline at most (a longer one shows its first ones). */
+export const MAX_TIMELINE_SEGMENTS = 100_000;
+
+/**
+ * One connection's segments, read again from the capture: its frames are those of its
+ * four-tuple from its first frame to its last (generations of a four-tuple never overlap).
+ * Decoding alone, without the engine: a viewer asks for one ladder of a million connections.
+ */
+export async function connectionSegments(source: CaptureSource, name: string, c: ConnectionRecord): Promise<{ segments: SegmentRecord[]; truncated: boolean }> {
+  const list: { seg: Segment; fromA: boolean }[] = [];
+  let truncated = false;
+  let aIsClient: boolean | null = null;
+  const scratch = new Segment();
+  await decodeCapture(
+    source,
+    {
+      onPacket(frame, p) {
+        if (!p.hasTcp || frame.frame < c.firstFrame || frame.frame > c.lastFrame) return;
+        const fromClient = p.srcPort === c.client.port && p.dstPort === c.server.port;
+        const fromServer = p.srcPort === c.server.port && p.dstPort === c.client.port;
+        if (!fromClient && !fromServer) return;
+        const src = p.ipVersion === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
+        const dst = p.ipVersion === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
+        const client = fromClient && src === c.client.ip && dst === c.server.ip;
+        if (!client && !(fromServer && src === c.server.ip && dst === c.client.ip)) return;
+        if (list.length >= MAX_TIMELINE_SEGMENTS) {
+          truncated = true;
+          return;
+        }
+        // Endpoint a sent the connection's first frame.
+        if (aIsClient === null) aIsClient = client;
+        list.push({ seg: copySegment(fillSegment(scratch, p, frame.frame, frame.tsSec, frame.tsNsec)), fromA: client === aIsClient });
+      },
+    },
+    name,
+  );
+  const t0 = list.length ? (list[0] as { seg: Segment }).seg.time : 0;
+  const aSide = aIsClient === false ? 'server' : 'client';
+  const bSide = aSide === 'client' ? 'server' : 'client';
+  return { segments: relativeSegments(t0, (e) => (e === 'a' ? aSide : bSide), list), truncated };
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {

@@ -10,6 +10,11 @@ import type { AnalysisDocument, ConnectionRecord } from './model.js';
 export function countBy(keys: readonly string[]): [string, number][] {
   const m = new Map<string, number>();
   for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return sortedCounts(m);
+}
+
+/** Counts already made (the viewer counts as connections arrive), in countBy's order. */
+export function sortedCounts(m: ReadonlyMap<string, number>): [string, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 

@@ -1,12 +1,14 @@
 /**
  * Analyses on demand, cached by real path, size and modification time: a second visit is
  * instant, and a changed file is analysed again. While one runs, its progress is known. The
- * cache keeps a few captures (least recently used out first) to bound memory.
+ * cache keeps a few captures (least recently used out first). A capture's connections live in a
+ * ConnectionStore (columns in memory, records in a spool file), so a million of them fit.
  */
 import { statSync } from 'node:fs';
-import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
-import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../report/model.js';
-import { analysisDocument } from '../pipeline.js';
+import type { Finding } from '../analysis/anomaly.js';
+import { analyzeCapture, connectionSegments, type AnalyzeOptions } from '../pipeline.js';
+import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
+import { ConnectionStore } from './connection-store.js';
 
 export interface Analysis {
   key: string;
@@ -15,21 +17,32 @@ export interface Analysis {
   bytesRead: number;
   totalBytes: number;
   started: number;
-  doc: AnalysisDocument | null;
-  byId: Map<number, ConnectionRecord>;
+  capture: CaptureRecord | null;
+  /** Capture-wide findings (syn-flood, port-scan). */
+  captureWide: Finding[];
+  store: ConnectionStore;
   /** Exit-like status: the capture could not be read to its end. */
   error: string | null;
   promise: Promise<Analysis>;
 }
 
+export interface Timeline {
+  segments: SegmentRecord[];
+  /** More segments than a timeline shows (pipeline.ts MAX_TIMELINE_SEGMENTS). */
+  truncated: boolean;
+}
+
 export class AnalysisCache {
   private readonly entries = new Map<string, Analysis>();
-  private readonly segments = new Map<string, SegmentRecord[]>();
+  private readonly timelines = new Map<string, Timeline>();
+  private readonly removeOnExit = (): void => this.close();
 
   constructor(
     private readonly options: Partial<AnalyzeOptions> = {},
     private readonly maxEntries = 4,
-  ) {}
+  ) {
+    process.once('exit', this.removeOnExit);
+  }
 
   private keyOf(file: string): { key: string; size: number } {
     const st = statSync(file);
@@ -45,15 +58,18 @@ export class AnalysisCache {
       this.entries.set(key, hit); // most recently used last
       return hit;
     }
-    const a: Analysis = { key, file, state: 'running', bytesRead: 0, totalBytes: size, started: Date.now(), doc: null, byId: new Map(), error: null, promise: null as unknown as Promise<Analysis> };
+    const store = new ConnectionStore();
+    const a: Analysis = { key, file, state: 'running', bytesRead: 0, totalBytes: size, started: Date.now(), capture: null, captureWide: [], store, error: null, promise: null as unknown as Promise<Analysis> };
     a.promise = analyzeCapture(file, file, this.options, {
-      collect: true,
+      collect: false,
+      onConnection: (record) => store.add(record),
       onProgress: (read) => {
         a.bytesRead = read;
       },
     }).then((r) => {
-      a.doc = analysisDocument(r);
-      for (const c of r.connections) a.byId.set(c.id, c);
+      store.finish();
+      a.capture = r.capture;
+      a.captureWide = r.anomalies;
       a.error = r.decode.error ? `at byte ${r.decode.error.fileOffset}: ${r.decode.error.message}` : null;
       a.state = 'done';
       a.bytesRead = a.totalBytes;
@@ -62,26 +78,29 @@ export class AnalysisCache {
     this.entries.set(key, a);
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
+      const gone = this.entries.get(oldest) as Analysis;
       this.entries.delete(oldest);
+      // A running analysis keeps its store until it is done; then its spool goes.
+      void gone.promise.then((x) => x.store.close(), () => gone.store.close());
     }
     return a;
   }
 
   /** One connection's segments, read again from the file on demand (bounded memory). */
-  async segmentsOf(file: string, id: number): Promise<SegmentRecord[]> {
-    const k = `${this.keyOf(file).key}#${id}`;
-    const hit = this.segments.get(k);
+  async timelineOf(file: string, record: ConnectionRecord): Promise<Timeline> {
+    const k = `${this.keyOf(file).key}#${record.id}`;
+    const hit = this.timelines.get(k);
     if (hit !== undefined) return hit;
-    let found: SegmentRecord[] = [];
-    await analyzeCapture(file, file, this.options, {
-      collect: false,
-      keepSegmentsOf: new Set([id]),
-      onConnection(record, segs) {
-        if (record.id === id && segs !== undefined) found = segs;
-      },
-    });
-    this.segments.set(k, found);
-    if (this.segments.size > 64) this.segments.delete(this.segments.keys().next().value as string);
+    const found = await connectionSegments(file, file, record);
+    this.timelines.set(k, found);
+    if (this.timelines.size > 64) this.timelines.delete(this.timelines.keys().next().value as string);
     return found;
+  }
+
+  /** Removes every spool file (server shutdown, process exit). */
+  close(): void {
+    for (const a of this.entries.values()) a.store.close();
+    this.entries.clear();
+    process.removeListener('exit', this.removeOnExit);
   }
 }

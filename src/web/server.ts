@@ -44,10 +44,9 @@ export class HttpError extends Error {
   }
 }
 
-export function createApp(opts: ServeOptions): express.Express {
+export function createApp(opts: ServeOptions, cache = new AnalysisCache()): express.Express {
   const root = realpathSync(opts.root);
   const dataDir = opts.dataDir ?? join(root, '.tcplens-uploads');
-  const cache = new AnalysisCache();
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -162,7 +161,8 @@ export function parseSize(text: string): number | null {
 }
 
 export function listen(opts: ServeOptions): Promise<Viewer> {
-  const app = createApp(opts);
+  const cache = new AnalysisCache();
+  const app = createApp(opts, cache);
   return new Promise((resolve, reject) => {
     const server = app.listen(opts.port, opts.host, () => {
       const addr = server.address();
@@ -173,7 +173,10 @@ export function listen(opts: ServeOptions): Promise<Viewer> {
         url: `http://${host}:${port}/`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            server.close(() => {
+              cache.close(); // the spool files go with the server
+              done();
+            });
             server.closeAllConnections();
           }),
       });

@@ -8,13 +8,19 @@ import type { Request, Response, NextFunction } from 'express';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
-import { queryConnections, SORT_KEYS, type SortKey } from '../../report/query.js';
-import { allFindings, countBy, stateCounts } from '../../report/summary.js';
+import { sortedCounts } from '../../report/summary.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
+import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
 import { HttpError } from '../server.js';
 
 const PAGE_SIZE = 100;
+const ANOMALY_PAGE_SIZE = 200;
+
+function pageOf(query: Request['query']): number {
+  const page = Number(query['page'] ?? 1);
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
 
 function list(q: unknown): string[] {
   if (q === undefined || q === '') return [];
@@ -50,45 +56,37 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         clearTimeout(timer);
       }
       if (analysis.state === 'running') return progress(res, api, display, analysis);
-      const doc = analysis.doc!;
+      const store = analysis.store;
       const view = String(req.query['view'] ?? 'overview');
       const common = { path: display, base, error: analysis.error };
       if (view === 'overview') {
-        const conns = doc.connections;
-        const body = {
-          ...common,
-          capture: doc.capture,
-          connections: conns.length,
-          ...stateCounts(conns),
-          anomalyCounts: countBy(allFindings(doc).map((a) => a.id)),
-          captureWide: doc.anomalies,
-        };
+        const { byStates, byConnState, anomalyCounts } = store.summary();
+        const counts = new Map(anomalyCounts);
+        for (const a of analysis.captureWide) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
+        const body = { ...common, capture: analysis.capture, connections: store.count, byStates, byConnState, anomalyCounts: sortedCounts(counts), captureWide: analysis.captureWide };
         return api ? res.json(body) : res.render('overview', body);
       }
       if (view === 'connections') {
         const sort = String(req.query['sort'] ?? 'id') as SortKey;
         if (!SORT_KEYS.includes(sort)) throw new HttpError(400, `sort must be one of ${SORT_KEYS.join(', ')}.`);
-        const page = Number(req.query['page'] ?? 1);
-        const result = queryConnections(doc.connections, {
-          filter: filterFrom(req.query),
-          sort,
-          descending: req.query['order'] === 'desc',
-          page: Number.isInteger(page) && page > 0 ? page : 1,
-          pageSize: PAGE_SIZE,
-        });
+        const result = store.query({ filter: filterFrom(req.query), sort, descending: req.query['order'] === 'desc', page: pageOf(req.query), pageSize: PAGE_SIZE });
         const query = { host: list(req.query['host']).join(','), port: list(req.query['port']).join(','), state: list(req.query['state']).join(','), anomaly: list(req.query['anomaly']).join(','), sort, order: req.query['order'] === 'desc' ? 'desc' : 'asc' };
         return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS });
       }
       if (view === 'conn') {
         const id = Number(req.query['id']);
-        const record = analysis.byId.get(id);
+        const record = store.get(id);
         if (!Number.isInteger(id) || record === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
-        const segments = await cache.segmentsOf(file, id);
-        return api ? res.json({ ...common, connection: record, segments }) : res.render('connection', { ...common, connection: record, segments, dataJson: scriptSafeJson({ connection: record, segments }) });
+        const { segments, truncated } = await cache.timelineOf(file, record);
+        const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
+        return api ? res.json(body) : res.render('connection', { ...body, dataJson: scriptSafeJson({ connection: record, segments }) });
       }
       if (view === 'anomalies') {
-        const list2 = [...doc.anomalies.map((a) => ({ ...a, conn: null as number | null })), ...doc.connections.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id })))];
-        return api ? res.json({ ...common, anomalies: list2 }) : res.render('anomalies', { ...common, anomalies: list2 });
+        // Capture-wide findings head the first page; the connections' follow in id order, a page at a time.
+        const pageResult = store.anomalies(pageOf(req.query), ANOMALY_PAGE_SIZE);
+        const wide = pageResult.page === 1 ? analysis.captureWide.map((a) => ({ ...a, conn: null as number | null })) : [];
+        const body = { ...common, ...pageResult, total: pageResult.total + analysis.captureWide.length, anomalies: [...wide, ...pageResult.anomalies] };
+        return api ? res.json(body) : res.render('anomalies', body);
       }
       throw new HttpError(400, 'view must be overview, connections, conn or anomalies.');
     } catch (err) {

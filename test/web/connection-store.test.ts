@@ -1,0 +1,142 @@
+/**
+ * The viewer's connection store (columns in memory, records on disk) must answer exactly as a
+ * plain filter-sort-slice over the records in memory would. The reference below is that plain
+ * version, written out separately; the records come from the benchmark's mixed capture (opens,
+ * closes, resets, IPv6, VLANs, retransmissions), so filters and sorts meet real variety.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { generateBenchCapture } from '../../bench/generate.js';
+import { generateManyConnections } from '../../bench/generate-many.js';
+import { matches, type ConnectionFilter } from '../../src/report/filters.js';
+import type { ConnectionRecord } from '../../src/report/model.js';
+import { ConnectionStore, type SortKey } from '../../src/web/connection-store.js';
+import { analyze } from '../support/analyze.js';
+
+function referenceKey(c: ConnectionRecord, sort: SortKey): number | string {
+  switch (sort) {
+    case 'start':
+      return Number(c.start);
+    case 'duration':
+      return c.duration;
+    case 'packets':
+      return c.packets.client + c.packets.server;
+    case 'bytes':
+      return c.bytes.client + c.bytes.server;
+    case 'state':
+      return `${c.states.client}/${c.states.server}`;
+    case 'anomalies':
+      return c.anomalies.length;
+    default:
+      return c.id;
+  }
+}
+
+/** Plain filter, sort (ties by id) and slice over every record. */
+function reference(all: ConnectionRecord[], filter: ConnectionFilter, sort: SortKey, descending: boolean, page: number, pageSize: number): { matched: number; ids: number[] } {
+  const hit = all.filter((c) => matches(c, filter));
+  const cmp = (a: ConnectionRecord, b: ConnectionRecord): number => {
+    if (sort === 'client' || sort === 'server') {
+      const x = a[sort];
+      const y = b[sort];
+      return x.ip < y.ip ? -1 : x.ip > y.ip ? 1 : x.port - y.port || a.id - b.id;
+    }
+    const x = referenceKey(a, sort);
+    const y = referenceKey(b, sort);
+    return x < y ? -1 : x > y ? 1 : a.id - b.id;
+  };
+  hit.sort((a, b) => cmp(a, b) * (descending ? -1 : 1));
+  return { matched: hit.length, ids: hit.slice((page - 1) * pageSize, page * pageSize).map((c) => c.id) };
+}
+
+let records: ConnectionRecord[] = [];
+let store: ConnectionStore;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-store-'));
+  generateBenchCapture(join(dir, 'mix.pcap'), 3e6);
+  generateManyConnections(join(dir, 'refused.pcap'), 300, 1000, 'refused');
+  generateManyConnections(join(dir, 'unanswered.pcap'), 300, 1000, 'unanswered');
+  // Three captures' records as one (ids renumbered): a mix, a refused scan, a SYN flood.
+  for (const name of ['mix.pcap', 'refused.pcap', 'unanswered.pcap']) {
+    const base = records.length;
+    for (const r of (await analyze(join(dir, name))).connections) records.push({ ...r, id: r.id + base });
+  }
+  store = new ConnectionStore();
+  // In the order connections end, not by id, as the engine hands them on.
+  for (const r of [...records].sort((a, b) => a.lastFrame - b.lastFrame)) store.add(r);
+  store.finish();
+});
+
+describe('the viewer connection store', () => {
+  test('holds every connection, and gives each record back as it was', () => {
+    expect(records.length).toBeGreaterThan(800);
+    expect(store.count).toBe(records.length);
+    for (const r of records.filter((_, i) => i % 17 === 0)) expect(store.get(r.id)).toEqual(r);
+    expect(store.get(0)).toBeUndefined();
+    expect(store.get(records.length + 1)).toBeUndefined();
+  });
+
+  const some = (): { host: string; port: number } => ({ host: records[3]?.client.ip ?? '', port: records[5]?.server.port ?? 0 });
+  const cases: { name: string; filter: () => ConnectionFilter }[] = [
+    { name: 'no filter', filter: () => ({}) },
+    { name: 'a host', filter: () => ({ hosts: [some().host] }) },
+    { name: 'a host in capitals and one never seen', filter: () => ({ hosts: [some().host.toUpperCase(), '198.18.0.1'] }) },
+    { name: 'a port', filter: () => ({ ports: [some().port] }) },
+    { name: 'states', filter: () => ({ states: ['TIME-WAIT', 'CLOSED'] }) },
+    { name: 'an anomaly', filter: () => ({ anomalies: ['rst-abort'] }) },
+    { name: 'anomalies', filter: () => ({ anomalies: ['rst-refused', 'unanswered-syn'] }) },
+    { name: 'all at once', filter: () => ({ ports: [some().port], states: ['CLOSED', 'TIME-WAIT', 'ESTABLISHED'], anomalies: ['rst-abort', 'missing-final-ack', 'midstream'] }) },
+    { name: 'ids', filter: () => ({ ids: [1, 5, 9, 600, 100000] }) },
+  ];
+  const sorts: SortKey[] = ['id', 'start', 'duration', 'packets', 'bytes', 'client', 'server', 'state', 'anomalies'];
+  test.each(cases)('filter by $name: every sort, both orders, first and later pages match a plain sort', ({ filter }) => {
+    const f = filter();
+    for (const sort of sorts) {
+      for (const descending of [false, true]) {
+        for (const page of [1, 2, 7]) {
+          const want = reference(records, f, sort, descending, page, 25);
+          const got = store.query({ filter: f, sort, descending, page, pageSize: 25 });
+          expect(got.matched, `${sort} ${descending} ${page}`).toBe(want.matched);
+          const lastPage = Math.max(1, Math.ceil(want.matched / 25));
+          const expected = page <= lastPage ? want.ids : reference(records, f, sort, descending, lastPage, 25).ids;
+          expect(got.connections.map((c) => c.id), `${sort} ${descending ? 'desc' : 'asc'} page ${page}`).toEqual(expected);
+          expect(got.page).toBe(Math.min(page, lastPage));
+        }
+      }
+    }
+  });
+
+  test('the summary counts what the records hold', () => {
+    const s = store.summary();
+    const pairs = new Map<string, number>();
+    for (const r of records) pairs.set(`${r.states.client} / ${r.states.server}`, (pairs.get(`${r.states.client} / ${r.states.server}`) ?? 0) + 1);
+    expect(new Map(s.byStates)).toEqual(pairs);
+    expect(s.byConnState.reduce((n, e) => n + e[1], 0)).toBe(records.length);
+    expect([...s.anomalyCounts.values()].reduce((a, b) => a + b, 0)).toBe(records.reduce((n, r) => n + r.anomalies.length, 0));
+  });
+
+  test('anomaly pages, read one after another, are every finding in id order', () => {
+    const want = records.flatMap((r) => r.anomalies.map((a) => ({ ...a, conn: r.id })));
+    expect(want.length).toBeGreaterThan(40);
+    const first = store.anomalies(1, 13);
+    expect(first.total).toBe(want.length);
+    const got = [];
+    for (let p = 1; p <= first.pages; p++) got.push(...store.anomalies(p, 13).anomalies);
+    expect(got).toEqual(want);
+    expect(store.anomalies(first.pages + 5, 13).page).toBe(first.pages);
+  });
+
+  test('close removes the spool from disk', () => {
+    const s = new ConnectionStore();
+    s.add(records[0] as ConnectionRecord);
+    s.finish();
+    const dir = (s as unknown as { dir: string }).dir;
+    expect(existsSync(dir)).toBe(true);
+    s.close();
+    expect(existsSync(dir)).toBe(false);
+    store.close();
+  });
+});
