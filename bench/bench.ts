@@ -11,11 +11,13 @@
  *
  * Timing is wall clock of the child, best of N runs (BENCH_RUNS, default 3); this machine's
  * other load shows up in the spread. Set BENCH_MB for another size. Last, two memory passes:
- * a million connections at once (BENCH_MANY), whose peak RSS must stay bounded.
+ * a million connections at once (BENCH_MANY), whose peak RSS must stay bounded, and the
+ * viewer over the same million (BENCH_SKIP_VIEWER=1 skips it).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateBenchCapture } from './generate.js';
@@ -149,5 +151,69 @@ if (many > 0) {
     const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
     const name = `analyze -f ndjson, ${many} ${kind} conns`;
     console.log(`${name.padEnd(40)} ${seconds.toFixed(2).padStart(6)} s  ${(mb / seconds).toFixed(0).padStart(5)} MB/s  ${`${((many / seconds) / 1e3).toFixed(0)} k conn/s`.padStart(14)}  peak RSS ${m ? (Number(m[1]) / 1024).toFixed(0) : '?'} MB${r.status === 0 ? '' : `  FAILED (exit ${r.status})`}`);
+  }
+}
+
+// The viewer on the million refused connections (issue 5): time until its overview answers,
+// the latency of filtered, sorted and paged queries (the first sort by a key builds its order;
+// later pages reuse it) and of one connection's ladder, and the server's peak RSS.
+if (many > 0 && process.env['BENCH_SKIP_VIEWER'] !== '1') await benchViewer(join(outDir, `many-refused-${many}.pcap`));
+
+async function benchViewer(file: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-bench-serve-'));
+  try {
+    linkSync(file, join(dir, 'many.pcap'));
+  } catch {
+    copyFileSync(file, join(dir, 'many.pcap'));
+  }
+  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (b: Buffer) => {
+        text += b.toString();
+        const m = /http:\/\/\S+\//.exec(text);
+        if (m) resolve(m[0]);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const api = `${url}api/c/many.pcap`;
+    const t0 = process.hrtime.bigint();
+    while ((await fetch(api)).status !== 200) await new Promise((r) => setTimeout(r, 500));
+    const ready = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`${'serve: overview of 1M conns ready'.padEnd(40)} ${ready.toFixed(2).padStart(6)} s  peak RSS ${peakRssMb(child.pid)} MB`);
+    const queries = [
+      'view=connections',
+      'view=connections&page=5000',
+      'view=connections&sort=duration&order=desc',
+      'view=connections&sort=duration&order=desc&page=2',
+      'view=connections&sort=client&page=3',
+      'view=connections&host=10.3.2.1',
+      'view=connections&state=closed&port=443&sort=start&order=desc&page=9000',
+      'view=anomalies&page=4000',
+      'view=conn&id=777777',
+      'view=conn&id=777777',
+    ];
+    for (const q of queries) {
+      const t = process.hrtime.bigint();
+      const r = await fetch(`${api}?${q}`);
+      await r.arrayBuffer();
+      console.log(`  ${q.padEnd(70)} ${r.status} ${((Number(process.hrtime.bigint() - t) / 1e6).toFixed(0) + ' ms').padStart(8)}`);
+    }
+    console.log(`${'serve: after the queries'.padEnd(40)} peak RSS ${peakRssMb(child.pid)} MB`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Peak RSS of a running process (Linux: VmHWM), in MB. */
+function peakRssMb(pid: number | undefined): string {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? (Number(m[1]) / 1024).toFixed(0) : '?';
+  } catch {
+    return '?';
   }
 }

@@ -4,27 +4,16 @@
  * `refused` (SYN, then RST,ACK from the server) or `unanswered` (a lone SYN: a spoofed SYN flood).
  * Memory must follow the connections alive at once, not their number.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { PcapWriter } from '../src/craft/capture-writer.js';
 import { buildTcpFrame } from '../src/craft/packet-builder.js';
 import { LinkType, TcpFlag } from '../src/decode/fields.js';
+import { fileSink } from './file-sink.js';
 
 export type ManyKind = 'refused' | 'unanswered';
 
 export function generateManyConnections(path: string, count: number, spacingUs: number, kind: ManyKind): { packets: number } {
-  const fd = openSync(path, 'w');
-  let pending: Buffer[] = [];
-  let pendingLen = 0;
-  const sink = (b: Buffer): void => {
-    pending.push(b);
-    pendingLen += b.length;
-    if (pendingLen >= 4 << 20) {
-      writeSync(fd, Buffer.concat(pending));
-      pending = [];
-      pendingLen = 0;
-    }
-  };
-  const w = new PcapWriter(sink, { linkType: LinkType.ETHERNET });
+  const out = fileSink(path);
+  const w = new PcapWriter(out.sink, { linkType: LinkType.ETHERNET });
   const t0 = 1_700_000_000 * 1e6;
   let packets = 0;
   for (let i = 0; i < count; i++) {
@@ -40,7 +29,6 @@ export function generateManyConnections(path: string, count: number, spacingUs: 
       packets++;
     }
   }
-  if (pendingLen > 0) writeSync(fd, Buffer.concat(pending));
-  closeSync(fd);
+  out.close();
   return { packets };
 }

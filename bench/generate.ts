@@ -4,10 +4,10 @@
  * with delayed ACKs (bulk transfers) or in small request/response exchanges, and ends with a FIN close (most), a RST (some) or not at all; some
  * segments are retransmitted; one connection in ten is IPv6; one in eight sits on a VLAN.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { PcapWriter } from '../src/craft/capture-writer.js';
 import { buildTcpFrame, type SegmentSpec } from '../src/craft/packet-builder.js';
 import { LinkType, TcpFlag } from '../src/decode/fields.js';
+import { fileSink } from './file-sink.js';
 
 const S = TcpFlag.SYN;
 const A = TcpFlag.ACK;
@@ -41,21 +41,8 @@ interface Conn {
 
 export function generateBenchCapture(path: string, targetBytes: number): { packets: number; bytes: number } {
   const rng = new Rng(0x9e3779b9);
-  const fd = openSync(path, 'w');
-  let pending: Buffer[] = [];
-  let pendingLen = 0;
-  let bytes = 0;
-  const sink = (b: Buffer): void => {
-    pending.push(b);
-    pendingLen += b.length;
-    bytes += b.length;
-    if (pendingLen >= 4 << 20) {
-      writeSync(fd, Buffer.concat(pending));
-      pending = [];
-      pendingLen = 0;
-    }
-  };
-  const w = new PcapWriter(sink, { linkType: LinkType.ETHERNET });
+  const out = fileSink(path);
+  const w = new PcapWriter(out.sink, { linkType: LinkType.ETHERNET });
   let t = 1_700_000_000 * 1e6;
   let packets = 0;
   const emit = (conn: Conn, fromClient: boolean, flags: number, len: number, retransmit = false): void => {
@@ -79,7 +66,7 @@ export function generateBenchCapture(path: string, targetBytes: number): { packe
   };
   const live: Conn[] = [];
   let nextId = 0;
-  while (bytes < targetBytes) {
+  while (out.bytes() < targetBytes) {
     if (live.length < 200 && rng.next() < 0.3) {
       const id = nextId++;
       const v6 = id % 10 === 0;
@@ -147,7 +134,6 @@ export function generateBenchCapture(path: string, targetBytes: number): { packe
         break;
     }
   }
-  if (pendingLen > 0) writeSync(fd, Buffer.concat(pending));
-  closeSync(fd);
-  return { packets, bytes };
+  out.close();
+  return { packets, bytes: out.bytes() };
 }

@@ -107,6 +107,7 @@ export class ConnectionStore {
 
   /** Takes a connection as it ends. */
   add(r: ConnectionRecord): void {
+    if (this.closed) return; // the viewer stopped while the analysis ran
     if (this.count === this.capacity) this.grow();
     const row = this.count++;
     const line = Buffer.from(JSON.stringify(r), 'utf8');
@@ -138,6 +139,7 @@ export class ConnectionStore {
 
   /** Every connection has ended: index ids and flush the spool. */
   finish(): void {
+    if (this.closed) return;
     this.flush();
     let maxId = 0;
     for (let row = 0; row < this.count; row++) if ((this.id[row] as number) > maxId) maxId = this.id[row] as number;
@@ -223,6 +225,7 @@ export class ConnectionStore {
   }
 
   private read(row: number): ConnectionRecord {
+    if (this.closed) throw new Error('connection-store: read after close');
     const len = this.length[row] as number;
     const buf = Buffer.allocUnsafe(len);
     readSync(this.fd, buf, 0, len, this.offset[row] as number);
