@@ -37,7 +37,7 @@ export interface TrackerOptions {
 
 const SWEEP_EVERY_SECONDS = 10;
 /** After an early hand-on, held connections are brought down to this share of the limit. */
-const RELIEF_TARGET = 0.9;
+const RELIEF_TARGET = 0.75;
 
 /** Connections handed on early because more than maxConnections were held at once. */
 export interface EarlyHandOn {
@@ -172,11 +172,13 @@ export class Tracker {
     const target = Math.floor(this.maxConnections * RELIEF_TARGET);
     const finished: Connection[] = [];
     const unsynchronized: Connection[] = [];
-    for (const conn of this.all()) {
-      if (conn === current) continue;
+    const sort = (conn: Connection): void => {
+      if (conn === current) return;
       if (isDone(conn.a.state) && isDone(conn.b.state)) finished.push(conn);
       else if (!isSynchronized(conn.a.state) && !isSynchronized(conn.b.state)) unsynchronized.push(conn);
-    }
+    };
+    this.live.forEach(sort);
+    this.live4.forEach((inner) => inner.forEach(sort));
     const byActivity = (x: Connection, y: Connection): number => x.lastSec - y.lastSec || x.lastNsec - y.lastNsec || x.id - y.id;
     if (this.earlyHandOn.firstFrame === 0) this.earlyHandOn.firstFrame = frame;
     for (const [list, kind] of [
