@@ -5,8 +5,13 @@
  * an anomaly bit set, start, duration, packets, bytes, and where its line lies in
  * the spool). Filters, sorts and pages run over the columns; only the rows on the page shown
  * are read back from disk. A sort order, once made, is kept for the next page.
+ *
+ * The spool is written in deflated blocks of about 64 KB (records repeat their field names and
+ * causes, so they shrink about 18×): the temporary folder may well be a tmpfs, in memory. A
+ * row is found by its block and its place in the block; a few inflated blocks are kept.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANOMALY_IDS } from '../analysis/anomaly-ids.js';
@@ -54,7 +59,10 @@ const STATE_RANK = (() => {
   [...ALL_STATES].sort().forEach((s, r) => (rank[STATE_INDEX.get(s) as number] = r));
   return rank;
 })();
-const SPOOL_CHUNK = 1 << 20;
+/** Uncompressed bytes per spool block (a larger record makes a block of its own). */
+const BLOCK_BYTES = 64 << 10;
+/** Inflated blocks kept for reading (a page of 100 rows in any order touches at most 100). */
+const BLOCKS_KEPT = 128;
 
 /** Seconds as a number from a "sec.nsec" timestamp (ties are broken by id, so float is enough). */
 function seconds(ts: string): number {
@@ -66,8 +74,14 @@ export class ConnectionStore {
   private readonly spoolPath: string;
   private fd: number;
   private spoolSize = 0;
-  private pending: Buffer = Buffer.allocUnsafe(SPOOL_CHUNK);
+  /** The block being filled (not yet on disk), its length and its index. */
+  private pending: Buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   private pendingLen = 0;
+  private blockCount = 0;
+  /** Where each sealed block lies in the spool file, compressed. */
+  private blockOffset: number[] = [];
+  private blockLength: number[] = [];
+  private readonly inflated = new Map<number, Buffer>();
   private capacity = 0;
   count = 0;
   /** Columns, by row (rows in the order connections ended). */
@@ -84,7 +98,9 @@ export class ConnectionStore {
   private duration = new Float64Array(0);
   private packets = new Float64Array(0);
   private bytes = new Float64Array(0);
-  private offset = new Float64Array(0);
+  /** Each row's block, its place in the block (uncompressed) and its length. */
+  private block = new Uint32Array(0);
+  private offset = new Uint32Array(0);
   private length = new Uint32Array(0);
   private readonly hosts: string[] = [];
   private readonly hostIndex = new Map<string, number>();
@@ -101,7 +117,7 @@ export class ConnectionStore {
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'tcplens-viewer-'));
-    this.spoolPath = join(this.dir, 'connections.ndjson');
+    this.spoolPath = join(this.dir, 'connections.ndjson.deflate-blocks');
     this.fd = openSync(this.spoolPath, 'w+');
   }
 
@@ -111,9 +127,7 @@ export class ConnectionStore {
     if (this.count === this.capacity) this.grow();
     const row = this.count++;
     const line = Buffer.from(JSON.stringify(r), 'utf8');
-    this.offset[row] = this.spoolSize + this.pendingLen;
-    this.length[row] = line.length;
-    this.append(line);
+    this.append(row, line);
     this.id[row] = r.id;
     this.clientHost[row] = this.host(r.client.ip);
     this.serverHost[row] = this.host(r.server.ip);
@@ -140,7 +154,7 @@ export class ConnectionStore {
   /** Every connection has ended: index ids and flush the spool. */
   finish(): void {
     if (this.closed) return;
-    this.flush();
+    this.seal();
     let maxId = 0;
     for (let row = 0; row < this.count; row++) if ((this.id[row] as number) > maxId) maxId = this.id[row] as number;
     this.rowOfId = new Int32Array(maxId + 1).fill(-1);
@@ -226,10 +240,25 @@ export class ConnectionStore {
 
   private read(row: number): ConnectionRecord {
     if (this.closed) throw new Error('connection-store: read after close');
-    const len = this.length[row] as number;
-    const buf = Buffer.allocUnsafe(len);
-    readSync(this.fd, buf, 0, len, this.offset[row] as number);
-    return JSON.parse(buf.toString('utf8')) as ConnectionRecord;
+    const b = this.block[row] as number;
+    const data = b === this.blockCount ? this.pending : this.inflate(b);
+    const at = this.offset[row] as number;
+    return JSON.parse(data.toString('utf8', at, at + (this.length[row] as number))) as ConnectionRecord;
+  }
+
+  private inflate(b: number): Buffer {
+    let data = this.inflated.get(b);
+    if (data !== undefined) {
+      this.inflated.delete(b);
+      this.inflated.set(b, data); // most recently used last
+      return data;
+    }
+    const compressed = Buffer.allocUnsafe(this.blockLength[b] as number);
+    readSync(this.fd, compressed, 0, compressed.length, this.blockOffset[b] as number);
+    data = inflateRawSync(compressed);
+    this.inflated.set(b, data);
+    if (this.inflated.size > BLOCKS_KEPT) this.inflated.delete(this.inflated.keys().next().value as number);
+    return data;
   }
 
   private matcher(f: ConnectionFilter): ((row: number) => boolean) | null {
@@ -316,24 +345,28 @@ export class ConnectionStore {
     return i;
   }
 
-  private append(line: Buffer): void {
-    if (this.pendingLen + line.length + 1 > this.pending.length) this.flush();
-    if (line.length + 1 > this.pending.length) {
-      writeSync(this.fd, line, 0, line.length, this.spoolSize);
-      writeSync(this.fd, '\n', this.spoolSize + line.length);
-      this.spoolSize += line.length + 1;
-      return;
-    }
+  private append(row: number, line: Buffer): void {
+    if (this.pendingLen > 0 && this.pendingLen + line.length + 1 > this.pending.length) this.seal();
+    if (line.length + 1 > this.pending.length) this.pending = Buffer.allocUnsafe(line.length + 1);
+    this.block[row] = this.blockCount;
+    this.offset[row] = this.pendingLen;
+    this.length[row] = line.length;
     line.copy(this.pending, this.pendingLen);
     this.pending[this.pendingLen + line.length] = 0x0a;
     this.pendingLen += line.length + 1;
   }
 
-  private flush(): void {
+  /** Writes the block being filled to the spool, deflated, and starts the next one. */
+  private seal(): void {
     if (this.pendingLen === 0) return;
-    writeSync(this.fd, this.pending, 0, this.pendingLen, this.spoolSize);
-    this.spoolSize += this.pendingLen;
+    const compressed = deflateRawSync(this.pending.subarray(0, this.pendingLen), { level: 1 });
+    writeSync(this.fd, compressed, 0, compressed.length, this.spoolSize);
+    this.blockOffset.push(this.spoolSize);
+    this.blockLength.push(compressed.length);
+    this.spoolSize += compressed.length;
+    this.blockCount++;
     this.pendingLen = 0;
+    if (this.pending.length > BLOCK_BYTES) this.pending = Buffer.allocUnsafe(BLOCK_BYTES);
   }
 
   private grow(): void {
@@ -356,7 +389,8 @@ export class ConnectionStore {
     this.duration = g(this.duration, Float64Array);
     this.packets = g(this.packets, Float64Array);
     this.bytes = g(this.bytes, Float64Array);
-    this.offset = g(this.offset, Float64Array);
+    this.block = g(this.block, Uint32Array);
+    this.offset = g(this.offset, Uint32Array);
     this.length = g(this.length, Uint32Array);
     this.capacity = cap;
   }

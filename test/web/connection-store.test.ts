@@ -129,6 +129,21 @@ describe('the viewer connection store', () => {
     expect(store.anomalies(first.pages + 5, 13).page).toBe(first.pages);
   });
 
+  test('a record larger than a spool block is kept whole, between ordinary ones, before and after the store is finished', () => {
+    const s = new ConnectionStore();
+    const [a, b, c] = records as [ConnectionRecord, ConnectionRecord, ConnectionRecord];
+    const big = { ...b, id: 2, anomalies: [{ id: 'rst-abort', severity: 'warning' as const, frame: 1, side: null, detail: 'x'.repeat(200_000) }] };
+    s.add({ ...a, id: 1 });
+    s.add(big);
+    s.add({ ...c, id: 3 });
+    expect(s.get(2)).toBeUndefined(); // ids are indexed at finish
+    s.finish();
+    expect(s.get(2)).toEqual(big);
+    expect(s.get(1)).toEqual({ ...a, id: 1 });
+    expect(s.get(3)).toEqual({ ...c, id: 3 });
+    s.close();
+  });
+
   test('close removes the spool from disk', () => {
     const s = new ConnectionStore();
     s.add(records[0] as ConnectionRecord);
