@@ -46,7 +46,8 @@ export interface EndContext {
   captureEnd: number;
   /** true when the connection was handed on because the capture ended. */
   atCaptureEnd: boolean;
-  memo<T extends object>(init: () => T): T;
+  /** The rule's memory for this connection, if its onSegment made one (nothing is allocated here). */
+  seen<T extends object>(): T | undefined;
   report(frame: number, side: Side | null, detail: string, frames?: number[]): void;
 }
 

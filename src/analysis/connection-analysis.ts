@@ -13,40 +13,55 @@ const MAX_FINDINGS = 200;
 
 const NO_CHANGES: readonly StateChange[] = [];
 
+/**
+ * The one context every rule sees, refilled for each segment and rule: connections are fed one
+ * segment at a time, so one object serves them all and the per-packet path allocates no
+ * closures (STYLE 2.5). memo, seen and report act for the rule being run.
+ */
+class RuleContext implements SegmentContext, EndContext {
+  analysis: ConnectionAnalysis = null as unknown as ConnectionAnalysis;
+  rule: AnomalyRule = null as unknown as AnomalyRule;
+  conn: Connection = null as unknown as Connection;
+  seg: Segment = null as unknown as Segment;
+  sender: SegmentContext['sender'] = null as unknown as SegmentContext['sender'];
+  receiver: SegmentContext['receiver'] = null as unknown as SegmentContext['receiver'];
+  side: Side = 'client';
+  peerSide: Side = 'server';
+  changes: readonly StateChange[] = NO_CHANGES;
+  receiverChanges: readonly StateChange[] = NO_CHANGES;
+  senderBefore = '';
+  receiverBefore = '';
+  captureEnd = 0;
+  atCaptureEnd = false;
+
+  memo<T extends object>(init: () => T): T {
+    return this.analysis.memo(this.rule.id, init);
+  }
+
+  seen<T extends object>(): T | undefined {
+    return this.analysis.seen<T>(this.rule.id);
+  }
+
+  report(frame: number, side: Side | null, detail: string, frames?: number[]): void {
+    this.analysis.add(this.rule, frame, side, detail, frames);
+  }
+}
+
+const ctx = new RuleContext();
+
 export class ConnectionAnalysis implements ConnectionObserver {
   readonly findings: Finding[] = [];
   findingCount = 0;
   readonly sequence = new SequenceAnalysis();
-  private readonly memos = new Map<string, object>();
+  /** Per-rule memory, made only when a rule asks (most connections need none). */
+  private memos: Map<string, object> | null = null;
   private senderBefore = '';
   private receiverBefore = '';
-  /** The rule being run: memo and report act for it. */
-  private rule: AnomalyRule | null = null;
-  /**
-   * One context, refilled for every segment and rule: the per-packet path allocates no
-   * closures (STYLE 2.5). Its memo and report are bound once.
-   */
-  private readonly ctx: SegmentContext;
 
   constructor(
     private readonly opts: AnomalyOptions,
     private readonly rules: readonly AnomalyRule[] = RULES,
-  ) {
-    this.ctx = {
-      conn: null as unknown as Connection,
-      seg: null as unknown as Segment,
-      sender: null as unknown as SegmentContext['sender'],
-      receiver: null as unknown as SegmentContext['receiver'],
-      side: 'client',
-      peerSide: 'server',
-      changes: NO_CHANGES,
-      receiverChanges: NO_CHANGES,
-      senderBefore: '',
-      receiverBefore: '',
-      memo: <T extends object>(init: () => T): T => this.memo((this.rule as AnomalyRule).id, init),
-      report: (frame: number, s: Side | null, detail: string, frames?: number[]): void => this.add(this.rule as AnomalyRule, frame, s, detail, frames),
-    };
-  }
+  ) {}
 
   /** Called by the connection before the state machines take the segment. */
   before(conn: Connection, fromA: boolean): void {
@@ -57,7 +72,7 @@ export class ConnectionAnalysis implements ConnectionObserver {
   onSegment(conn: Connection, seg: Segment, fromA: boolean, changes: readonly StateChange[]): void {
     const side: Side = fromA === conn.clientIsA ? 'client' : 'server';
     this.sequence.onSegment(conn, seg, fromA);
-    const ctx = this.ctx;
+    ctx.analysis = this;
     ctx.conn = conn;
     ctx.seg = seg;
     ctx.sender = fromA ? conn.a : conn.b;
@@ -70,26 +85,23 @@ export class ConnectionAnalysis implements ConnectionObserver {
     ctx.receiverBefore = this.receiverBefore;
     for (const rule of this.rules) {
       if (rule.onSegment === undefined) continue;
-      this.rule = rule;
+      ctx.rule = rule;
       rule.onSegment(ctx, this.opts);
     }
-    this.rule = null;
   }
 
   /** Runs the end-of-connection rules. */
   finish(conn: Connection, captureEnd: number, atCaptureEnd: boolean): void {
+    ctx.analysis = this;
+    ctx.conn = conn;
+    ctx.captureEnd = captureEnd;
+    ctx.atCaptureEnd = atCaptureEnd;
     for (const rule of this.rules) {
       if (rule.onEnd === undefined) continue;
-      const ctx: EndContext = {
-        conn,
-        captureEnd,
-        atCaptureEnd,
-        memo: (init) => this.memo(rule.id, init),
-        report: (frame, s, detail, frames) => this.add(rule, frame, s, detail, frames),
-      };
+      ctx.rule = rule;
       rule.onEnd(ctx, this.opts);
     }
-    this.findings.sort((x, y) => x.frame - y.frame);
+    if (this.findings.length > 1) this.findings.sort((x, y) => x.frame - y.frame);
   }
 
   add(rule: { id: string; severity: Finding['severity'] }, frame: number, side: Side | null, detail: string, frames?: number[]): void {
@@ -100,12 +112,17 @@ export class ConnectionAnalysis implements ConnectionObserver {
     this.findings.push(f);
   }
 
-  private memo<T extends object>(id: string, init: () => T): T {
+  memo<T extends object>(id: string, init: () => T): T {
+    if (this.memos === null) this.memos = new Map();
     let m = this.memos.get(id) as T | undefined;
     if (m === undefined) {
       m = init();
       this.memos.set(id, m);
     }
     return m;
+  }
+
+  seen<T extends object>(id: string): T | undefined {
+    return this.memos?.get(id) as T | undefined;
   }
 }

@@ -26,7 +26,8 @@ export default defineAnomaly({
     copies.times.push(seg.time);
   },
   onEnd(ctx) {
-    const memo = ctx.memo<FinCopies>(() => ({ client: { frames: [], times: [] }, server: { frames: [], times: [] } }));
+    const memo = ctx.seen<FinCopies>();
+    if (memo === undefined) return;
     for (const side of ['client', 'server'] as const) {
       const { frames, times } = memo[side];
       if (frames.length < 2) continue;

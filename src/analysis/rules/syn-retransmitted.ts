@@ -23,7 +23,8 @@ export default defineAnomaly({
     m.times[ctx.side].push(seg.time);
   },
   onEnd(ctx) {
-    const m = ctx.memo<SynCopies>(() => ({ client: [], server: [], times: { client: [], server: [] } }));
+    const m = ctx.seen<SynCopies>();
+    if (m === undefined) return;
     for (const side of ['client', 'server'] as const) {
       const frames = m[side];
       if (frames.length < 2) continue;
