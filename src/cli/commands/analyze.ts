@@ -5,7 +5,7 @@ import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../..
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { htmlReport } from '../../report/formats/html.js';
-import { textReport } from '../../report/formats/text.js';
+import { TextSummary } from '../../report/formats/text.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { openOutput, progressBar, readFilter, styleFor, withFilters, type FilterArgs } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
@@ -98,7 +98,9 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const file = inputArg(args.file);
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
-  const streaming = args.format === 'ndjson' || args.format === 'zeek' || args.format === 'csv';
+  // Only json and html keep every connection (one document); the rest stream in bounded memory.
+  const streaming = args.format !== 'json' && args.format !== 'html';
+  const summary = args.format === 'text' ? new TextSummary() : null;
   const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
   if (args.format === 'csv') out.line(csvHeader());
@@ -112,7 +114,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     onConnection(record) {
       if (!streaming || !keep(record)) return;
       shown++;
-      if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'connection', ...record }));
+      if (summary !== null) summary.add(record);
+      else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'connection', ...record }));
       else if (args.format === 'zeek') out.line(zeekRow(record));
       else out.line(csvRow(record));
     },
@@ -126,11 +129,12 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId }));
   } else if (args.format === 'zeek') {
     out.line(zeekFooter());
+  } else if (summary !== null) {
+    out.line(summary.render(result.capture, anomalies, styleFor(stream)));
   } else if (!streaming) {
     const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
     if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
     else if (args.format === 'html') out.line(htmlReport(doc, result.segments, { version: VERSION }));
-    else out.line(textReport(doc, { style: styleFor(stream) }));
   }
   await out.end();
   if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));

@@ -5,8 +5,9 @@
  */
 import type { Finding } from '../../analysis/anomaly.js';
 import { RULES } from '../../analysis/rules/index.js';
-import type { AnalysisDocument, ConnectionRecord } from '../model.js';
-import { allFindings, countBy, stateCounts } from '../summary.js';
+import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
+import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
+import { sortedCounts } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
 
 const CAPTURE_WIDE: Record<string, string> = {
@@ -22,44 +23,97 @@ export interface TextOptions {
   examples?: number;
 }
 
-export function textReport(doc: AnalysisDocument, opts: TextOptions = {}): string {
-  const st = opts.style ?? PLAIN;
-  const maxRows = opts.maxRows ?? 50;
-  const examples = opts.examples ?? 3;
-  const c = doc.capture;
-  const out: string[] = [];
-  out.push(st.bold(c.file));
-  out.push(`  ${c.format ?? 'unknown format'}${c.gzip ? ' (gzip)' : ''}, ${c.packets} packets (${c.tcpPackets} TCP), ${c.bytes} bytes`);
-  out.push(`  ${c.first ?? '-'} → ${c.last ?? '-'}`);
-  for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
-  if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
-  const conns = doc.connections;
-  out.push('', st.bold(`${conns.length} TCP connection${conns.length === 1 ? '' : 's'}`));
-  if (conns.length > 0) {
-    out.push('', 'by final state (client / server):');
-    const { byStates, byConnState } = stateCounts(conns);
-    for (const [k, n] of byStates) out.push(`  ${String(n).padStart(7)}  ${k}`);
-    out.push('', 'by Zeek conn_state:');
-    for (const [k, n, meaning] of byConnState) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(meaning)}`);
+/**
+ * The report, gathered one connection at a time (as connections end, in any order), so that
+ * `analyze` keeps only counts, a few examples per anomaly and the first rows of the table: a
+ * capture of a million connections reports in bounded memory.
+ */
+export class TextSummary {
+  private readonly maxRows: number;
+  private readonly examples: number;
+  private count = 0;
+  private readonly byStates = new Map<string, number>();
+  private readonly byConnState = new Map<string, number>();
+  private readonly byAnomaly = new Map<string, number>();
+  /** Per anomaly id, its first examples by connection id (then by frame within one). */
+  private readonly examplesOf = new Map<string, (Finding & { conn: number })[]>();
+  /** The connections with the lowest ids, sorted by id. */
+  private readonly rows: ConnectionRecord[] = [];
+
+  constructor(opts: TextOptions = {}) {
+    this.maxRows = opts.maxRows ?? 50;
+    this.examples = opts.examples ?? 3;
   }
-  const all = allFindings(doc);
-  out.push('', st.bold(all.length === 0 ? 'no anomalies' : 'anomalies:'));
-  for (const [id, n] of countBy(all.map((a) => a.id))) {
-    const list = all.filter((a) => a.id === id);
-    const rule = RULES.find((r) => r.id === id);
-    const sev = list[0]?.severity ?? 'note';
-    out.push(`  ${String(n).padStart(7)}  ${severityStyle(st, sev)(`${id} (${sev})`)}  ${st.dim(rule ? firstLine(rule.doc) : (CAPTURE_WIDE[id] ?? ''))}`);
-    for (const a of list.slice(0, examples)) {
-      out.push(`           ${a.conn !== undefined ? `connection ${a.conn}, ` : ''}frame ${a.frame}: ${a.detail}`);
+
+  add(c: ConnectionRecord): void {
+    this.count++;
+    bump(this.byStates, `${c.states.client} / ${c.states.server}`);
+    bump(this.byConnState, c.zeek.conn_state);
+    for (const a of c.anomalies) {
+      bump(this.byAnomaly, a.id);
+      let list = this.examplesOf.get(a.id);
+      if (list === undefined) this.examplesOf.set(a.id, (list = []));
+      keepLowest(list, { ...a, conn: c.id }, this.examples, (x) => x.conn);
     }
-    if (list.length > examples) out.push(st.dim(`           … and ${list.length - examples} more`));
+    keepLowest(this.rows, c, this.maxRows, (x) => x.id);
   }
-  if (conns.length > 0) {
-    out.push('', st.bold('connections:'));
-    out.push(...table(conns.slice(0, maxRows), st));
-    if (conns.length > maxRows) out.push(st.dim(`  … ${conns.length - maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn)`));
+
+  render(capture: CaptureRecord, captureWide: readonly Finding[], st: Style = PLAIN): string {
+    const c = capture;
+    const out: string[] = [];
+    out.push(st.bold(c.file));
+    out.push(`  ${c.format ?? 'unknown format'}${c.gzip ? ' (gzip)' : ''}, ${c.packets} packets (${c.tcpPackets} TCP), ${c.bytes} bytes`);
+    out.push(`  ${c.first ?? '-'} → ${c.last ?? '-'}`);
+    for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
+    if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
+    out.push('', st.bold(`${this.count} TCP connection${this.count === 1 ? '' : 's'}`));
+    if (this.count > 0) {
+      out.push('', 'by final state (client / server):');
+      for (const [k, n] of sortedCounts(this.byStates)) out.push(`  ${String(n).padStart(7)}  ${k}`);
+      out.push('', 'by Zeek conn_state:');
+      for (const [k, n] of sortedCounts(this.byConnState)) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(CONN_STATE_MEANING[k as keyof typeof CONN_STATE_MEANING] ?? '')}`);
+    }
+    const counts = new Map(this.byAnomaly);
+    for (const a of captureWide) bump(counts, a.id);
+    out.push('', st.bold(counts.size === 0 ? 'no anomalies' : 'anomalies:'));
+    for (const [id, n] of sortedCounts(counts)) {
+      // Capture-wide findings first, then the connections', as in the JSON document.
+      const list: (Finding & { conn?: number })[] = [...captureWide.filter((a) => a.id === id), ...(this.examplesOf.get(id) ?? [])];
+      const rule = RULES.find((r) => r.id === id);
+      const sev = list[0]?.severity ?? 'note';
+      out.push(`  ${String(n).padStart(7)}  ${severityStyle(st, sev)(`${id} (${sev})`)}  ${st.dim(rule ? firstLine(rule.doc) : (CAPTURE_WIDE[id] ?? ''))}`);
+      for (const a of list.slice(0, this.examples)) {
+        out.push(`           ${a.conn !== undefined ? `connection ${a.conn}, ` : ''}frame ${a.frame}: ${a.detail}`);
+      }
+      if (n > this.examples) out.push(st.dim(`           … and ${n - this.examples} more`));
+    }
+    if (this.count > 0) {
+      out.push('', st.bold('connections:'));
+      out.push(...table(this.rows, st));
+      if (this.count > this.maxRows) out.push(st.dim(`  … ${this.count - this.maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn)`));
+    }
+    return out.join('\n');
   }
-  return out.join('\n');
+}
+
+export function textReport(doc: AnalysisDocument, opts: TextOptions = {}): string {
+  const summary = new TextSummary(opts);
+  for (const c of doc.connections) summary.add(c);
+  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN);
+}
+
+function bump(m: Map<string, number>, key: string): void {
+  m.set(key, (m.get(key) ?? 0) + 1);
+}
+
+/** Inserts `item` into `list` (kept sorted by `key`, stable for equal keys) if it is among the lowest `max`. */
+function keepLowest<T>(list: T[], item: T, max: number, key: (x: T) => number): void {
+  const k = key(item);
+  if (list.length >= max && k >= key(list[list.length - 1] as T)) return;
+  let i = list.length;
+  while (i > 0 && key(list[i - 1] as T) > k) i--;
+  list.splice(i, 0, item);
+  if (list.length > max) list.pop();
 }
 
 function table(rows: ConnectionRecord[], st: Style): string[] {
