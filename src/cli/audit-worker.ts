@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../analysis/anomaly.js';
 import { describeAt } from '../capture/errors.js';
+import { isWholeCapture } from './report-errors.js';
 import { analysisDocument, analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
 import { htmlReport } from '../report/formats/html.js';
@@ -52,7 +53,7 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     anomalies,
     maxSeverity,
     severities,
-    warnings: d.warnings.map((w) => (w.code === 'UNSUPPORTED_LINKTYPE' ? w.message : describeAt(task.file, w.fileOffset, w.message))),
+    warnings: d.warnings.map((w) => (isWholeCapture(w.code) ? w.message : describeAt(task.file, w.fileOffset, w.message))),
     error: d.error ? `at byte ${d.error.fileOffset}: ${d.error.message}` : null,
     html,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

@@ -4,10 +4,15 @@ import type { CaptureResult } from '../capture/open-capture.js';
 /** Warnings about the capture as a whole (a link type, the analysis's limits), not about bytes at an offset. */
 const WHOLE_CAPTURE = new Set(['UNSUPPORTED_LINKTYPE', 'CONNECTION_LIMIT']);
 
+/** Whether a warning is about the capture as a whole (no byte offset to show). */
+export function isWholeCapture(code: string): boolean {
+  return WHOLE_CAPTURE.has(code);
+}
+
 /** Prints a capture's warnings and error to stderr, each naming the file and the byte offset. */
 export function reportCaptureProblems(result: CaptureResult, err: NodeJS.WritableStream = process.stderr): void {
   for (const w of result.warnings) {
-    err.write(`tcplens: warning: ${WHOLE_CAPTURE.has(w.code) ? `${result.name}: ${w.message}` : describeAt(result.name, w.fileOffset, w.message)}\n`);
+    err.write(`tcplens: warning: ${isWholeCapture(w.code) ? `${result.name}: ${w.message}` : describeAt(result.name, w.fileOffset, w.message)}\n`);
   }
   if (result.warningCount > result.warnings.length) {
     err.write(`tcplens: warning: ${result.name}: ${result.warningCount - result.warnings.length} more warnings not shown\n`);
