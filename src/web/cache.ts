@@ -8,7 +8,10 @@ import { statSync } from 'node:fs';
 import type { Finding } from '../analysis/anomaly.js';
 import { analyzeCapture, connectionSegments, type AnalyzeOptions } from '../pipeline.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
-import { ConnectionStore } from './connection-store.js';
+import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
+
+/** A store that leaves the cache stays readable this long, for requests still using it. */
+const RETIRE_AFTER_MS = 60_000;
 
 export interface Analysis {
   key: string;
@@ -35,12 +38,15 @@ export interface Timeline {
 export class AnalysisCache {
   private readonly entries = new Map<string, Analysis>();
   private readonly timelines = new Map<string, Timeline>();
+  /** Stores evicted from the cache, closed a while later (see RETIRE_AFTER_MS). */
+  private readonly retiring = new Set<ConnectionStore>();
   private readonly removeOnExit = (): void => this.close();
 
   constructor(
     private readonly options: Partial<AnalyzeOptions> = {},
     private readonly maxEntries = 4,
   ) {
+    removeOrphanSpools();
     process.once('exit', this.removeOnExit);
   }
 
@@ -80,8 +86,16 @@ export class AnalysisCache {
       const oldest = this.entries.keys().next().value as string;
       const gone = this.entries.get(oldest) as Analysis;
       this.entries.delete(oldest);
-      // A running analysis keeps its store until it is done; then its spool goes.
-      void gone.promise.then((x) => x.store.close(), () => gone.store.close());
+      // A running analysis keeps its store until it is done, and a request may still be reading
+      // it: its spool goes a minute later.
+      this.retiring.add(gone.store);
+      const retire = (): void => {
+        setTimeout(() => {
+          gone.store.close();
+          this.retiring.delete(gone.store);
+        }, RETIRE_AFTER_MS).unref();
+      };
+      void gone.promise.then(retire, retire);
     }
     return a;
   }
@@ -100,7 +114,9 @@ export class AnalysisCache {
   /** Removes every spool file (server shutdown, process exit). */
   close(): void {
     for (const a of this.entries.values()) a.store.close();
+    for (const store of this.retiring) store.close();
     this.entries.clear();
+    this.retiring.clear();
     process.removeListener('exit', this.removeOnExit);
   }
 }

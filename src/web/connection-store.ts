@@ -10,7 +10,7 @@
  * causes, so they shrink about 18×): the temporary folder may well be a tmpfs, in memory. A
  * row is found by its block and its place in the block; a few inflated blocks are kept.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,41 @@ const STATE_RANK = (() => {
   [...ALL_STATES].sort().forEach((s, r) => (rank[STATE_INDEX.get(s) as number] = r));
   return rank;
 })();
+/** Spool folders are named tcplens-viewer-PID-XXXXXX, so a later viewer can remove those of a viewer that was killed. */
+const SPOOL_PREFIX = 'tcplens-viewer-';
+
+/** Removes spool folders left by viewers that are no longer running (killed, so they could not clean up). */
+export function removeOrphanSpools(): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${SPOOL_PREFIX}(\\d+)-`).exec(name);
+    if (m === null || isRunning(Number(m[1]))) continue;
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      removed++;
+    } catch {
+      // another user's: not ours to remove
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Uncompressed bytes per spool block (a larger record makes a block of its own). */
 const BLOCK_BYTES = 64 << 10;
 /** Inflated blocks kept for reading (a page of 100 rows in any order touches at most 100). */
@@ -116,7 +151,7 @@ export class ConnectionStore {
   private closed = false;
 
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'tcplens-viewer-'));
+    this.dir = mkdtempSync(join(tmpdir(), `${SPOOL_PREFIX}${process.pid}-`));
     this.spoolPath = join(this.dir, 'connections.ndjson.deflate-blocks');
     this.fd = openSync(this.spoolPath, 'w+');
   }

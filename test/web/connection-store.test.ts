@@ -4,7 +4,8 @@
  * version, written out separately; the records come from the benchmark's mixed capture (opens,
  * closes, resets, IPv6, VLANs, retransmissions), so filters and sorts meet real variety.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -12,7 +13,7 @@ import { generateBenchCapture } from '../../bench/generate.js';
 import { generateManyConnections } from '../../bench/generate-many.js';
 import { matches, type ConnectionFilter } from '../../src/report/filters.js';
 import type { ConnectionRecord } from '../../src/report/model.js';
-import { ConnectionStore, type SortKey } from '../../src/web/connection-store.js';
+import { ConnectionStore, removeOrphanSpools, type SortKey } from '../../src/web/connection-store.js';
 import { analyze } from '../support/analyze.js';
 
 function referenceKey(c: ConnectionRecord, sort: SortKey): number | string {
@@ -142,6 +143,19 @@ describe('the viewer connection store', () => {
     expect(s.get(1)).toEqual({ ...a, id: 1 });
     expect(s.get(3)).toEqual({ ...c, id: 3 });
     s.close();
+  });
+
+  test("a viewer that was killed leaves its spool; the next one removes it, never a running viewer's", () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const orphan = join(tmpdir(), `tcplens-viewer-${dead}-test`);
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(join(orphan, 'connections.ndjson.deflate-blocks'), 'x');
+    const live = new ConnectionStore();
+    const liveDir = (live as unknown as { dir: string }).dir;
+    expect(removeOrphanSpools()).toBeGreaterThanOrEqual(1);
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(liveDir)).toBe(true);
+    live.close();
   });
 
   test('close removes the spool from disk', () => {
