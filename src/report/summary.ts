@@ -1,6 +1,7 @@
 /**
  * The counts every summary shows (text, the HTML report, the viewer's overview): connections by
- * final state pair and by Zeek conn_state, and every finding with the connection it belongs to.
+ * final state pair, by Zeek conn_state and by anomaly. A Tally counts connections as they
+ * arrive (text and the viewer never hold them all); stateCounts counts a whole document.
  */
 import type { Finding } from '../analysis/anomaly.js';
 import { CONN_STATE_MEANING } from '../analysis/conn-summary.js';
@@ -23,10 +24,50 @@ export function allFindings(doc: AnalysisDocument): (Finding & { conn?: number }
   return [...doc.anomalies, ...doc.connections.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id })))];
 }
 
+export interface StateCounts {
+  /** "CLIENT / SERVER" final states, most frequent first. */
+  byStates: [string, number][];
+  /** conn_state, count and its meaning. */
+  byConnState: [string, number, string][];
+}
+
+/** Connections counted one at a time: by final state pair, by conn_state, and findings by anomaly id. */
+export class Tally {
+  count = 0;
+  private readonly states = new Map<string, number>();
+  private readonly connStates = new Map<string, number>();
+  /** Findings of the connections added (capture-wide ones are the caller's to add). */
+  readonly anomalies = new Map<string, number>();
+
+  add(c: ConnectionRecord): void {
+    this.count++;
+    bump(this.states, `${c.states.client} / ${c.states.server}`);
+    bump(this.connStates, c.zeek.conn_state);
+    for (const a of c.anomalies) bump(this.anomalies, a.id);
+  }
+
+  stateCounts(): StateCounts {
+    return {
+      byStates: sortedCounts(this.states),
+      byConnState: sortedCounts(this.connStates).map(([k, n]) => [k, n, CONN_STATE_MEANING[k as keyof typeof CONN_STATE_MEANING] ?? '']),
+    };
+  }
+
+  /** Findings by id, with the capture-wide ones, most frequent first. */
+  anomalyCounts(captureWide: readonly Finding[]): [string, number][] {
+    const counts = new Map(this.anomalies);
+    for (const a of captureWide) bump(counts, a.id);
+    return sortedCounts(counts);
+  }
+}
+
+export function bump(m: Map<string, number>, key: string): void {
+  m.set(key, (m.get(key) ?? 0) + 1);
+}
+
 /** Counts by "client / server" final state and by conn_state (with its meaning). */
-export function stateCounts(conns: readonly ConnectionRecord[]): { byStates: [string, number][]; byConnState: [string, number, string][] } {
-  return {
-    byStates: countBy(conns.map((c) => `${c.states.client} / ${c.states.server}`)),
-    byConnState: countBy(conns.map((c) => c.zeek.conn_state)).map(([k, n]) => [k, n, CONN_STATE_MEANING[k as keyof typeof CONN_STATE_MEANING] ?? '']),
-  };
+export function stateCounts(conns: readonly ConnectionRecord[]): StateCounts {
+  const t = new Tally();
+  for (const c of conns) t.add(c);
+  return t.stateCounts();
 }

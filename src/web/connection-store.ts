@@ -16,10 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANOMALY_IDS } from '../analysis/anomaly-ids.js';
 import type { Finding } from '../analysis/anomaly.js';
-import { CONN_STATE_MEANING } from '../analysis/conn-summary.js';
 import type { ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
-import { sortedCounts } from '../report/summary.js';
+import { Tally, type StateCounts } from '../report/summary.js';
 import { ALL_STATES, type EndpointState } from '../tcp/state.js';
 
 export const SORT_KEYS = ['id', 'start', 'duration', 'packets', 'bytes', 'client', 'server', 'state', 'anomalies'] as const;
@@ -143,9 +142,7 @@ export class ConnectionStore {
   private rowOfId = new Int32Array(0);
   private readonly orders = new Map<SortKey, Int32Array>();
   private hostRank: Uint32Array | null = null;
-  private readonly byStates = new Map<string, number>();
-  private readonly byConnState = new Map<string, number>();
-  private readonly byAnomaly = new Map<string, number>();
+  private readonly tally = new Tally();
   /** Findings before each row in id order (for paging through all anomalies). */
   private findingsBefore = new Float64Array(0);
   private closed = false;
@@ -173,7 +170,6 @@ export class ConnectionStore {
     let bits = 0;
     for (const a of r.anomalies) {
       bits |= ANOMALY_BIT.get(a.id) ?? 0;
-      this.byAnomaly.set(a.id, (this.byAnomaly.get(a.id) ?? 0) + 1);
     }
     this.anomalyBits[row] = bits >>> 0;
     this.anomalyCount[row] = Math.min(65535, r.anomalies.length);
@@ -181,9 +177,7 @@ export class ConnectionStore {
     this.duration[row] = r.duration;
     this.packets[row] = r.packets.client + r.packets.server;
     this.bytes[row] = r.bytes.client + r.bytes.server;
-    const pair = `${r.states.client} / ${r.states.server}`;
-    this.byStates.set(pair, (this.byStates.get(pair) ?? 0) + 1);
-    this.byConnState.set(r.zeek.conn_state, (this.byConnState.get(r.zeek.conn_state) ?? 0) + 1);
+    this.tally.add(r);
   }
 
   /** Every connection has ended: index ids and flush the spool. */
@@ -200,12 +194,8 @@ export class ConnectionStore {
   }
 
   /** Counts for the overview, as report/summary.ts makes them for the other outputs. */
-  summary(): { byStates: [string, number][]; byConnState: [string, number, string][]; anomalyCounts: Map<string, number> } {
-    return {
-      byStates: sortedCounts(this.byStates),
-      byConnState: sortedCounts(this.byConnState).map(([k, n]) => [k, n, CONN_STATE_MEANING[k as keyof typeof CONN_STATE_MEANING] ?? '']),
-      anomalyCounts: this.byAnomaly,
-    };
+  summary(captureWide: readonly Finding[]): StateCounts & { anomalyCounts: [string, number][] } {
+    return { ...this.tally.stateCounts(), anomalyCounts: this.tally.anomalyCounts(captureWide) };
   }
 
   get(id: number): ConnectionRecord | undefined {

@@ -5,9 +5,8 @@
  */
 import type { Finding } from '../../analysis/anomaly.js';
 import { RULES } from '../../analysis/rules/index.js';
-import { CONN_STATE_MEANING } from '../../analysis/conn-summary.js';
 import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
-import { sortedCounts } from '../summary.js';
+import { Tally } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
 
 const CAPTURE_WIDE: Record<string, string> = {
@@ -31,10 +30,7 @@ export interface TextOptions {
 export class TextSummary {
   private readonly maxRows: number;
   private readonly examples: number;
-  private count = 0;
-  private readonly byStates = new Map<string, number>();
-  private readonly byConnState = new Map<string, number>();
-  private readonly byAnomaly = new Map<string, number>();
+  private readonly tally = new Tally();
   /** Per anomaly id, its first examples by connection id (then by frame within one). */
   private readonly examplesOf = new Map<string, (Finding & { conn: number })[]>();
   /** The connections with the lowest ids, sorted by id. */
@@ -46,11 +42,8 @@ export class TextSummary {
   }
 
   add(c: ConnectionRecord): void {
-    this.count++;
-    bump(this.byStates, `${c.states.client} / ${c.states.server}`);
-    bump(this.byConnState, c.zeek.conn_state);
+    this.tally.add(c);
     for (const a of c.anomalies) {
-      bump(this.byAnomaly, a.id);
       let list = this.examplesOf.get(a.id);
       if (list === undefined) this.examplesOf.set(a.id, (list = []));
       keepLowest(list, { ...a, conn: c.id }, this.examples, (x) => x.conn);
@@ -66,17 +59,18 @@ export class TextSummary {
     out.push(`  ${c.first ?? '-'} → ${c.last ?? '-'}`);
     for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
     if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
-    out.push('', st.bold(`${this.count} TCP connection${this.count === 1 ? '' : 's'}`));
-    if (this.count > 0) {
+    const count = this.tally.count;
+    out.push('', st.bold(`${count} TCP connection${count === 1 ? '' : 's'}`));
+    if (count > 0) {
+      const { byStates, byConnState } = this.tally.stateCounts();
       out.push('', 'by final state (client / server):');
-      for (const [k, n] of sortedCounts(this.byStates)) out.push(`  ${String(n).padStart(7)}  ${k}`);
+      for (const [k, n] of byStates) out.push(`  ${String(n).padStart(7)}  ${k}`);
       out.push('', 'by Zeek conn_state:');
-      for (const [k, n] of sortedCounts(this.byConnState)) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(CONN_STATE_MEANING[k as keyof typeof CONN_STATE_MEANING] ?? '')}`);
+      for (const [k, n, meaning] of byConnState) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(meaning)}`);
     }
-    const counts = new Map(this.byAnomaly);
-    for (const a of captureWide) bump(counts, a.id);
-    out.push('', st.bold(counts.size === 0 ? 'no anomalies' : 'anomalies:'));
-    for (const [id, n] of sortedCounts(counts)) {
+    const counts = this.tally.anomalyCounts(captureWide);
+    out.push('', st.bold(counts.length === 0 ? 'no anomalies' : 'anomalies:'));
+    for (const [id, n] of counts) {
       // Capture-wide findings first, then the connections', as in the JSON document.
       const list: (Finding & { conn?: number })[] = [...captureWide.filter((a) => a.id === id), ...(this.examplesOf.get(id) ?? [])];
       const rule = RULES.find((r) => r.id === id);
@@ -87,10 +81,10 @@ export class TextSummary {
       }
       if (n > this.examples) out.push(st.dim(`           … and ${n - this.examples} more`));
     }
-    if (this.count > 0) {
+    if (count > 0) {
       out.push('', st.bold('connections:'));
       out.push(...table(this.rows, st));
-      if (this.count > this.maxRows) out.push(st.dim(`  … ${this.count - this.maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn)`));
+      if (count > this.maxRows) out.push(st.dim(`  … ${count - this.maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn)`));
     }
     return out.join('\n');
   }
@@ -100,10 +94,6 @@ export function textReport(doc: AnalysisDocument, opts: TextOptions = {}): strin
   const summary = new TextSummary(opts);
   for (const c of doc.connections) summary.add(c);
   return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN);
-}
-
-function bump(m: Map<string, number>, key: string): void {
-  m.set(key, (m.get(key) ?? 0) + 1);
 }
 
 /** Inserts `item` into `list` (kept sorted by `key`, stable for equal keys) if it is among the lowest `max`. */

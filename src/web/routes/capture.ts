@@ -8,7 +8,6 @@ import type { Request, Response, NextFunction } from 'express';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
-import { sortedCounts } from '../../report/summary.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
@@ -60,10 +59,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const view = String(req.query['view'] ?? 'overview');
       const common = { path: display, base, error: analysis.error };
       if (view === 'overview') {
-        const { byStates, byConnState, anomalyCounts } = store.summary();
-        const counts = new Map(anomalyCounts);
-        for (const a of analysis.captureWide) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
-        const body = { ...common, capture: analysis.capture, connections: store.count, byStates, byConnState, anomalyCounts: sortedCounts(counts), captureWide: analysis.captureWide };
+        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide };
         return api ? res.json(body) : res.render('overview', body);
       }
       if (view === 'connections') {
