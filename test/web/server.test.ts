@@ -6,6 +6,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { generateBenchCapture } from '../../bench/generate.js';
+import { generateManyConnections } from '../../bench/generate-many.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listen, parseSize, type Viewer } from '../../src/web/server.js';
@@ -40,6 +41,38 @@ describe('tcplens serve: routes on loopback', () => {
     expect(body.captures.every((c) => c.size > 0 && !Number.isNaN(Date.parse(c.modified)))).toBe(true);
     const html = await (await get('/')).text();
     expect(html).toContain('href="/c/nested/syn%20flood.pcapng"');
+  });
+
+  test('anomalies come a page at a time: the capture-wide finding first, then every connection finding once', async () => {
+    // 450 lone SYNs to one port: a syn-flood, and an unanswered-syn on each connection.
+    const dir = mkdtempSync(join(tmpdir(), 'tcplens-anomaly-pages-'));
+    generateManyConnections(join(dir, 'flood.pcap'), 450, 1000, 'unanswered');
+    const own = await listen({ root: dir, maxUploadBytes: 1024, host: '127.0.0.1', port: 0 });
+    try {
+      const fetchJson = async (path: string): Promise<Page> => {
+        for (;;) {
+          const r = await fetch(new URL(path, own.url));
+          if (r.status === 200) return (await r.json()) as Page;
+          await r.body?.cancel();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      type Page = { total: number; page: number; pages: number; anomalies: { id: string; conn: number | null; frame: number }[] };
+      const first = await fetchJson('/api/c/flood.pcap?view=anomalies');
+      expect([first.total, first.pages]).toEqual([451, 3]);
+      expect(first.anomalies[0]).toMatchObject({ id: 'syn-flood', conn: null });
+      const all = [...first.anomalies];
+      for (let p = 2; p <= first.pages; p++) all.push(...(await fetchJson(`/api/c/flood.pcap?view=anomalies&page=${p}`)).anomalies);
+      expect(all).toHaveLength(451);
+      expect(all.slice(1).map((a) => a.conn)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+      expect(new Set(all.slice(1).map((a) => a.id))).toEqual(new Set(['unanswered-syn']));
+      const html = await (await fetch(new URL('/c/flood.pcap?view=anomalies&page=2', own.url))).text();
+      expect(html).toContain('451 findings; page 2 of 3');
+      expect(html).toContain('view=anomalies&amp;page=1');
+      expect(html).toContain('view=anomalies&amp;page=3');
+    } finally {
+      await own.close();
+    }
   });
 
   test('every page has a JSON twin: overview, connections (filtered, sorted, paged), a connection, anomalies', async () => {
