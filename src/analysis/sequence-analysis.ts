@@ -57,14 +57,15 @@ class Direction {
   lastWasZwp = false;
 }
 
+/** Flags of the segment being analysed, shared by all connections (copied only when a frame gets flags). */
+const SEGMENT_FLAGS: WiresharkFlag[] = [];
+
 export class SequenceAnalysis {
   readonly counts: Partial<Record<WiresharkFlag, number>> = {};
   /** Frames with at least one flag, and their flags (capped). */
   readonly flagged: { frame: number; flags: WiresharkFlag[] }[] = [];
   private readonly dirA = new Direction();
   private readonly dirB = new Direction();
-  /** Flags of the segment being analysed (reused; copied only when a frame gets flags). */
-  private readonly scratch: WiresharkFlag[] = [];
   private lastSynTime = -1;
   private sawSynAck = false;
   /** Initial RTT: most recent pure SYN → the first ACK from its sender after the SYN,ACK (seconds). */
@@ -83,7 +84,7 @@ export class SequenceAnalysis {
     const synOrFin = (f & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
     const len = seg.len;
     const seq = seg.seq;
-    const flags = this.scratch;
+    const flags = SEGMENT_FLAGS;
     flags.length = 0;
 
     // A SYN,ACK whose sequence number is not the direction's base: Wireshark flags reused_ports

@@ -53,6 +53,8 @@ export interface ConnectionObserver {
 }
 
 const MAX_UNEXPECTED = 64;
+/** The changes of the segment being processed (see process). */
+const SEGMENT_CHANGES: StateChange[] = [];
 
 export class Connection {
   readonly a: Endpoint = new Endpoint();
@@ -78,7 +80,6 @@ export class Connection {
   baseSetA = false;
   baseSetB = false;
   observer: ConnectionObserver | null = null;
-  private readonly segmentChanges: StateChange[] = [];
   /** Whether the connection has been handed on (ended). */
   ended = false;
   /** The tracker's comparable key of endpoint a's address (to tell directions apart). */
@@ -136,7 +137,7 @@ export class Connection {
 
   /**
    * Feeds one segment sent by endpoint a (fromA) or b. Returns the state changes it caused
-   * (a reused array: valid until the next segment of this connection).
+   * (a reused array: valid until the next segment of any connection).
    */
   process(seg: Segment, fromA: boolean): readonly StateChange[] {
     const sender = fromA ? this.a : this.b;
@@ -160,8 +161,9 @@ export class Connection {
     }
     this.observer?.before?.(this, fromA);
 
-    // Reused per connection: observers read it during onSegment only (conn.changes keeps them).
-    const changes = this.segmentChanges;
+    // One array for every segment of every connection: observers read it during onSegment only
+    // (conn.changes keeps the changes); a connection held in memory carries no scratch space.
+    const changes = SEGMENT_CHANGES;
     changes.length = 0;
     // A FIN from a side in CLOSE-WAIT that does not acknowledge the peer's FIN proves that
     // FIN had not arrived yet: the two FINs crossed on the wire (simultaneous close).

@@ -1,9 +1,16 @@
 import { defineAnomaly } from '../anomaly.js';
 
+/** A side's copies of its SYN: the first one's frame and time; lists only once it is sent again. */
+interface Copies {
+  firstFrame: number;
+  firstTime: number;
+  frames: number[] | null;
+  times: number[] | null;
+}
+
 interface SynCopies {
-  client: number[];
-  server: number[];
-  times: Record<'client' | 'server', number[]>;
+  client: Copies | null;
+  server: Copies | null;
 }
 
 export default defineAnomaly({
@@ -18,17 +25,21 @@ export default defineAnomaly({
   onSegment(ctx) {
     const { seg, sender } = ctx;
     if (!seg.syn || seg.rst || seg.seq !== sender.isn) return;
-    const m = ctx.memo<SynCopies>(() => ({ client: [], server: [], times: { client: [], server: [] } }));
-    m[ctx.side].push(seg.frame);
-    m.times[ctx.side].push(seg.time);
+    const m = ctx.memo<SynCopies>(() => ({ client: null, server: null }));
+    const c = m[ctx.side];
+    if (c === null) m[ctx.side] = { firstFrame: seg.frame, firstTime: seg.time, frames: null, times: null };
+    else {
+      (c.frames ??= [c.firstFrame]).push(seg.frame);
+      (c.times ??= [c.firstTime]).push(seg.time);
+    }
   },
   onEnd(ctx) {
     const m = ctx.seen<SynCopies>();
     if (m === undefined) return;
     for (const side of ['client', 'server'] as const) {
-      const frames = m[side];
-      if (frames.length < 2) continue;
-      const t = m.times[side];
+      const frames = m[side]?.frames;
+      const t = m[side]?.times;
+      if (!frames || !t) continue; // sent once
       const gap = (((t[1] ?? 0) - (t[0] ?? 0)) * 1000).toFixed(1);
       ctx.report(frames[1] as number, side, `the ${side}'s ${side === 'client' ? 'SYN' : 'SYN,ACK'} was sent ${frames.length} times (frames ${frames.join(', ')}); ${gap} ms between the first two`, frames);
     }
