@@ -29,6 +29,8 @@ export interface DecodeHooks {
   afterChunk?(): Promise<void> | void;
   /** Bytes read of the file so far, and its size when known (for progress bars). */
   onProgress?(bytesRead: number, totalBytes: number | null): void;
+  /** Called between chunks: true stops reading there. */
+  done?(): boolean;
 }
 
 export interface DecodeResult extends CaptureResult {
@@ -87,6 +89,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.done ? { done: hooks.done } : {}),
     },
     name,
   );
@@ -288,11 +291,15 @@ export async function connectionSegments(source: CaptureSource, name: string, c:
   const list: { seg: Segment; fromA: boolean }[] = [];
   let truncated = false;
   let aIsClient: boolean | null = null;
+  let past = false;
   const scratch = new Segment();
   await decodeCapture(
     source,
     {
+      // Nothing of the connection comes after its last frame: stop reading at the next chunk.
+      done: () => past,
       onPacket(frame, p) {
+        if (frame.frame > c.lastFrame) past = true;
         if (!p.hasTcp || frame.frame < c.firstFrame || frame.frame > c.lastFrame) return;
         const fromClient = p.srcPort === c.client.port && p.dstPort === c.server.port;
         const fromServer = p.srcPort === c.server.port && p.dstPort === c.client.port;

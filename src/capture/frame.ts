@@ -76,4 +76,6 @@ export interface FrameSink {
   afterChunk?(): Promise<void> | void;
   /** Called between chunks with the bytes read from the file (compressed, when gzip'd) and its size, if known. */
   onProgress?(bytesRead: number, totalBytes: number | null): void;
+  /** Called between chunks: true stops reading there (the caller has what it needs). */
+  done?(): boolean;
 }

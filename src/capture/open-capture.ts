@@ -157,12 +157,18 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
         total = null;
       }
     }
+    let stopped = false;
     for await (const chunk of chunks) {
       parser.push(chunk);
       if (sink.onProgress) sink.onProgress((raw as ReadStream).bytesRead ?? parser.consumed, total);
       if (sink.afterChunk) await sink.afterChunk();
+      if (sink.done?.() === true) {
+        stopped = true;
+        break;
+      }
     }
-    parser.end();
+    // Stopped on purpose: what is left unread is not damage.
+    if (!stopped) parser.end();
   } catch (err) {
     if (err instanceof CaptureFormatError) result.error = err;
     else if (isZlibError(err)) {

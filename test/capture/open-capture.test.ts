@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readCapture, sniffFormat } from '../../src/capture/open-capture.js';
+import { generateManyConnections } from '../../bench/generate-many.js';
 import { collect } from '../support/collect.js';
 import { chunked, pcapFile, pcapng, segment } from '../support/capture-files.js';
 
@@ -132,5 +133,21 @@ describe('bad input gets a clear error naming the file and the offset', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('stopping early', () => {
+  test('a sink that is done stops reading at the next chunk, with no error or truncation warning', async () => {
+    // 4 MB of capture (the reader takes it in chunks well below that).
+    const path = join(tmp, 'long.pcap');
+    generateManyConnections(path, 40_000, 10, 'refused');
+    let frames = 0;
+    const r = await readCapture(path, { onFrame: () => void frames++, done: () => frames > 0 });
+    expect(r.error).toBeNull();
+    expect(r.warnings).toEqual([]);
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThan(80_000);
+    const whole = await readCapture(path, { onFrame: () => undefined });
+    expect(whole.packets).toBe(80_000);
   });
 });
