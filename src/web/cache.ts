@@ -10,6 +10,9 @@ import { analyzeCapture, connectionSegments, type AnalyzeOptions } from '../pipe
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
 import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
 
+/** Ladders kept for a second visit: at most this many segments in all (a ladder may hold 100,000). */
+const TIMELINE_SEGMENTS_KEPT = 200_000;
+
 /** A store that leaves the cache stays readable this long, for requests still using it. */
 const RETIRE_AFTER_MS = 60_000;
 
@@ -38,6 +41,7 @@ export interface Timeline {
 export class AnalysisCache {
   private readonly entries = new Map<string, Analysis>();
   private readonly timelines = new Map<string, Timeline>();
+  private timelineSegments = 0;
   /** Stores evicted from the cache, closed a while later (see RETIRE_AFTER_MS). */
   private readonly retiring = new Set<ConnectionStore>();
   private readonly removeOnExit = (): void => this.close();
@@ -107,7 +111,13 @@ export class AnalysisCache {
     if (hit !== undefined) return hit;
     const found = await connectionSegments(file, file, record);
     this.timelines.set(k, found);
-    if (this.timelines.size > 64) this.timelines.delete(this.timelines.keys().next().value as string);
+    this.timelineSegments += found.segments.length;
+    // Oldest out first, until the kept ladders fit (the newest one always stays).
+    for (const [key, t] of this.timelines) {
+      if (this.timelineSegments <= TIMELINE_SEGMENTS_KEPT || key === k) break;
+      this.timelines.delete(key);
+      this.timelineSegments -= t.segments.length;
+    }
     return found;
   }
 
