@@ -1,18 +1,6 @@
 import { seqAdd } from '../../tcp/seq.js';
 import { defineAnomaly } from '../anomaly.js';
-
-/** A side's copies of its FIN: the first one's frame and time; lists only once it is sent again. */
-interface Copies {
-  firstFrame: number;
-  firstTime: number;
-  frames: number[] | null;
-  times: number[] | null;
-}
-
-interface FinCopies {
-  client: Copies | null;
-  server: Copies | null;
-}
+import { noCopies, recordCopy, type CopiesBySide } from '../segment-copies.js';
 
 export default defineAnomaly({
   id: 'fin-retransmitted',
@@ -29,16 +17,10 @@ export default defineAnomaly({
     const { seg, sender } = ctx;
     if (!seg.fin || seg.rst) return;
     if (seqAdd(seg.seq, seg.len + (seg.syn ? 1 : 0)) !== sender.finSeq) return;
-    const m = ctx.memo<FinCopies>(() => ({ client: null, server: null }));
-    const c = m[ctx.side];
-    if (c === null) m[ctx.side] = { firstFrame: seg.frame, firstTime: seg.time, frames: null, times: null };
-    else {
-      (c.frames ??= [c.firstFrame]).push(seg.frame);
-      (c.times ??= [c.firstTime]).push(seg.time);
-    }
+    recordCopy(ctx.memo(noCopies), ctx.side, seg.frame, seg.time);
   },
   onEnd(ctx) {
-    const memo = ctx.seen<FinCopies>();
+    const memo = ctx.seen<CopiesBySide>();
     if (memo === undefined) return;
     for (const side of ['client', 'server'] as const) {
       const frames = memo[side]?.frames;

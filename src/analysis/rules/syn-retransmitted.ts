@@ -1,17 +1,5 @@
 import { defineAnomaly } from '../anomaly.js';
-
-/** A side's copies of its SYN: the first one's frame and time; lists only once it is sent again. */
-interface Copies {
-  firstFrame: number;
-  firstTime: number;
-  frames: number[] | null;
-  times: number[] | null;
-}
-
-interface SynCopies {
-  client: Copies | null;
-  server: Copies | null;
-}
+import { noCopies, recordCopy, type CopiesBySide } from '../segment-copies.js';
 
 export default defineAnomaly({
   id: 'syn-retransmitted',
@@ -25,16 +13,10 @@ export default defineAnomaly({
   onSegment(ctx) {
     const { seg, sender } = ctx;
     if (!seg.syn || seg.rst || seg.seq !== sender.isn) return;
-    const m = ctx.memo<SynCopies>(() => ({ client: null, server: null }));
-    const c = m[ctx.side];
-    if (c === null) m[ctx.side] = { firstFrame: seg.frame, firstTime: seg.time, frames: null, times: null };
-    else {
-      (c.frames ??= [c.firstFrame]).push(seg.frame);
-      (c.times ??= [c.firstTime]).push(seg.time);
-    }
+    recordCopy(ctx.memo(noCopies), ctx.side, seg.frame, seg.time);
   },
   onEnd(ctx) {
-    const m = ctx.seen<SynCopies>();
+    const m = ctx.seen<CopiesBySide>();
     if (m === undefined) return;
     for (const side of ['client', 'server'] as const) {
       const frames = m[side]?.frames;
