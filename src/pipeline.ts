@@ -290,7 +290,6 @@ export const MAX_TIMELINE_SEGMENTS = 100_000;
 export async function connectionSegments(source: CaptureSource, name: string, c: ConnectionRecord): Promise<{ segments: SegmentRecord[]; truncated: boolean }> {
   const list: { seg: Segment; fromA: boolean }[] = [];
   let truncated = false;
-  let aIsClient: boolean | null = null;
   let past = false;
   const scratch = new Segment();
   await decodeCapture(
@@ -312,17 +311,14 @@ export async function connectionSegments(source: CaptureSource, name: string, c:
           truncated = true;
           return;
         }
-        // Endpoint a sent the connection's first frame.
-        if (aIsClient === null) aIsClient = client;
-        list.push({ seg: copySegment(fillSegment(scratch, p, frame.frame, frame.tsSec, frame.tsNsec)), fromA: client === aIsClient });
+        // Here endpoint a is the client (relative numbers do not depend on which side is a).
+        list.push({ seg: copySegment(fillSegment(scratch, p, frame.frame, frame.tsSec, frame.tsNsec)), fromA: client });
       },
     },
     name,
   );
   const t0 = list.length ? (list[0] as { seg: Segment }).seg.time : 0;
-  const aSide = aIsClient === false ? 'server' : 'client';
-  const bSide = aSide === 'client' ? 'server' : 'client';
-  return { segments: relativeSegments(t0, (e) => (e === 'a' ? aSide : bSide), list), truncated };
+  return { segments: relativeSegments(t0, (e) => (e === 'a' ? 'client' : 'server'), list), truncated };
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {

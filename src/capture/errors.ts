@@ -48,6 +48,14 @@ export interface CaptureWarning {
   readonly message: string;
 }
 
+/** Warnings about the capture as a whole (a link type, the analysis's limits), not about bytes at an offset. */
+const WHOLE_CAPTURE: ReadonlySet<string> = new Set<CaptureWarningCode>(['UNSUPPORTED_LINKTYPE', 'CONNECTION_LIMIT']);
+
+/** Whether a warning is about the capture as a whole: it has no byte offset to show. */
+export function isWholeCapture(code: string): boolean {
+  return WHOLE_CAPTURE.has(code);
+}
+
 /** `0x1f40 (8000)`: offsets are printed in hex, as hex dumps show them, and in decimal. */
 export function formatOffset(offset: number): string {
   return `0x${offset.toString(16)} (${offset})`;

@@ -5,8 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../analysis/anomaly.js';
-import { describeAt } from '../capture/errors.js';
-import { isWholeCapture } from './report-errors.js';
+import { describeAt, isWholeCapture } from '../capture/errors.js';
 import { analysisDocument, analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
 import { htmlReport } from '../report/formats/html.js';

@@ -1,13 +1,5 @@
-import { describeAt } from '../capture/errors.js';
+import { describeAt, isWholeCapture } from '../capture/errors.js';
 import type { CaptureResult } from '../capture/open-capture.js';
-
-/** Warnings about the capture as a whole (a link type, the analysis's limits), not about bytes at an offset. */
-const WHOLE_CAPTURE = new Set(['UNSUPPORTED_LINKTYPE', 'CONNECTION_LIMIT']);
-
-/** Whether a warning is about the capture as a whole (no byte offset to show). */
-export function isWholeCapture(code: string): boolean {
-  return WHOLE_CAPTURE.has(code);
-}
 
 /** Prints a capture's warnings and error to stderr, each naming the file and the byte offset. */
 export function reportCaptureProblems(result: CaptureResult, err: NodeJS.WritableStream = process.stderr): void {

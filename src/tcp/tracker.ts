@@ -193,7 +193,8 @@ export class Tracker {
         this.earlyHandOn[kind]++;
       }
     }
-    // Whatever is left is synchronized and kept; look again after another tenth of the limit.
+    // Whatever is left is synchronized and kept; look again once the held connections grow by
+    // the share of the limit a pass frees (1 − RELIEF_TARGET).
     this.reliefAt = Math.max(this.maxConnections, this.liveCount + Math.ceil(this.maxConnections * (1 - RELIEF_TARGET)));
   }
 

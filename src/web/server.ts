@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import multer from 'multer';
+import { isWholeCapture } from '../capture/errors.js';
 import { discover, looksLikeCapture } from '../capture/find-captures.js';
 import { asset, viewsDir } from '../report/views.js';
 import { AnalysisCache } from './cache.js';
@@ -70,6 +71,7 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
     }),
   );
   app.locals['captureUrl'] = captureUrl;
+  app.locals['isWholeCapture'] = isWholeCapture;
 
   for (const name of ['report.css', 'viewer.css', 'ladder.js', 'viewer.js']) {
     app.get(`/assets/${name}`, (_req, res) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ejs from 'ejs';
 import type { Finding } from '../../analysis/anomaly.js';
 import { RULES } from '../../analysis/rules/index.js';
+import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
 import { allFindings, countBy, stateCounts } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
@@ -74,6 +75,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
   return ejs.render(template, {
     version: opts.version ?? '',
     capture: doc.capture,
+    isWholeCapture,
     total: conns.length,
     ...stateCounts(conns),
     anomalyGroups,
