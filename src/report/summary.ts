@@ -61,7 +61,7 @@ export class Tally {
   }
 }
 
-export function bump(m: Map<string, number>, key: string): void {
+function bump(m: Map<string, number>, key: string): void {
   m.set(key, (m.get(key) ?? 0) + 1);
 }
 

@@ -98,15 +98,9 @@ const BLOCK_BYTES = 64 << 10;
 /** Inflated blocks kept for reading (a page of 100 rows in any order touches at most 100). */
 const BLOCKS_KEPT = 128;
 
-/** Seconds as a number from a "sec.nsec" timestamp (ties are broken by id, so float is enough). */
-function seconds(ts: string): number {
-  return Number(ts);
-}
-
 export class ConnectionStore {
   private readonly dir: string;
-  private readonly spoolPath: string;
-  private fd: number;
+  private readonly fd: number;
   private spoolSize = 0;
   /** The block being filled (not yet on disk), its length and its index. */
   private pending: Buffer = Buffer.allocUnsafe(BLOCK_BYTES);
@@ -149,8 +143,7 @@ export class ConnectionStore {
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), `${SPOOL_PREFIX}${process.pid}-`));
-    this.spoolPath = join(this.dir, 'connections.ndjson.deflate-blocks');
-    this.fd = openSync(this.spoolPath, 'w+');
+    this.fd = openSync(join(this.dir, 'connections.ndjson.deflate-blocks'), 'w+');
   }
 
   /** Takes a connection as it ends. */
@@ -168,12 +161,10 @@ export class ConnectionStore {
     this.clientState[row] = STATE_INDEX.get(r.states.client) ?? 0;
     this.serverState[row] = STATE_INDEX.get(r.states.server) ?? 0;
     let bits = 0;
-    for (const a of r.anomalies) {
-      bits |= ANOMALY_BIT.get(a.id) ?? 0;
-    }
+    for (const a of r.anomalies) bits |= ANOMALY_BIT.get(a.id) ?? 0;
     this.anomalyBits[row] = bits >>> 0;
     this.anomalyCount[row] = Math.min(65535, r.anomalies.length);
-    this.start[row] = seconds(r.start);
+    this.start[row] = Number(r.start); // "sec.nsec": ties are broken by id, so a float is enough
     this.duration[row] = r.duration;
     this.packets[row] = r.packets.client + r.packets.server;
     this.bytes[row] = r.bytes.client + r.bytes.server;
