@@ -173,7 +173,6 @@ export async function analyzeCapture(
       const analysis = new ConnectionAnalysis(anomalyOpts);
       analyses.set(conn, analysis);
       conn.observer = analysis;
-      if (conn.reusedPorts) analysis.sequence.markReusedPorts(conn.firstFrame);
     },
     onEnd(conn) {
       const analysis = analyses.get(conn) as ConnectionAnalysis;

@@ -7,7 +7,7 @@ import type { Connection, ConnectionObserver, Side, StateChange } from '../tcp/c
 import type { Segment } from '../tcp/segment.js';
 import type { AnomalyOptions, AnomalyRule, EndContext, Finding, SegmentContext } from './anomaly.js';
 import { RULES } from './rules/index.js';
-import { SequenceAnalysis } from './sequence-analysis.js';
+import { SequenceAnalysis } from './flags/sequence-analysis.js';
 
 const MAX_FINDINGS = 200;
 

@@ -6,6 +6,7 @@
  */
 import { TcpFlag } from '../decode/fields.js';
 import { Endpoint, onArrive, onSend, recordSent, settleWindowScale } from './endpoint.js';
+import { WiresharkBases } from './relative-seq.js';
 import type { Segment } from './segment.js';
 import { seqAdd, seqGeq } from './seq.js';
 import type { EndpointState } from './state.js';
@@ -74,11 +75,10 @@ export class Connection {
   completeness = 0;
   /** Segments seen in this connection. */
   packetCount = 0;
-  /** Per direction: Wireshark's base sequence number (the SYN's, or one below the first seen). */
-  baseSeqA = 0;
-  baseSeqB = 0;
-  baseSetA = false;
-  baseSetB = false;
+  /** Wireshark's base sequence numbers per direction (relative numbers, the stream rule). */
+  readonly bases = new WiresharkBases();
+  /** Wireshark's tcp.stream (0-based), given by the tracker. */
+  stream = 0;
   observer: ConnectionObserver | null = null;
   /** Whether the connection has been handed on (ended). */
   ended = false;
@@ -149,16 +149,7 @@ export class Connection {
     this.lastNsec = seg.tsNsec;
     if (seg.syn && !seg.hasAck && this.firstSynFrom === null) this.firstSynFrom = senderName;
     this.trackCompleteness(seg, this.packetCount++ === 0);
-    if (fromA ? !this.baseSetA : !this.baseSetB) {
-      const base = seg.syn ? seg.seq : (seg.seq - 1) >>> 0;
-      if (fromA) {
-        this.baseSeqA = base;
-        this.baseSetA = true;
-      } else {
-        this.baseSeqB = base;
-        this.baseSetB = true;
-      }
-    }
+    this.bases.update(seg, fromA);
     this.observer?.before?.(this, fromA);
 
     // One array for every segment of every connection: observers read it during onSegment only

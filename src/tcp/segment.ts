@@ -23,8 +23,9 @@ export class Segment {
   wscale = -1;
   mss = -1;
   sackPerm = false;
-  /** Number of SACK blocks (their values are not kept). */
+  /** Number of SACK blocks, and their edges (left, right, …; raw sequence numbers). */
   sackBlocks = 0;
+  readonly sack = new Uint32Array(8);
   hasTimestamp = false;
   tsVal = 0;
   tsEcr = 0;
@@ -66,6 +67,7 @@ export function fillSegment(s: Segment, p: DecodedPacket, frame: number, tsSec: 
   s.mss = p.mss;
   s.sackPerm = p.sackPermitted;
   s.sackBlocks = p.sackCount;
+  if (p.sackCount > 0) s.sack.set(p.sack);
   s.hasTimestamp = p.hasTimestamp;
   s.tsVal = p.tsVal;
   s.tsEcr = p.tsEcr;
@@ -74,5 +76,5 @@ export function fillSegment(s: Segment, p: DecodedPacket, frame: number, tsSec: 
 
 /** A copy of a (reused) segment, for keeping. */
 export function copySegment(from: Segment): Segment {
-  return Object.assign(new Segment(), from);
+  return Object.assign(new Segment(), from, { sack: from.sack.slice() });
 }

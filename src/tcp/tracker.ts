@@ -1,8 +1,7 @@
 /**
  * Connections by four-tuple and generation. A new connection starts with the first packet of
- * a four-tuple, and again when a pure SYN says the ports were reused (Wireshark's
- * `tcp.analysis.reused_ports`: a SYN whose sequence number differs from the one that opened
- * the connection, or any SYN after a FIN or RST).
+ * a four-tuple, and again exactly where Wireshark starts a new tcp.stream: a pure SYN whose
+ * sequence number differs from its direction's base (streams.ts).
  *
  * Memory is bounded: a connection idle for `idleTimeout` seconds of capture time, or closed
  * (both sides CLOSED or TIME-WAIT) and idle for `lingerTimeout`, is handed to `onEnd` and
@@ -17,8 +16,9 @@
  */
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
-import { Completeness, Connection } from './connection.js';
+import { Connection } from './connection.js';
 import { fillSegment, Segment } from './segment.js';
+import { isNewStreamSyn } from './streams.js';
 
 export interface TrackerOptions {
   /** Seconds without packets after which any connection is handed on (default 3600). */
@@ -54,6 +54,8 @@ export class Tracker {
   private readonly live4 = new Map<number, Map<number, Connection>>();
   private live4Count = 0;
   private nextId = 1;
+  /** Wireshark's next tcp.stream number. */
+  private nextStream = 0;
   private lastSweep = -Infinity;
   /** Packets with a TCP header seen. */
   segments = 0;
@@ -108,7 +110,7 @@ export class Tracker {
     let reused = false;
     if (conn !== undefined) {
       fromA = p.ipVersion === 4 ? conn.sourceNumA === srcNum : conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
-      if (this.isPortReuse(conn, seg, fromA)) {
+      if (isNewStreamSyn(seg, conn.bases, fromA)) {
         this.end(conn);
         conn = undefined;
         reused = true;
@@ -125,6 +127,7 @@ export class Tracker {
       conn.keyLo = lo;
       conn.keyHi = hi;
       conn.reusedPorts = reused;
+      conn.stream = this.nextStream++;
       if (ip === 4) {
         let inner = this.live4.get(lo);
         if (inner === undefined) this.live4.set(lo, (inner = new Map()));
@@ -142,17 +145,6 @@ export class Tracker {
     return conn;
   }
 
-  /**
-   * Wireshark's rule (packet-tcp.c, conversation reuse): a pure SYN starts a new stream when
-   * its sequence number differs from the direction's base, or when the conversation's
-   * completeness already holds a FIN (FIN-ACK) or a RST.
-   */
-  private isPortReuse(conn: Connection, seg: Segment, fromA: boolean): boolean {
-    if (!seg.syn || seg.hasAck) return false;
-    const baseSet = fromA ? conn.baseSetA : conn.baseSetB;
-    const base = fromA ? conn.baseSeqA : conn.baseSeqB;
-    return baseSet && (seg.seq !== base || (conn.completeness & (Completeness.FIN | Completeness.RST)) !== 0);
-  }
 
   /** Hands on connections that are idle past their timeout. */
   sweep(now: number): void {

@@ -1,0 +1,84 @@
+/**
+ * One direction of a TCP conversation as Wireshark's sequence analysis keeps it: packet-tcp.c's
+ * `tcp_flow_t` with its `tcp_analyze_seq_flow_info_t` (Wireshark 4.0, the tshark every oracle
+ * here was made with). Field for field, with Wireshark's conventions kept on purpose: a next
+ * sequence number, last ACK or "max seq to be acked" of 0 means "not seen yet", exactly as the
+ * C code tests `if (nextseq)`, so the flags agree with tshark even where that convention is odd.
+ */
+
+/** Wireshark's TCP_MAX_UNACKED_SEGMENTS: segments kept per direction for ACK RTT and bytes in flight. */
+export const MAX_UNACKED_SEGMENTS = 10_000;
+/** packet-tcp.h MAX_TCP_SACK_RANGES: SACK blocks are stored from index 1 while below 4, so three. */
+export const MAX_STORED_SACK_BLOCKS = 3;
+
+/** Window scale: -1 unknown (handshake not seen), -2 no scaling in use, else the shift count. */
+export const WINDOW_SCALE_UNKNOWN = -1;
+export const WINDOW_SCALE_NONE = -2;
+
+/** Wireshark's dupacknum = -1, stored in a guint32 (see ack-lost-segment.ts). */
+export const DUP_ACK_AFTER_UNSEEN = 0xffffffff;
+
+export class WiresharkFlow {
+  /** tcp_flow_t.win_scale. */
+  winScale = WINDOW_SCALE_UNKNOWN;
+  /** tcp_flow_t.window: the last raw (unscaled) window; G_MAXUINT32 until a segment is seen. */
+  window = 0xffffffff;
+  /** tcp_flow_t.is_first_ack: set by this direction's SYN, cleared by its first pure ACK (issue 14690). */
+  isFirstAck = false;
+  /** Analysis flags of the last segment of this direction (tcp_flow_t.lastsegmentflags). */
+  lastSegmentFlags = 0;
+  /** tcp_flow_t.valid_bif: bytes in flight can be trusted (cleared by a lost segment). */
+  validBif = true;
+
+  nextSeq = 0;
+  nextSeqFrame = 0;
+  nextSeqSec = 0;
+  nextSeqNsec = 0;
+  /** Highest contiguous sequence number seen: ACKs beyond it acknowledge unseen data. */
+  maxSeqToBeAcked = 0;
+  lastAck = 0;
+  lastAckSec = 0;
+  lastAckNsec = 0;
+  /** Frame of the last segment that changed the ACK number (what a duplicate ACK duplicates). */
+  lastNonDupAck = 0;
+  /** Duplicate ACKs in a row (a guint32); DUP_ACK_AFTER_UNSEEN after an "ACKed unseen segment". */
+  dupAckNum = 0;
+
+  /** Unacknowledged segments (tcp_unacked_t list), oldest first. */
+  unackedCount = 0;
+  unackedSeq: number[] = [];
+  unackedNext: number[] = [];
+  unackedFrame: number[] = [];
+  unackedSec: number[] = [];
+  unackedNsec: number[] = [];
+
+  /** SACK blocks of this direction's last segment (relative edges; only their sizes matter). */
+  sackCount = 0;
+  readonly sackLeft = new Uint32Array(MAX_STORED_SACK_BLOCKS);
+  readonly sackRight = new Uint32Array(MAX_STORED_SACK_BLOCKS);
+
+  addUnacked(seq: number, next: number, frame: number, sec: number, nsec: number): void {
+    const i = this.unackedCount++;
+    this.unackedSeq[i] = seq;
+    this.unackedNext[i] = next;
+    this.unackedFrame[i] = frame;
+    this.unackedSec[i] = sec;
+    this.unackedNsec[i] = nsec;
+  }
+
+  removeUnacked(i: number): void {
+    const last = --this.unackedCount;
+    for (let j = i; j < last; j++) {
+      this.unackedSeq[j] = this.unackedSeq[j + 1] as number;
+      this.unackedNext[j] = this.unackedNext[j + 1] as number;
+      this.unackedFrame[j] = this.unackedFrame[j + 1] as number;
+      this.unackedSec[j] = this.unackedSec[j + 1] as number;
+      this.unackedNsec[j] = this.unackedNsec[j + 1] as number;
+    }
+  }
+}
+
+/** Nanoseconds from (sec0, nsec0) to (sec1, nsec1): Wireshark compares times in integer ns. */
+export function nsBetween(sec1: number, nsec1: number, sec0: number, nsec0: number): number {
+  return (sec1 - sec0) * 1e9 + (nsec1 - nsec0);
+}

@@ -1,0 +1,310 @@
+/**
+ * Wireshark's sequence analysis of one conversation, step for step as packet-tcp.c (Wireshark
+ * 4.0) runs it for each new frame: `dissect_tcp` (the SYN checks of the conversation, the base
+ * numbers, the scaled window, the initial RTT, the options) around
+ * `tcp_analyze_sequence_number` (the flags, the ACKed frame and its RTT, bytes in flight). Each
+ * flag's predicate lives in its own file beside this one, named after the flag; this file only
+ * keeps Wireshark's order and its jumps (`goto finished_fwd`, `goto
+ * finished_checking_retransmission_type`), which decide which flags exclude which.
+ *
+ * Results of the segment just analysed are in the `frame*` fields (valid until the next one);
+ * frames with flags are kept per connection, compactly.
+ */
+import { TcpFlag } from '../../decode/fields.js';
+import type { Connection } from '../../tcp/connection.js';
+import { BaseEvent } from '../../tcp/relative-seq.js';
+import type { Segment } from '../../tcp/segment.js';
+import { seqAdd, seqGt, seqLeq } from '../../tcp/seq.js';
+import { checkAckLostSegment } from './ack-lost-segment.js';
+import { countDuplicateAck, isDuplicateAck } from './duplicate-ack.js';
+import { isFastRetransmission } from './fast-retransmission.js';
+import { Flag, flagNames, hasFlag, WIRESHARK_FLAGS, type WiresharkFlag } from './flag-bits.js';
+import { MAX_STORED_SACK_BLOCKS, MAX_UNACKED_SEGMENTS, WINDOW_SCALE_NONE, WINDOW_SCALE_UNKNOWN, WiresharkFlow, nsBetween } from './flow.js';
+import { isKeepAliveAck } from './keep-alive-ack.js';
+import { isKeepAlive } from './keep-alive.js';
+import { isLostSegment } from './lost-segment.js';
+import { isOutOfOrder } from './out-of-order.js';
+import { seqNotAdvanced } from './retransmission.js';
+import { isSpuriousRetransmission } from './spurious-retransmission.js';
+import { isWindowFull } from './window-full.js';
+import { isWindowUpdate } from './window-update.js';
+import { isZeroWindowProbeAck } from './zero-window-probe-ack.js';
+import { isZeroWindowProbe } from './zero-window-probe.js';
+import { isZeroWindow } from './zero-window.js';
+
+/** Flagged frames kept per connection (a few bytes each); counts go on past it. */
+export const MAX_FLAGGED_FRAMES = 200_000;
+/** Wireshark's sanity bound on bytes in flight (packet-tcp.c: `in_flight < 2000000000`). */
+const MAX_BYTES_IN_FLIGHT = 2_000_000_000;
+
+/** One flagged frame, as reports show it. */
+export interface FlaggedFrame {
+  frame: number;
+  flags: WiresharkFlag[];
+  /** tcp.analysis.duplicate_ack_num and duplicate_ack_frame, on duplicate ACKs. */
+  duplicateAckNum?: number;
+  duplicateAckFrame?: number;
+}
+
+export class SequenceAnalysis {
+  /** Frames per flag name (tcp.analysis.retransmission includes fast and spurious ones). */
+  readonly counts: Partial<Record<WiresharkFlag, number>> = {};
+  private readonly a = new WiresharkFlow();
+  private readonly b = new WiresharkFlow();
+  /** Most recent pure SYN (tcpd->ts_mru_syn) and the initial RTT (ts_first_rtt); 0 = unset, as in C. */
+  private mruSynSec = 0;
+  private mruSynNsec = 0;
+  private firstRttNs = 0;
+
+  /** Kept flagged frames: frame, bits, duplicate number and frame, four numbers each. */
+  private flaggedData: number[] = [];
+  flaggedCount = 0;
+
+  // ---- the segment just analysed ----------------------------------------------------------
+  frameFlags = 0;
+  frameDupAckNum = 0;
+  frameDupAckFrame = 0;
+  /** tcp.analysis.acks_frame (0: none) and tcp.analysis.ack_rtt in ns. */
+  frameAckedFrame = 0;
+  frameAckRttNs = 0;
+  /** tcp.analysis.bytes_in_flight (0: not shown). */
+  frameBytesInFlight = 0;
+  /** tcp.window_size (scaled when the scale is known) and tcp.window_size_scalefactor (-1 unknown, -2 none; null on SYNs). */
+  frameWindowSize = 0;
+  frameScaleFactor: number | null = null;
+
+  /** tcp.analysis.initial_rtt in seconds, or null while not seen. */
+  get irtt(): number | null {
+    return this.firstRttNs === 0 ? null : this.firstRttNs / 1e9;
+  }
+
+  /** The connection's flagged frames, with their flag names. */
+  get flagged(): FlaggedFrame[] {
+    const out: FlaggedFrame[] = [];
+    const d = this.flaggedData;
+    for (let i = 0; i < this.flaggedCount && i < MAX_FLAGGED_FRAMES; i++) {
+      const bits = d[4 * i + 1] as number;
+      const f: FlaggedFrame = { frame: d[4 * i] as number, flags: flagNames(bits) };
+      if (bits & Flag.duplicate_ack) {
+        f.duplicateAckNum = d[4 * i + 2] as number;
+        f.duplicateAckFrame = d[4 * i + 3] as number;
+      }
+      out.push(f);
+    }
+    return out;
+  }
+
+  /** Whether flagged frames were left out past MAX_FLAGGED_FRAMES. */
+  get flaggedTruncated(): boolean {
+    return this.flaggedCount > MAX_FLAGGED_FRAMES;
+  }
+
+  onSegment(conn: Connection, seg: Segment, fromA: boolean): void {
+    const fwd = fromA ? this.a : this.b;
+    const rev = fromA ? this.b : this.a;
+    const flags = seg.flags;
+    let bits = 0;
+    this.frameDupAckNum = 0;
+    this.frameDupAckFrame = 0;
+    this.frameAckedFrame = 0;
+    this.frameAckRttNs = 0;
+    this.frameBytesInFlight = 0;
+
+    // dissect_tcp: the SYN that started this conversation on a used four-tuple, a SYN resent
+    // at the base (nextseq restored: a RST may have moved it, issue 17616), a SYN,ACK that moved
+    // the base.
+    if (conn.reusedPorts && seg.frame === conn.firstFrame) bits |= Flag.reused_ports;
+    const event = conn.bases.lastEvent;
+    if (event === BaseEvent.synAtBase) fwd.nextSeq = fwd.maxSeqToBeAcked;
+    else if (event === BaseEvent.synAckRebased) bits |= Flag.reused_ports;
+    fwd.sackCount = 0;
+
+    bits = this.analyze(seg, fwd, rev, bits, conn.bases.base(fromA));
+
+    // The scaled window, with the scale known before this segment's own options.
+    if ((flags & TcpFlag.SYN) === 0) {
+      this.frameWindowSize = fwd.winScale >= 0 ? seg.win * 2 ** fwd.winScale : seg.win;
+      this.frameScaleFactor = fwd.winScale >= 0 ? 2 ** fwd.winScale : fwd.winScale;
+    } else {
+      this.frameWindowSize = seg.win;
+      this.frameScaleFactor = null;
+    }
+    if (flags & TcpFlag.SYN) {
+      if ((flags & TcpFlag.ACK) === 0) {
+        this.mruSynSec = seg.tsSec;
+        this.mruSynNsec = seg.tsNsec;
+      }
+      fwd.isFirstAck = true;
+    }
+    const pureAck = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.ACK;
+    if (pureAck && (this.mruSynSec !== 0 || this.mruSynNsec !== 0) && this.firstRttNs === 0) {
+      this.firstRttNs = nsBetween(seg.tsSec, seg.tsNsec, this.mruSynSec, this.mruSynNsec);
+    }
+    if (pureAck) fwd.isFirstAck = false;
+    // Options (dissect_tcpopt_wscale, dissect_tcpopt_sack), then verify_tcp_window_scaling.
+    if (seg.wscale >= 0) fwd.winScale = seg.wscale > 14 ? 14 : seg.wscale;
+    if (seg.sackBlocks > 0) {
+      const n = seg.sackBlocks < MAX_STORED_SACK_BLOCKS ? seg.sackBlocks : MAX_STORED_SACK_BLOCKS;
+      for (let i = 0; i < n; i++) {
+        fwd.sackLeft[i] = seg.sack[2 * i] as number;
+        fwd.sackRight[i] = seg.sack[2 * i + 1] as number;
+      }
+      fwd.sackCount = n;
+    }
+    if (flags & TcpFlag.SYN) verifyWindowScaling((flags & TcpFlag.ACK) !== 0, fwd, rev);
+
+    this.frameFlags = bits;
+    if (bits !== 0) this.keep(seg.frame, bits);
+  }
+
+  /** tcp_analyze_sequence_number. Returns the frame's flags. */
+  private analyze(seg: Segment, fwd: WiresharkFlow, rev: WiresharkFlow, bits: number, fwdBase: number): number {
+    const { seq, ack, len, flags } = seg;
+    if (flags & TcpFlag.ACK) rev.validBif = true;
+    forward: {
+      if (isZeroWindowProbe(seg, fwd, rev)) {
+        bits |= Flag.zero_window_probe;
+        break forward;
+      }
+      if (isZeroWindow(seg)) bits |= Flag.zero_window;
+      if (isLostSegment(seg, fwd)) {
+        bits |= Flag.lost_segment;
+        fwd.validBif = false;
+      }
+      if (isKeepAlive(seg, fwd)) bits |= Flag.keep_alive;
+      if (isWindowUpdate(seg, fwd)) bits |= Flag.window_update;
+      if (isWindowFull(seg, rev)) bits |= Flag.window_full;
+      if (isKeepAliveAck(seg, fwd, rev)) {
+        bits |= Flag.keep_alive_ack;
+        break forward;
+      }
+      if (isZeroWindowProbeAck(seg, fwd, rev)) {
+        bits |= Flag.zero_window_probe_ack;
+        break forward;
+      }
+      if (isDuplicateAck(seg, fwd)) {
+        bits |= Flag.duplicate_ack;
+        this.frameDupAckNum = countDuplicateAck(fwd);
+        this.frameDupAckFrame = fwd.lastNonDupAck;
+      }
+    }
+    // finished_fwd: a new ACK number resets the duplicate count.
+    if (ack !== fwd.lastAck) {
+      fwd.lastNonDupAck = seg.frame;
+      fwd.dupAckNum = 0;
+    }
+    if (checkAckLostSegment(seg, rev)) bits |= Flag.ack_lost_segment;
+
+    const synOrFin = (flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
+    if ((len > 0 || synOrFin) && (bits & Flag.keep_alive) === 0) {
+      const notAdvanced = seqNotAdvanced(seg, fwd);
+      if (isSpuriousRetransmission(seg, rev)) bits |= Flag.spurious_retransmission;
+      else if (isFastRetransmission(seg, notAdvanced, rev)) bits |= Flag.fast_retransmission;
+      else if (isOutOfOrder(seg, notAdvanced, fwd, this.firstRttNs)) bits |= Flag.out_of_order;
+      else if (notAdvanced) bits |= Flag.retransmission;
+    }
+
+    // finished_checking_retransmission_type: remember the segment, move nextseq and the mark.
+    let nextSeq = seqAdd(seq, len);
+    if (len > 0 || synOrFin) {
+      if (synOrFin) nextSeq = seqAdd(nextSeq, 1);
+      if (fwd.unackedCount < MAX_UNACKED_SEGMENTS) fwd.addUnacked(seq, nextSeq, seg.frame, seg.tsSec, seg.tsNsec);
+    }
+    const zwp = (bits & Flag.zero_window_probe) !== 0;
+    if ((seqGt(nextSeq, fwd.nextSeq) || fwd.nextSeq === 0) && !zwp) {
+      fwd.nextSeq = nextSeq;
+      fwd.nextSeqFrame = seg.frame;
+      fwd.nextSeqSec = seg.tsSec;
+      fwd.nextSeqNsec = seg.tsNsec;
+    }
+    if ((seq === fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked === 0) && !zwp) fwd.maxSeqToBeAcked = fwd.nextSeq;
+    fwd.window = seg.win;
+    fwd.lastAck = ack;
+    fwd.lastAckSec = seg.tsSec;
+    fwd.lastAckNsec = seg.tsNsec;
+    fwd.lastSegmentFlags = bits;
+
+    this.acknowledge(seg, rev);
+    if (len !== 0 && fwd.unackedCount > 0 && fwd.validBif) this.bytesInFlight(seg, fwd, rev, fwdBase);
+    return bits;
+  }
+
+  /**
+   * Drops the other direction's segments this ACK number covers (the raw field, whether or not
+   * ACK is set, as Wireshark does); the oldest segment it acknowledges exactly gives
+   * tcp.analysis.acks_frame and ack_rtt. A segment acknowledged in part is trimmed.
+   */
+  private acknowledge(seg: Segment, rev: WiresharkFlow): void {
+    const ack = seg.ack;
+    let removed = 0;
+    for (let i = rev.unackedCount - 1; i >= 0; i--) {
+      const next = rev.unackedNext[i] as number;
+      if (ack === next) {
+        this.frameAckedFrame = rev.unackedFrame[i] as number;
+        this.frameAckRttNs = nsBetween(seg.tsSec, seg.tsNsec, rev.unackedSec[i] as number, rev.unackedNsec[i] as number);
+      } else if (seqGt(ack, rev.unackedSeq[i] as number) && seqLeq(ack, next)) {
+        rev.unackedSeq[i] = ack;
+        continue;
+      } else if (seqGt(next, ack)) continue;
+      rev.unackedFrame[i] = -1;
+      removed++;
+    }
+    if (removed > 0) {
+      let j = 0;
+      for (let i = 0; i < rev.unackedCount; i++) {
+        if (rev.unackedFrame[i] === -1) continue;
+        if (i !== j) {
+          rev.unackedSeq[j] = rev.unackedSeq[i] as number;
+          rev.unackedNext[j] = rev.unackedNext[i] as number;
+          rev.unackedFrame[j] = rev.unackedFrame[i] as number;
+          rev.unackedSec[j] = rev.unackedSec[i] as number;
+          rev.unackedNsec[j] = rev.unackedNsec[i] as number;
+        }
+        j++;
+      }
+      rev.unackedCount = j;
+    }
+  }
+
+  /**
+   * Bytes in flight after this segment (the default, payload-based method): from the lowest
+   * start to the highest end of this direction's unacknowledged segments, counted from the
+   * direction's base, less the bytes the other side's last SACK blocks cover; minus one for SYN
+   * or FIN. Shown only when above 0 and below 2,000,000,000.
+   */
+  private bytesInFlight(seg: Segment, fwd: WiresharkFlow, rev: WiresharkFlow, base: number): void {
+    const newest = fwd.unackedCount - 1;
+    let first = ((fwd.unackedSeq[newest] as number) - base) >>> 0;
+    let last = ((fwd.unackedNext[newest] as number) - base) >>> 0;
+    for (let i = newest; i >= 0; i--) {
+      const n = ((fwd.unackedNext[i] as number) - base) >>> 0;
+      const s = ((fwd.unackedSeq[i] as number) - base) >>> 0;
+      if (n > last) last = n;
+      if (s < first) first = s;
+    }
+    let inFlight = (last - first) >>> 0;
+    for (let i = 0; i < rev.sackCount; i++) inFlight = (inFlight - (((rev.sackRight[i] as number) - (rev.sackLeft[i] as number)) >>> 0)) >>> 0;
+    if (inFlight > 0 && inFlight < MAX_BYTES_IN_FLIGHT) {
+      this.frameBytesInFlight = seg.flags & (TcpFlag.SYN | TcpFlag.FIN) ? inFlight - 1 : inFlight;
+    }
+  }
+
+  private keep(frame: number, bits: number): void {
+    for (const name of WIRESHARK_FLAGS) if (hasFlag(bits, name)) this.counts[name] = (this.counts[name] ?? 0) + 1;
+    const i = this.flaggedCount++;
+    if (i >= MAX_FLAGGED_FRAMES) return;
+    const d = this.flaggedData;
+    d.push(frame, bits, this.frameDupAckNum, this.frameDupAckFrame);
+  }
+}
+
+/** verify_tcp_window_scaling: a SYN without the option turns scaling off for both directions. */
+function verifyWindowScaling(isSynAck: boolean, fwd: WiresharkFlow, rev: WiresharkFlow): void {
+  if (fwd.winScale === WINDOW_SCALE_UNKNOWN) {
+    fwd.winScale = WINDOW_SCALE_NONE;
+    rev.winScale = WINDOW_SCALE_NONE;
+  } else if (isSynAck && rev.winScale === WINDOW_SCALE_NONE) {
+    fwd.winScale = WINDOW_SCALE_NONE;
+  }
+}
+
