@@ -16,7 +16,8 @@ export function withFilters<T>(y: Argv<T>): Argv<T & FilterArgs> {
     .option('port', { type: 'number', array: true, describe: 'only connections with this port at either end' })
     .option('state', { type: 'string', array: true, describe: 'only connections with an endpoint left in this state (RFC or netstat spelling: TIME-WAIT, time_wait, syn_rcvd)' })
     .option('anomaly', { type: 'string', array: true, describe: 'only connections with this anomaly id (e.g. missing-final-ack)' })
-    .option('conn', { type: 'number', array: true, describe: 'only the connection with this id' }) as unknown as Argv<T & FilterArgs>;
+    .option('conn', { type: 'number', array: true, describe: 'only the connection with this id' })
+    .option('stream', { type: 'number', array: true, describe: "only the connection with this Wireshark tcp.stream number (0-based, as tshark's tcp.stream eq N)" }) as unknown as Argv<T & FilterArgs>;
 }
 
 export function readFilter(args: FilterArgs, knownAnomalies: readonly string[]): ConnectionFilter {

@@ -1,5 +1,5 @@
 /**
- * Connection filters shared by every output: --host, --port, --state, --anomaly, --conn.
+ * Connection filters shared by every output: --host, --port, --state, --anomaly, --conn, --stream.
  * All given filters must hold (AND); within one, any value may match (OR).
  */
 import { parseState, type EndpointState } from '../tcp/state.js';
@@ -11,6 +11,8 @@ export interface ConnectionFilter {
   states?: readonly EndpointState[];
   anomalies?: readonly string[];
   ids?: readonly number[];
+  /** Wireshark's tcp.stream numbers (0-based): `--stream 4` is `tcp.stream eq 4`. */
+  streams?: readonly number[];
 }
 
 /** Reads the states as given by a user (RFC or netstat spelling); returns the bad ones too. */
@@ -32,6 +34,7 @@ export interface FilterInput {
   state?: readonly string[];
   anomaly?: readonly string[];
   conn?: readonly number[];
+  stream?: readonly number[];
 }
 
 /** A filter value that cannot be used; `option` names the filter, the message what it must be. */
@@ -68,15 +71,21 @@ export function checkFilter(input: FilterInput, knownAnomalies: readonly string[
     if (bad.length) throw new FilterInputError('conn', `must be a connection id (1, 2, …), not ${bad.join(', ')}`);
     f.ids = input.conn;
   }
+  if (input.stream?.length) {
+    const bad = input.stream.filter((c) => !Number.isInteger(c) || c < 0);
+    if (bad.length) throw new FilterInputError('stream', `must be a Wireshark tcp.stream number (0, 1, …), not ${bad.join(', ')}`);
+    f.streams = input.stream;
+  }
   return f;
 }
 
 export function isEmptyFilter(f: ConnectionFilter): boolean {
-  return !f.hosts?.length && !f.ports?.length && !f.states?.length && !f.anomalies?.length && !f.ids?.length;
+  return !f.hosts?.length && !f.ports?.length && !f.states?.length && !f.anomalies?.length && !f.ids?.length && !f.streams?.length;
 }
 
 export function matches(c: ConnectionRecord, f: ConnectionFilter): boolean {
   if (f.ids?.length && !f.ids.includes(c.id)) return false;
+  if (f.streams?.length && !f.streams.includes(c.stream)) return false;
   if (f.hosts?.length && !f.hosts.some((h) => sameHost(h, c.client.ip) || sameHost(h, c.server.ip))) return false;
   if (f.ports?.length && !f.ports.some((p) => p === c.client.port || p === c.server.port)) return false;
   // Like netstat, a state names where an endpoint is (here: where it was when the connection ended).

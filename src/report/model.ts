@@ -5,6 +5,7 @@
  */
 import { completenessLabel, connState, type ConnState } from '../analysis/conn-summary.js';
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
+import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
 import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
@@ -61,6 +62,8 @@ export interface ZeekRecord {
 
 export interface ConnectionRecord {
   id: number;
+  /** Wireshark's tcp.stream (0-based): the same frames, numbered as tshark numbers them. */
+  stream: number;
   client: { ip: string; port: number };
   server: { ip: string; port: number };
   rolesInferred: boolean;
@@ -80,8 +83,8 @@ export interface ConnectionRecord {
   completenessLabel: string;
   irtt: number | null;
   analysis: Record<string, number>;
-  /** The frames that carry Wireshark analysis flags, and which (capped at 2000 per connection). */
-  analysisFrames: { frame: number; flags: string[] }[];
+  /** The frames that carry Wireshark analysis flags, and which (capped at 200,000 per connection). */
+  analysisFrames: FlaggedFrame[];
   anomalies: Finding[];
 }
 
@@ -158,6 +161,7 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
   for (const [k, v] of Object.entries(analysis.sequence.counts)) if (v) analysisCounts[k] = v;
   return {
     id: conn.id,
+    stream: conn.stream,
     client: { ...conn.address('client') },
     server: { ...conn.address('server') },
     rolesInferred: conn.rolesInferred,
@@ -195,7 +199,7 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
     completenessLabel: completenessLabel(conn.completeness),
     irtt: analysis.sequence.irtt === null ? null : round6(analysis.sequence.irtt),
     analysis: analysisCounts,
-    analysisFrames: analysis.sequence.flagged.map((f) => ({ frame: f.frame, flags: [...f.flags] })),
+    analysisFrames: analysis.sequence.flagged,
     anomalies: analysis.findings,
   };
 }

@@ -83,7 +83,7 @@ if (!HAVE_CHROMIUM) {
       await page.fill('#filter-text', '192.0.2.');
       expect(await page.locator('#conn-body tr').count()).toBe(3);
       await page.locator('#conn-body tr').nth(1).click();
-      expect(await page.locator('#ladder-title').textContent()).toBe('Connection 102');
+      expect(await page.locator('#ladder-title').textContent()).toBe('Connection 102 (tcp.stream 101)'); // tshark -Y tcp.stream==101 starts at this connection's first frame
       expect(await page.locator('#chart-flood svg rect').count()).toBeGreaterThan(0);
       expect(await page.locator('#anomalies').textContent()).toContain('syn-flood');
       await page.screenshot({ path: join(ARTIFACTS, 'html-report-syn-flood.png'), fullPage: true });

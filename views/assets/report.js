@@ -6,8 +6,8 @@
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('tcplens-data').textContent);
-  var COLS = ['id', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'];
-  var rows = data.rows; // [id, client, server, start, duration, pc, ps, bc, bs, stateC, stateS, connState, anomalies]
+  var COLS = ['id', 'stream', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'];
+  var rows = data.rows; // [id, client, server, start, duration, pc, ps, bc, bs, stateC, stateS, connState, anomalies, ·, ·, stream]
   var view = rows.slice();
   var page = 0, pageSize = 50, sortCol = 0, sortDir = 1;
 
@@ -19,10 +19,12 @@
   }
 
   function cellValues(r) {
-    return [r[0], r[1], r[2], r[3], r[4].toFixed(3) + ' s', r[5] + '/' + r[6], r[7] + '/' + r[8], r[9], r[10], r[11], r[12] || '-'];
+    return [r[0], r[15], r[1], r[2], r[3], r[4].toFixed(3) + ' s', r[5] + '/' + r[6], r[7] + '/' + r[8], r[9], r[10], r[11], r[12] || '-'];
   }
 
   function sortKey(r, col) {
+    if (col === 1) return r[15]; // tcp.stream; the other columns follow the row's order
+    if (col > 1) col -= 1;
     switch (col) {
       case 4: return r[4];
       case 5: return r[5] + r[6];
@@ -74,7 +76,7 @@
     var rowsEls = document.querySelectorAll('#conn-body tr');
     for (var i = 0; i < rowsEls.length; i++) rowsEls[i].classList.toggle('selected', rowsEls[i].getAttribute('data-conn') === String(id));
     var detail = data.details[id];
-    title.textContent = 'Connection ' + id;
+    title.textContent = 'Connection ' + id + (detail ? ' (tcp.stream ' + detail.connection.stream + ')' : '');
     if (!detail) {
       while (panel.firstChild) panel.removeChild(panel.firstChild);
       panel.appendChild(text('p', 'Details of this connection are not embedded in the report (size budget). Run: tcplens timeline FILE --conn ' + id, 'muted'));

@@ -5,7 +5,7 @@
 import type { ConnectionRecord } from '../model.js';
 
 export const CSV_COLUMNS = [
-  'id', 'client_ip', 'client_port', 'server_ip', 'server_port', 'roles_inferred', 'first_frame', 'last_frame', 'start', 'end',
+  'id', 'stream', 'client_ip', 'client_port', 'server_ip', 'server_port', 'roles_inferred', 'first_frame', 'last_frame', 'start', 'end',
   'duration', 'packets_client', 'packets_server', 'bytes_client', 'bytes_server', 'state_client', 'state_server',
   'open_at_end_client', 'open_at_end_server', 'transitions', 'zeek_uid', 'zeek_conn_state', 'zeek_history', 'zeek_orig_bytes',
   'zeek_resp_bytes', 'zeek_orig_pkts', 'zeek_resp_pkts', 'zeek_orig_ip_bytes', 'zeek_resp_ip_bytes', 'zeek_duration',
@@ -24,7 +24,7 @@ export function csvHeader(): string {
 export function csvRow(c: ConnectionRecord): string {
   const z = c.zeek;
   return [
-    c.id, c.client.ip, c.client.port, c.server.ip, c.server.port, c.rolesInferred, c.firstFrame, c.lastFrame, c.start, c.end,
+    c.id, c.stream, c.client.ip, c.client.port, c.server.ip, c.server.port, c.rolesInferred, c.firstFrame, c.lastFrame, c.start, c.end,
     c.duration, c.packets.client, c.packets.server, c.bytes.client, c.bytes.server, c.states.client, c.states.server,
     c.openAtEnd.client, c.openAtEnd.server,
     c.transitions.map((t) => `${t.side}:${t.from}>${t.to}@${t.frame ?? 'projected'}`).join(';'),

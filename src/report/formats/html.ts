@@ -70,6 +70,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     [...new Set(c.anomalies.map((a) => a.id))].join(','),
     c.rolesInferred ? 0 : 1,
     c.transitions.some((t) => t.side === 'server' && t.from === 'SYN-RECEIVED' && t.to === 'ESTABLISHED') ? 1 : 0,
+    c.stream,
   ]);
   const template = readFileSync(join(viewsDir(), 'report.ejs'), 'utf8');
   return ejs.render(template, {
@@ -82,7 +83,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
     states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),
     anomalyIds: anomalyGroups.map((g) => g.id),
-    columns: ['id', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
+    columns: ['id', 'stream', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
     detailsEmbedded: Math.min(conns.length, maxDetails),
     dataJson: scriptSafeJson({ capture: doc.capture, anomalies: doc.anomalies, rows, details }),
     css: asset('report.css'),

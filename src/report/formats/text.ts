@@ -107,9 +107,10 @@ function keepLowest<T>(list: T[], item: T, max: number, key: (x: T) => number): 
 }
 
 function table(rows: ConnectionRecord[], st: Style): string[] {
-  const head = ['id', 'client → server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'final states c / s', 'anomalies'];
+  const head = ['id', 'stream', 'client → server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'final states c / s', 'anomalies'];
   const cells = rows.map((c) => [
     String(c.id),
+    String(c.stream),
     `${addr(c.client)} → ${addr(c.server)}`,
     c.start,
     `${c.duration.toFixed(3)} s`,

@@ -12,7 +12,7 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
   const client = `${c.client.ip}:${c.client.port}`;
   const server = `${c.server.ip}:${c.server.port}`;
   const out: string[] = [];
-  out.push(st.bold(`connection ${c.id}: client ${client} → server ${server}${c.rolesInferred ? ' (roles inferred: no SYN seen)' : ''}`));
+  out.push(st.bold(`connection ${c.id} (tcp.stream ${c.stream}): client ${client} → server ${server}${c.rolesInferred ? ' (roles inferred: no SYN seen)' : ''}`));
   out.push(`  ${c.start} → ${c.end}, ${c.duration.toFixed(6)} s; Zeek ${c.zeek.conn_state} ${c.zeek.history}; final states ${c.states.client} / ${c.states.server}`);
   out.push('');
   out.push(st.dim(`  ${'frame'.padStart(6)}  ${'time (s)'.padStart(10)}  ${'client'.padEnd(14)}      ${'segment'.padEnd(34)}      ${'server'.padEnd(14)}`));

@@ -29,7 +29,7 @@ function list(q: unknown): string[] {
 /** Reads ?host=&port=&state=&anomaly= with the same checks as the CLI's options (report/filters.ts). */
 export function filterFrom(query: Request['query']): ConnectionFilter {
   try {
-    return checkFilter({ host: list(query['host']), port: list(query['port']).map(Number), state: list(query['state']), anomaly: list(query['anomaly']) }, ANOMALY_IDS);
+    return checkFilter({ host: list(query['host']), port: list(query['port']).map(Number), state: list(query['state']), anomaly: list(query['anomaly']), stream: list(query['stream']).map(Number) }, ANOMALY_IDS);
   } catch (e) {
     if (e instanceof FilterInputError) throw new HttpError(400, `${e.option} ${e.message}.`);
     throw e;
