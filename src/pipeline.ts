@@ -17,6 +17,7 @@ import { DecodedPacket } from './decode/packet.js';
 import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 
 export type { SegmentRecord };
+import type { SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
 import type { Connection } from './tcp/connection.js';
 import { copySegment, fillSegment, Segment } from './tcp/segment.js';
 import { seqRel } from './tcp/seq.js';
@@ -132,6 +133,11 @@ export interface AnalyzeHooks {
   segmentBudget?: { perConnection: number; total: number };
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
   collect?: boolean;
+  /**
+   * Called for every frame in order, after the engine took it: with its connection and that
+   * connection's Wireshark analysis of the frame when it is TCP, else null (`tcplens packets`).
+   */
+  onFrame?(frame: Frame, packet: DecodedPacket, conn: Connection | null, sequence: SequenceAnalysis | null): void;
 }
 
 export interface AnalyzeResult {
@@ -195,7 +201,10 @@ export async function analyzeCapture(
     source,
     {
       onPacket(frame, packet) {
-        if (!packet.hasTcp) return;
+        if (!packet.hasTcp) {
+          hooks.onFrame?.(frame, packet, null, null);
+          return;
+        }
         const t = frame.tsSec + frame.tsNsec / 1e9;
         if (t > captureEnd) captureEnd = t;
         const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
@@ -213,6 +222,7 @@ export async function analyzeCapture(
           const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
           if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);
         }
+        if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence);
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),

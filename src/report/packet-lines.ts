@@ -7,9 +7,32 @@ import { formatTimestamp } from '../capture/timestamp.js';
 import { formatDst, formatFlagsTcpdump, formatSrc, describeIssue } from '../decode/format.js';
 import { EtherType, TcpFlag } from '../decode/fields.js';
 import type { DecodedPacket } from '../decode/packet.js';
+import { flagNames } from '../analysis/flags/flag-bits.js';
+import type { SequenceAnalysis } from '../analysis/flags/sequence-analysis.js';
 
-/** The ndjson line (without newline). Fields that do not apply are absent. */
-export function packetJson(f: Frame, p: DecodedPacket): string {
+/**
+ * What Wireshark's TCP dissector adds to a frame, as ndjson fields: tcp.stream, the scaled
+ * window (tcp.window_size, with tcp.window_size_scalefactor: -1 unknown, -2 no scaling; absent on
+ * SYNs) and the tcp.analysis fields it shows for this frame.
+ */
+export function tcpAnalysisJson(stream: number, a: SequenceAnalysis): string {
+  let s = `,"stream":${stream},"windowSize":${a.frameWindowSize}`;
+  if (a.frameScaleFactor !== null) s += `,"windowScaleFactor":${a.frameScaleFactor}`;
+  let inner = '';
+  if (a.frameFlags !== 0) inner += `,"flags":${JSON.stringify(flagNames(a.frameFlags))}`;
+  if (a.frameDupAckNum !== 0) inner += `,"duplicateAckNum":${a.frameDupAckNum},"duplicateAckFrame":${a.frameDupAckFrame}`;
+  if (a.frameAckedFrame !== 0) {
+    inner += `,"acksFrame":${a.frameAckedFrame}`;
+    const rtt = a.frameAckRttText;
+    if (rtt !== null) inner += `,"ackRtt":"${rtt}"`;
+  }
+  if (a.frameBytesInFlight !== 0) inner += `,"bytesInFlight":${a.frameBytesInFlight}`;
+  if (inner !== '') s += `,"analysis":{${inner.slice(1)}}`;
+  return s;
+}
+
+/** The ndjson line (without newline). Fields that do not apply are absent; `tcp` is tcpAnalysisJson's text. */
+export function packetJson(f: Frame, p: DecodedPacket, tcp = ''): string {
   let s = `{"frame":${f.frame}`;
   if (f.hasTimestamp) s += `,"ts":"${formatTimestamp(f.tsSec, f.tsNsec)}"`;
   s += `,"caplen":${f.caplen},"len":${f.origLen},"linktype":${f.linkType},"iface":${f.iface}`;
@@ -21,6 +44,7 @@ export function packetJson(f: Frame, p: DecodedPacket): string {
     s += `,"sport":${p.srcPort},"dport":${p.dstPort},"seq":${p.seq},"ack":${p.ack},"flags":${p.flags},"tcplen":${p.payloadLen},"win":${p.window}`;
     const opts = optionsJson(p);
     if (opts !== '') s += `,"opts":{${opts}}`;
+    s += tcp;
   }
   const issue = describeIssue(p);
   if (issue !== null) s += `,"issue":${JSON.stringify(issue)}`;

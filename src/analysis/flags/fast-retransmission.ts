@@ -10,7 +10,8 @@
  * - less than 20 ms have passed since the other direction's last ACK.
  */
 import type { Segment } from '../../tcp/segment.js';
-import { nsBetween, type WiresharkFlow } from './flow.js';
+import type { WiresharkFlow } from './flow.js';
+import { elapsedNs } from './nstime.js';
 
 /** Wireshark's fast-retransmission window, in nanoseconds. */
 export const FAST_RETRANSMISSION_WINDOW_NS = 20_000_000;
@@ -20,6 +21,6 @@ export function isFastRetransmission(seg: Segment, seqNotAdvanced: boolean, rev:
     seqNotAdvanced &&
     rev.dupAckNum >= 2 &&
     rev.lastAck === seg.seq &&
-    nsBetween(seg.tsSec, seg.tsNsec, rev.lastAckSec, rev.lastAckNsec) < FAST_RETRANSMISSION_WINDOW_NS
+    elapsedNs(seg.tsSec, seg.tsNsec, rev.lastAckSec, rev.lastAckNsec) < FAST_RETRANSMISSION_WINDOW_NS
   );
 }

@@ -77,8 +77,3 @@ export class WiresharkFlow {
     }
   }
 }
-
-/** Nanoseconds from (sec0, nsec0) to (sec1, nsec1): Wireshark compares times in integer ns. */
-export function nsBetween(sec1: number, nsec1: number, sec0: number, nsec0: number): number {
-  return (sec1 - sec0) * 1e9 + (nsec1 - nsec0);
-}

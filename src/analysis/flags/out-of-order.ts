@@ -12,14 +12,15 @@
 import { TcpFlag } from '../../decode/fields.js';
 import type { Segment } from '../../tcp/segment.js';
 import { seqAdd } from '../../tcp/seq.js';
-import { nsBetween, type WiresharkFlow } from './flow.js';
+import type { WiresharkFlow } from './flow.js';
+import { elapsedNs } from './nstime.js';
 
 /** Wireshark's out-of-order threshold while the initial RTT is unknown, in nanoseconds. */
 export const DEFAULT_OUT_OF_ORDER_THRESHOLD_NS = 3_000_000;
 
-/** `initialRttNs`: the connection's initial RTT in ns, 0 while unknown. */
+/** `initialRttNs`: the connection's initial RTT in ns, 0 while unknown (Infinity if negative: a guint64). */
 export function isOutOfOrder(seg: Segment, seqNotAdvanced: boolean, fwd: WiresharkFlow, initialRttNs: number): boolean {
   const threshold = initialRttNs === 0 ? DEFAULT_OUT_OF_ORDER_THRESHOLD_NS : initialRttNs;
   const end = seqAdd(seg.seq, seg.len + ((seg.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0 ? 1 : 0));
-  return seqNotAdvanced && nsBetween(seg.tsSec, seg.tsNsec, fwd.nextSeqSec, fwd.nextSeqNsec) < threshold && fwd.nextSeq !== end;
+  return seqNotAdvanced && elapsedNs(seg.tsSec, seg.tsNsec, fwd.nextSeqSec, fwd.nextSeqNsec) < threshold && fwd.nextSeq !== end;
 }

@@ -19,7 +19,8 @@ import { checkAckLostSegment } from './ack-lost-segment.js';
 import { countDuplicateAck, isDuplicateAck } from './duplicate-ack.js';
 import { isFastRetransmission } from './fast-retransmission.js';
 import { Flag, flagNames, hasFlag, WIRESHARK_FLAGS, type WiresharkFlag } from './flag-bits.js';
-import { MAX_STORED_SACK_BLOCKS, MAX_UNACKED_SEGMENTS, WINDOW_SCALE_NONE, WINDOW_SCALE_UNKNOWN, WiresharkFlow, nsBetween } from './flow.js';
+import { MAX_STORED_SACK_BLOCKS, MAX_UNACKED_SEGMENTS, WINDOW_SCALE_NONE, WINDOW_SCALE_UNKNOWN, WiresharkFlow } from './flow.js';
+import { formatDelta, nstimeDelta } from './nstime.js';
 import { isKeepAliveAck } from './keep-alive-ack.js';
 import { isKeepAlive } from './keep-alive.js';
 import { isLostSegment } from './lost-segment.js';
@@ -54,6 +55,8 @@ export class SequenceAnalysis {
   /** Most recent pure SYN (tcpd->ts_mru_syn) and the initial RTT (ts_first_rtt); 0 = unset, as in C. */
   private mruSynSec = 0;
   private mruSynNsec = 0;
+  private readonly firstRtt: [number, number] = [0, 0];
+  /** The initial RTT in ns for the out-of-order threshold (0 unset; Infinity when negative, as a guint64). */
   private firstRttNs = 0;
 
   /** Kept flagged frames: frame, bits, duplicate number and frame, four numbers each. */
@@ -64,9 +67,9 @@ export class SequenceAnalysis {
   frameFlags = 0;
   frameDupAckNum = 0;
   frameDupAckFrame = 0;
-  /** tcp.analysis.acks_frame (0: none) and tcp.analysis.ack_rtt in ns. */
+  /** tcp.analysis.acks_frame (0: none) and tcp.analysis.ack_rtt as seconds and nanoseconds. */
   frameAckedFrame = 0;
-  frameAckRttNs = 0;
+  readonly frameAckRtt: [number, number] = [0, 0];
   /** tcp.analysis.bytes_in_flight (0: not shown). */
   frameBytesInFlight = 0;
   /** tcp.window_size (scaled when the scale is known) and tcp.window_size_scalefactor (-1 unknown, -2 none; null on SYNs). */
@@ -75,7 +78,18 @@ export class SequenceAnalysis {
 
   /** tcp.analysis.initial_rtt in seconds, or null while not seen. */
   get irtt(): number | null {
-    return this.firstRttNs === 0 ? null : this.firstRttNs / 1e9;
+    return this.firstRtt[0] === 0 && this.firstRtt[1] === 0 ? null : this.firstRtt[0] + this.firstRtt[1] / 1e9;
+  }
+
+  /** tcp.analysis.initial_rtt as tshark prints it ("0.012345678"), or null. */
+  get irttText(): string | null {
+    return this.firstRtt[0] === 0 && this.firstRtt[1] === 0 ? null : formatDelta(this.firstRtt[0], this.firstRtt[1]);
+  }
+
+  /** tcp.analysis.ack_rtt of the frame just analysed, as tshark prints it, or null when none is shown. */
+  get frameAckRttText(): string | null {
+    const [s, ns] = this.frameAckRtt;
+    return this.frameAckedFrame === 0 || (s === 0 && ns === 0) ? null : formatDelta(s, ns);
   }
 
   /** The connection's flagged frames, with their flag names. */
@@ -107,7 +121,8 @@ export class SequenceAnalysis {
     this.frameDupAckNum = 0;
     this.frameDupAckFrame = 0;
     this.frameAckedFrame = 0;
-    this.frameAckRttNs = 0;
+    this.frameAckRtt[0] = 0;
+    this.frameAckRtt[1] = 0;
     this.frameBytesInFlight = 0;
 
     // dissect_tcp: the SYN that started this conversation on a used four-tuple, a SYN resent
@@ -137,8 +152,11 @@ export class SequenceAnalysis {
       fwd.isFirstAck = true;
     }
     const pureAck = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.ACK;
-    if (pureAck && (this.mruSynSec !== 0 || this.mruSynNsec !== 0) && this.firstRttNs === 0) {
-      this.firstRttNs = nsBetween(seg.tsSec, seg.tsNsec, this.mruSynSec, this.mruSynNsec);
+    if (pureAck && (this.mruSynSec !== 0 || this.mruSynNsec !== 0) && this.firstRtt[0] === 0 && this.firstRtt[1] === 0) {
+      const rtt = this.firstRtt;
+      nstimeDelta(rtt, seg.tsSec, seg.tsNsec, this.mruSynSec, this.mruSynNsec);
+      const ns = rtt[1] + rtt[0] * 1e9;
+      this.firstRttNs = ns < 0 ? Infinity : ns;
     }
     if (pureAck) fwd.isFirstAck = false;
     // Options (dissect_tcpopt_wscale, dissect_tcpopt_sack), then verify_tcp_window_scaling.
@@ -241,7 +259,7 @@ export class SequenceAnalysis {
       const next = rev.unackedNext[i] as number;
       if (ack === next) {
         this.frameAckedFrame = rev.unackedFrame[i] as number;
-        this.frameAckRttNs = nsBetween(seg.tsSec, seg.tsNsec, rev.unackedSec[i] as number, rev.unackedNsec[i] as number);
+        nstimeDelta(this.frameAckRtt, seg.tsSec, seg.tsNsec, rev.unackedSec[i] as number, rev.unackedNsec[i] as number);
       } else if (seqGt(ack, rev.unackedSeq[i] as number) && seqLeq(ack, next)) {
         rev.unackedSeq[i] = ack;
         continue;

@@ -1,7 +1,7 @@
 /** `tcplens packets FILE|- [--format text|ndjson]`: one line per frame. */
 import type { Argv } from 'yargs';
-import { decodeCapture, linkTypeName } from '../../pipeline.js';
-import { packetJson, packetText } from '../../report/packet-lines.js';
+import { analyzeCapture, linkTypeName } from '../../pipeline.js';
+import { packetJson, packetText, tcpAnalysisJson } from '../../report/packet-lines.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
@@ -26,17 +26,16 @@ export async function runPackets(args: PacketsArgs): Promise<number> {
   const file = inputArg(args.file);
   const out = new LineWriter();
   const json = args.format === 'ndjson';
-  const result = await decodeCapture(
-    file,
-    {
-      onPacket(frame, packet) {
-        if (out.closed) return;
-        out.line(json ? packetJson(frame, packet) : packetText(frame, packet, linkTypeName));
-      },
-      afterChunk: () => out.wait(),
+  // The engine runs too, so that each TCP frame carries Wireshark's tcp.stream and analysis.
+  const { decode: result } = await analyzeCapture(file, file, {}, {
+    collect: false,
+    onFrame(frame, packet, conn, sequence) {
+      if (out.closed) return;
+      if (!json) out.line(packetText(frame, packet, linkTypeName));
+      else out.line(packetJson(frame, packet, conn === null || sequence === null ? '' : tcpAnalysisJson(conn.stream, sequence)));
     },
-    file,
-  );
+    afterChunk: () => out.wait(),
+  });
   await out.end();
   reportCaptureProblems(result);
   return result.error ? ExitCode.UNREADABLE : ExitCode.OK;
