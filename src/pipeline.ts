@@ -17,7 +17,7 @@ import { DecodedPacket } from './decode/packet.js';
 import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 
 export type { SegmentRecord };
-import type { SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
+import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
 import type { Connection } from './tcp/connection.js';
 import { copySegment, fillSegment, Segment } from './tcp/segment.js';
 import { seqRel } from './tcp/seq.js';
@@ -179,9 +179,12 @@ export async function analyzeCapture(
       const analysis = new ConnectionAnalysis(anomalyOpts);
       analyses.set(conn, analysis);
       conn.observer = analysis;
+      if (conn.continues !== null) analysis.sequence.carryOn(conn.continues.carry as CarriedConversation, conn.continues.swapped);
+      conn.continues = null;
     },
     onEnd(conn) {
       const analysis = analyses.get(conn) as ConnectionAnalysis;
+      conn.carry = analysis.sequence.carried();
       analysis.finish(conn, captureEnd, atCaptureEnd);
       capture.onEnd(conn);
       connectionCount++;

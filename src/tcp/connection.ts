@@ -79,6 +79,14 @@ export class Connection {
   readonly bases = new WiresharkBases();
   /** Wireshark's tcp.stream (0-based), given by the tracker. */
   stream = 0;
+  /**
+   * Set when this connection continues the tcp.stream of an earlier one of its four-tuple (handed
+   * on before Wireshark's conversation ended): that one's `carry`, and whether its endpoints a
+   * and b are this one's b and a.
+   */
+  continues: { carry: unknown; swapped: boolean } | null = null;
+  /** What the analysis keeps to carry on this connection's tcp.stream (see continues). */
+  carry: unknown = null;
   observer: ConnectionObserver | null = null;
   /** Whether the connection has been handed on (ended). */
   ended = false;

@@ -52,6 +52,14 @@ export class WiresharkBases {
     if ((seg.flags & TcpFlag.ACK) !== 0 && !(fromA ? this.setB : this.setA)) this.setBase(!fromA, (seg.ack - 1) >>> 0);
   }
 
+  /** Takes another conversation's bases; `swap` when its a and b are this one's b and a. */
+  copyFrom(o: WiresharkBases, swap: boolean): void {
+    this.baseA = swap ? o.baseB : o.baseA;
+    this.baseB = swap ? o.baseA : o.baseB;
+    this.setA = swap ? o.setB : o.setA;
+    this.setB = swap ? o.setA : o.setB;
+  }
+
   private setBase(a: boolean, base: number): void {
     if (a) {
       this.baseA = base;

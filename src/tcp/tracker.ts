@@ -17,6 +17,7 @@
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import { Connection } from './connection.js';
+import { WiresharkBases } from './relative-seq.js';
 import { fillSegment, Segment } from './segment.js';
 import { isNewStreamSyn } from './streams.js';
 
@@ -36,6 +37,24 @@ export interface TrackerOptions {
 }
 
 const SWEEP_EVERY_SECONDS = 10;
+/** Four-tuples remembered after their connection was handed on (a few hundred bytes each). */
+const MAX_TOMBSTONES = 50_000;
+
+/**
+ * A four-tuple whose connection was handed on (idle, lingering past 2×MSL, or over the limit)
+ * while Wireshark's conversation goes on: a later packet that is not a SYN with a new ISN starts
+ * a new tcplens connection in the same tcp.stream, and the Wireshark analysis carries on from
+ * where it was (`carry`, set by whoever analyses the connection). The oldest are forgotten past
+ * MAX_TOMBSTONES.
+ */
+interface Tombstone {
+  stream: number;
+  bases: WiresharkBases;
+  sourceNumA: number;
+  sourceKeyA: string;
+  portA: number;
+  carry: unknown;
+}
 /** After an early hand-on, held connections are brought down to this share of the limit. */
 const RELIEF_TARGET = 0.75;
 
@@ -56,6 +75,9 @@ export class Tracker {
   private nextId = 1;
   /** Wireshark's next tcp.stream number. */
   private nextStream = 0;
+  /** Four-tuples handed on before the capture ended, oldest first (see Tombstone). */
+  private readonly tombstones = new Map<string, Tombstone>();
+  private finishing = false;
   private lastSweep = -Infinity;
   /** Packets with a TCP header seen. */
   segments = 0;
@@ -111,7 +133,7 @@ export class Tracker {
     if (conn !== undefined) {
       fromA = p.ipVersion === 4 ? conn.sourceNumA === srcNum : conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
       if (isNewStreamSyn(seg, conn.bases, fromA)) {
-        this.end(conn);
+        this.end(conn, false);
         conn = undefined;
         reused = true;
       }
@@ -127,7 +149,19 @@ export class Tracker {
       conn.keyLo = lo;
       conn.keyHi = hi;
       conn.reusedPorts = reused;
-      conn.stream = this.nextStream++;
+      const past = this.tombstones.size > 0 ? this.tombstones.get(key) : undefined;
+      if (past !== undefined) {
+        // Wireshark's conversation goes on past our hand-on: the same stream, unless a new ISN.
+        this.tombstones.delete(key);
+        const pastFromA = ip === 4 ? past.sourceNumA === srcNum : past.sourceKeyA === src && past.portA === p.srcPort;
+        if (isNewStreamSyn(seg, past.bases, pastFromA)) conn.reusedPorts = true;
+        else {
+          conn.stream = past.stream;
+          conn.bases.copyFrom(past.bases, !pastFromA);
+          conn.continues = { carry: past.carry, swapped: !pastFromA };
+        }
+      }
+      if (conn.continues === null) conn.stream = this.nextStream++;
       if (ip === 4) {
         let inner = this.live4.get(lo);
         if (inner === undefined) this.live4.set(lo, (inner = new Map()));
@@ -192,6 +226,7 @@ export class Tracker {
 
   /** Hands on every live connection (end of capture), in order of first frame. */
   finish(): void {
+    this.finishing = true;
     const rest = [...this.all()].sort((x, y) => x.id - y.id);
     for (const conn of rest) this.end(conn);
   }
@@ -201,7 +236,11 @@ export class Tracker {
     for (const inner of this.live4.values()) yield* inner.values();
   }
 
-  private end(conn: Connection): void {
+  /**
+   * Hands a connection on. `remember`: keep its stream number and Wireshark state a while, for a
+   * later packet of its four-tuple (Wireshark's conversation has no end; see Tombstone).
+   */
+  private end(conn: Connection, remember = !this.finishing): void {
     if (conn.ipVersion === 4) {
       const inner = this.live4.get(conn.keyLo);
       if (inner?.get(conn.keyHi) === conn) {
@@ -213,6 +252,11 @@ export class Tracker {
     conn.ended = true;
     conn.observer?.onEnd?.(conn);
     this.opts.onEnd?.(conn);
+    if (!remember) return;
+    if (this.tombstones.size >= MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
+    const b = new WiresharkBases();
+    b.copyFrom(conn.bases, false);
+    this.tombstones.set(conn.key, { stream: conn.stream, bases: b, sourceNumA: conn.sourceNumA, sourceKeyA: conn.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
   }
 }
 

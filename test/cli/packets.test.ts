@@ -39,7 +39,12 @@ describe('tcplens packets', () => {
       tcplen: 0,
       win: 65495,
       opts: { mss: 65495, wscale: 10, sackPerm: true, tsval: 3857533154, tsecr: 0 },
+      // tshark -T fields -e tcp.stream -e tcp.window_size: 0, 65495 (a SYN's window is never scaled)
+      stream: 0,
+      windowSize: 65495,
     });
+    // tshark: tcp.window_size 65536 (64 << 10), scale factor 1024, acks frame 2 after 0.000020000 s
+    expect(lines[2]).toMatchObject({ stream: 0, windowSize: 65536, windowScaleFactor: 1024, analysis: { acksFrame: 2, ackRtt: '0.000020000' } });
     // tcpdump: 127.0.0.1.47101 > 127.0.0.1.40096: Flags [P.], seq 1:26, ack 19 (relative)
     expect(lines[5]).toMatchObject({ sport: 47101, flags: 0x18, tcplen: 25, ack: 2247594652 + 18 });
     expect(Object.keys(lines[2] ?? {})).not.toContain('issue');

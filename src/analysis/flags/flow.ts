@@ -66,14 +66,11 @@ export class WiresharkFlow {
     this.unackedNsec[i] = nsec;
   }
 
-  removeUnacked(i: number): void {
-    const last = --this.unackedCount;
-    for (let j = i; j < last; j++) {
-      this.unackedSeq[j] = this.unackedSeq[j + 1] as number;
-      this.unackedNext[j] = this.unackedNext[j + 1] as number;
-      this.unackedFrame[j] = this.unackedFrame[j + 1] as number;
-      this.unackedSec[j] = this.unackedSec[j + 1] as number;
-      this.unackedNsec[j] = this.unackedNsec[j + 1] as number;
-    }
+  /** Forgets all but the newest `n` unacknowledged segments. */
+  keepNewestUnacked(n: number): void {
+    const drop = this.unackedCount - n;
+    if (drop <= 0) return;
+    for (const list of [this.unackedSeq, this.unackedNext, this.unackedFrame, this.unackedSec, this.unackedNsec]) list.splice(0, drop);
+    this.unackedCount = n;
   }
 }

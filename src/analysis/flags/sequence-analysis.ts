@@ -38,6 +38,19 @@ export const MAX_FLAGGED_FRAMES = 200_000;
 /** Wireshark's sanity bound on bytes in flight (packet-tcp.c: `in_flight < 2000000000`). */
 const MAX_BYTES_IN_FLIGHT = 2_000_000_000;
 
+/** Unacknowledged segments per direction kept for a conversation that outlives its connection. */
+const CARRIED_UNACKED = 64;
+
+export interface CarriedConversation {
+  a: WiresharkFlow;
+  b: WiresharkFlow;
+  mruSynSec: number;
+  mruSynNsec: number;
+  firstRttSec: number;
+  firstRttNsec: number;
+  firstRttNs: number;
+}
+
 /** One flagged frame, as reports show it. */
 export interface FlaggedFrame {
   frame: number;
@@ -50,8 +63,8 @@ export interface FlaggedFrame {
 export class SequenceAnalysis {
   /** Frames per flag name (tcp.analysis.retransmission includes fast and spurious ones). */
   readonly counts: Partial<Record<WiresharkFlag, number>> = {};
-  private readonly a = new WiresharkFlow();
-  private readonly b = new WiresharkFlow();
+  private a = new WiresharkFlow();
+  private b = new WiresharkFlow();
   /** Most recent pure SYN (tcpd->ts_mru_syn) and the initial RTT (ts_first_rtt); 0 = unset, as in C. */
   private mruSynSec = 0;
   private mruSynNsec = 0;
@@ -75,6 +88,28 @@ export class SequenceAnalysis {
   /** tcp.window_size (scaled when the scale is known) and tcp.window_size_scalefactor (-1 unknown, -2 none; null on SYNs). */
   frameWindowSize = 0;
   frameScaleFactor: number | null = null;
+
+  /**
+   * What a later connection of the four-tuple needs to carry on this conversation (tcp/tracker.ts,
+   * Tombstone): the two flows, with at most CARRIED_UNACKED of their newest unacknowledged
+   * segments each (older ones lose their ACK RTT: the price of bounded memory), and the RTTs.
+   */
+  carried(): CarriedConversation {
+    this.a.keepNewestUnacked(CARRIED_UNACKED);
+    this.b.keepNewestUnacked(CARRIED_UNACKED);
+    return { a: this.a, b: this.b, mruSynSec: this.mruSynSec, mruSynNsec: this.mruSynNsec, firstRttSec: this.firstRtt[0], firstRttNsec: this.firstRtt[1], firstRttNs: this.firstRttNs };
+  }
+
+  /** Carries on an earlier connection's conversation; its counts and flagged frames are its own. */
+  carryOn(from: CarriedConversation, swapped: boolean): void {
+    this.a = swapped ? from.b : from.a;
+    this.b = swapped ? from.a : from.b;
+    this.mruSynSec = from.mruSynSec;
+    this.mruSynNsec = from.mruSynNsec;
+    this.firstRtt[0] = from.firstRttSec;
+    this.firstRtt[1] = from.firstRttNsec;
+    this.firstRttNs = from.firstRttNs;
+  }
 
   /** tcp.analysis.initial_rtt in seconds, or null while not seen. */
   get irtt(): number | null {
