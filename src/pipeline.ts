@@ -17,10 +17,12 @@ import { DecodedPacket } from './decode/packet.js';
 import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 
 export type { SegmentRecord };
+import { WINDOW_SCALE_UNKNOWN, WiresharkFlow, scaledWindow, windowOptions } from './analysis/flags/flow.js';
 import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
 import type { Connection } from './tcp/connection.js';
 import { copySegment, fillSegment, Segment } from './tcp/segment.js';
 import { seqRel } from './tcp/seq.js';
+import { WiresharkBases } from './tcp/relative-seq.js';
 import { Tracker } from './tcp/tracker.js';
 
 export interface DecodeHooks {
@@ -263,30 +265,29 @@ function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }
 }
 
 function relativeSegments(t0: number, sideOf: (endpoint: 'a' | 'b') => 'client' | 'server', list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
-  const base = { a: 0, b: 0 };
-  const set = { a: false, b: false };
-  for (const { seg, fromA } of list) {
-    const k = fromA ? 'a' : 'b';
-    if (!set[k]) {
-      base[k] = seg.syn ? seg.seq : (seg.seq - 1) >>> 0;
-      set[k] = true;
-    }
-  }
+  // Replayed in capture order, so each number is what Wireshark shows at that frame.
+  const bases = new WiresharkBases();
+  const a = new WiresharkFlow();
+  const b = new WiresharkFlow();
   return list.map(({ seg, fromA }) => {
-    const own = fromA ? 'a' : 'b';
-    const peer = fromA ? 'b' : 'a';
+    bases.update(seg, fromA);
+    const fwd = fromA ? a : b;
+    const windowSize = scaledWindow(seg, fwd);
+    windowOptions(seg, fwd, fromA ? b : a);
     return {
       frame: seg.frame,
       ts: formatTimestamp(seg.tsSec, seg.tsNsec),
       t: seg.time - t0,
-      from: sideOf(own),
+      from: sideOf(fromA ? 'a' : 'b'),
       flags: seg.flags,
       seq: seg.seq,
       ack: seg.ack,
-      relSeq: seqRel(seg.seq, base[own]),
-      relAck: seg.hasAck && set[peer] ? seqRel(seg.ack, base[peer]) : null,
+      relSeq: seqRel(seg.seq, bases.base(fromA)),
+      relAck: seg.hasAck && bases.isSet(!fromA) ? seqRel(seg.ack, bases.base(!fromA)) : null,
       len: seg.len,
       win: seg.win,
+      windowSize,
+      windowScaleKnown: seg.syn || fwd.winScale !== WINDOW_SCALE_UNKNOWN,
     };
   });
 }

@@ -38,7 +38,11 @@ export interface SegmentRecord {
   relSeq: number;
   relAck: number | null;
   len: number;
+  /** The raw window field, and tcp.window_size: scaled by the handshake's window scale when known. */
   win: number;
+  windowSize: number;
+  /** False when the handshake was not captured, so the scale is unknown (Wireshark's "scaling unknown"). */
+  windowScaleKnown: boolean;
 }
 
 export interface ZeekRecord {

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { analyzeCapture } from '../../src/pipeline.js';
 import { HAVE_CORPUS, SKIP_MESSAGE, corpusPath } from '../support/corpus.js';
 import { ORACLE_DIR, differences, readOracle, tcplensView } from '../support/wireshark-oracle.js';
 
@@ -38,6 +39,27 @@ if (!HAVE_CORPUS) {
       const theirs = readOracle(f.oracle);
       const ours = await tcplensView(corpusPath(f.capture));
       expect(differences(theirs, ours)).toEqual(KNOWN[f.capture] ?? {});
+    });
+  });
+}
+
+if (HAVE_CORPUS) {
+  describe('ladder segments number and scale as tshark does (tcp.seq, tcp.ack, tcp.window_size)', () => {
+    test.each(files.map((f) => [f.capture, f] as const))('%s', async (_name, f) => {
+      const theirs = readOracle(f.oracle);
+      const r = await analyzeCapture(corpusPath(f.capture), f.capture, {}, { segmentBudget: { perConnection: 1e6, total: 1e7 } });
+      const diff: string[] = [];
+      for (const segs of r.segments.values()) {
+        for (const s of segs) {
+          const t = theirs.get(s.frame);
+          if (t === undefined) continue;
+          const ack = s.relAck === null ? '' : String(s.relAck);
+          // tshark prints tcp.ack as 0 without the ACK flag; its window_size is the scaled one.
+          if (String(s.relSeq) !== t['tcp.seq'] || (s.relAck !== null && ack !== t['tcp.ack'])) diff.push(`${s.frame}: seq/ack ${s.relSeq}/${ack} ≠ ${t['tcp.seq']}/${t['tcp.ack']}`);
+          if (String(s.windowSize) !== t['tcp.window_size']) diff.push(`${s.frame}: window ${s.windowSize} ≠ ${t['tcp.window_size']}`);
+        }
+      }
+      expect(diff).toEqual([]);
     });
   });
 }

@@ -131,7 +131,8 @@
       svg.appendChild(line);
       var dir = toX > fromX ? -1 : 1;
       svg.appendChild(el('path', { d: 'M' + toX + ' ' + (y + 6) + ' l' + (8 * dir) + ' -6 l0 8 z', fill: s.from === 'server' ? '#1849a9' : '#344054' }));
-      var label = flagText(s.flags) + ' seq=' + s.relSeq + (s.relAck !== null ? ' ack=' + s.relAck : '') + ' len=' + s.len;
+      var win = s.windowScaleKnown === false ? s.win + '×?' : s.windowSize !== undefined ? s.windowSize : s.win;
+      var label = flagText(s.flags) + ' seq=' + s.relSeq + (s.relAck !== null ? ' ack=' + s.relAck : '') + ' len=' + s.len + ' win=' + win;
       var text = el('text', { x: (xs.client + xs.server) / 2, y: y - 8, 'text-anchor': 'middle' }, label);
       svg.appendChild(text);
       var badges = (findingsByFrame[s.frame] || []).slice();

@@ -6,6 +6,9 @@
  * C code tests `if (nextseq)`, so the flags agree with tshark even where that convention is odd.
  */
 
+import { TcpFlag } from '../../decode/fields.js';
+import type { Segment } from '../../tcp/segment.js';
+
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS: segments kept per direction for ACK RTT and bytes in flight. */
 export const MAX_UNACKED_SEGMENTS = 10_000;
 /** packet-tcp.h MAX_TCP_SACK_RANGES: SACK blocks are stored from index 1 while below 4, so three. */
@@ -72,5 +75,30 @@ export class WiresharkFlow {
     if (drop <= 0) return;
     for (const list of [this.unackedSeq, this.unackedNext, this.unackedFrame, this.unackedSec, this.unackedNsec]) list.splice(0, drop);
     this.unackedCount = n;
+  }
+}
+
+/**
+ * tcp.window_size of a segment from the flow `fwd` (dissect_tcp): a SYN's window is never scaled;
+ * otherwise the raw window shifted by the flow's scale when known, else raw (tcp_default_window_scaling
+ * is "not known" by default). Call before windowOptions for the same segment.
+ */
+export function scaledWindow(seg: Segment, fwd: WiresharkFlow): number {
+  return (seg.flags & TcpFlag.SYN) === 0 && fwd.winScale >= 0 ? seg.win * 2 ** fwd.winScale : seg.win;
+}
+
+/**
+ * The window-scale option of a segment (dissect_tcpopt_wscale: any segment's, clamped to 14),
+ * then verify_tcp_window_scaling on SYNs: a SYN without the option turns scaling off both ways,
+ * and so does a SYN,ACK with it answering a SYN without.
+ */
+export function windowOptions(seg: Segment, fwd: WiresharkFlow, rev: WiresharkFlow): void {
+  if (seg.wscale >= 0) fwd.winScale = seg.wscale > 14 ? 14 : seg.wscale;
+  if ((seg.flags & TcpFlag.SYN) === 0) return;
+  if (fwd.winScale === WINDOW_SCALE_UNKNOWN) {
+    fwd.winScale = WINDOW_SCALE_NONE;
+    rev.winScale = WINDOW_SCALE_NONE;
+  } else if ((seg.flags & TcpFlag.ACK) !== 0 && rev.winScale === WINDOW_SCALE_NONE) {
+    fwd.winScale = WINDOW_SCALE_NONE;
   }
 }

@@ -19,7 +19,7 @@ import { checkAckLostSegment } from './ack-lost-segment.js';
 import { countDuplicateAck, isDuplicateAck } from './duplicate-ack.js';
 import { isFastRetransmission } from './fast-retransmission.js';
 import { Flag, flagNames, hasFlag, WIRESHARK_FLAGS, type WiresharkFlag } from './flag-bits.js';
-import { MAX_STORED_SACK_BLOCKS, MAX_UNACKED_SEGMENTS, WINDOW_SCALE_NONE, WINDOW_SCALE_UNKNOWN, WiresharkFlow } from './flow.js';
+import { MAX_STORED_SACK_BLOCKS, MAX_UNACKED_SEGMENTS, WiresharkFlow, scaledWindow, windowOptions } from './flow.js';
 import { formatDelta, nstimeDelta } from './nstime.js';
 import { isKeepAliveAck } from './keep-alive-ack.js';
 import { isKeepAlive } from './keep-alive.js';
@@ -172,13 +172,8 @@ export class SequenceAnalysis {
     bits = this.analyze(seg, fwd, rev, bits, conn.bases.base(fromA));
 
     // The scaled window, with the scale known before this segment's own options.
-    if ((flags & TcpFlag.SYN) === 0) {
-      this.frameWindowSize = fwd.winScale >= 0 ? seg.win * 2 ** fwd.winScale : seg.win;
-      this.frameScaleFactor = fwd.winScale >= 0 ? 2 ** fwd.winScale : fwd.winScale;
-    } else {
-      this.frameWindowSize = seg.win;
-      this.frameScaleFactor = null;
-    }
+    this.frameWindowSize = scaledWindow(seg, fwd);
+    this.frameScaleFactor = (flags & TcpFlag.SYN) !== 0 ? null : fwd.winScale >= 0 ? 2 ** fwd.winScale : fwd.winScale;
     if (flags & TcpFlag.SYN) {
       if ((flags & TcpFlag.ACK) === 0) {
         this.mruSynSec = seg.tsSec;
@@ -195,7 +190,7 @@ export class SequenceAnalysis {
     }
     if (pureAck) fwd.isFirstAck = false;
     // Options (dissect_tcpopt_wscale, dissect_tcpopt_sack), then verify_tcp_window_scaling.
-    if (seg.wscale >= 0) fwd.winScale = seg.wscale > 14 ? 14 : seg.wscale;
+    windowOptions(seg, fwd, rev);
     if (seg.sackBlocks > 0) {
       const n = seg.sackBlocks < MAX_STORED_SACK_BLOCKS ? seg.sackBlocks : MAX_STORED_SACK_BLOCKS;
       for (let i = 0; i < n; i++) {
@@ -204,7 +199,6 @@ export class SequenceAnalysis {
       }
       fwd.sackCount = n;
     }
-    if (flags & TcpFlag.SYN) verifyWindowScaling((flags & TcpFlag.ACK) !== 0, fwd, rev);
 
     this.frameFlags = bits;
     if (bits !== 0) this.keep(seg.frame, bits);
@@ -350,14 +344,3 @@ export class SequenceAnalysis {
     d.push(frame, bits, this.frameDupAckNum, this.frameDupAckFrame);
   }
 }
-
-/** verify_tcp_window_scaling: a SYN without the option turns scaling off for both directions. */
-function verifyWindowScaling(isSynAck: boolean, fwd: WiresharkFlow, rev: WiresharkFlow): void {
-  if (fwd.winScale === WINDOW_SCALE_UNKNOWN) {
-    fwd.winScale = WINDOW_SCALE_NONE;
-    rev.winScale = WINDOW_SCALE_NONE;
-  } else if (isSynAck && rev.winScale === WINDOW_SCALE_NONE) {
-    fwd.winScale = WINDOW_SCALE_NONE;
-  }
-}
-

@@ -1,6 +1,6 @@
 /**
  * `tcplens timeline`: one connection's ladder in the terminal. One line per segment with its
- * time, direction, flags, relative seq/ack, length and window; each side's state changes beside
+ * time, direction, flags, relative seq/ack, length and scaled window; each side's state changes beside
  * it; Wireshark flags and anomalies inline.
  */
 import { formatFlags } from '../../decode/format.js';
@@ -24,7 +24,7 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
       if (t.side === 'client') clientState = t.to;
       else serverState = t.to;
     }
-    const label = `${formatFlags(s.flags)} seq=${s.relSeq}${s.relAck !== null ? ` ack=${s.relAck}` : ''} len=${s.len} win=${s.win}`;
+    const label = `${formatFlags(s.flags)} seq=${s.relSeq}${s.relAck !== null ? ` ack=${s.relAck}` : ''} len=${s.len} win=${windowText(s)}`;
     const arrow = s.from === 'client' ? `──${label}──▶` : `◀──${label}──`;
     const cs = changes.some((t) => t.side === 'client') ? st.cyan(clientState) : st.dim(clientState);
     const ss = changes.some((t) => t.side === 'server') ? st.cyan(serverState) : st.dim(serverState);
@@ -40,6 +40,11 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
   const unframed = c.anomalies.filter((a) => !segments.some((s) => s.frame === a.frame));
   for (const a of unframed) out.push(severityStyle(st, a.severity)(`  ! ${a.id} (frame ${a.frame}): ${a.detail}`));
   return out.join('\n');
+}
+
+/** The scaled window (tcp.window_size); "×?" when the handshake was not seen, so its scale is unknown. */
+function windowText(s: SegmentRecord): string {
+  return s.windowScaleKnown ? String(s.windowSize) : `${s.win}×?`;
 }
 
 /** Pads by the visible width (styled text carries escape codes). */
