@@ -131,6 +131,8 @@ export interface AnalyzeHooks {
   onProgress?(bytesRead: number, totalBytes: number | null): void;
   /** Keep every segment of these connections (by id) for a timeline. */
   keepSegmentsOf?: ReadonlySet<number>;
+  /** Keep every segment of the connections in these tcp.streams for a timeline. */
+  keepSegmentsOfStreams?: ReadonlySet<number>;
   /** Keep segments of every connection, at most this many per connection and in all (HTML ladders). */
   segmentBudget?: { perConnection: number; total: number };
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
@@ -215,7 +217,7 @@ export async function analyzeCapture(
         const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
         const seg = tracker.segment;
         const budget = hooks.segmentBudget;
-        if (hooks.keepSegmentsOf?.has(conn.id) || (budget !== undefined && keptTotal < budget.total)) {
+        if (hooks.keepSegmentsOf?.has(conn.id) || hooks.keepSegmentsOfStreams?.has(conn.stream) || (budget !== undefined && keptTotal < budget.total)) {
           let list = kept.get(conn.id);
           if (list === undefined) kept.set(conn.id, (list = []));
           if (budget === undefined || list.length < budget.perConnection) {

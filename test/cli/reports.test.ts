@@ -11,6 +11,7 @@ import { COLOUR } from '../../src/report/formats/style.js';
 import { textReport } from '../../src/report/formats/text.js';
 import type { AnalysisDocument, ConnectionRecord } from '../../src/report/model.js';
 import { SAMPLES, runCli } from '../support/cli.js';
+import { ORACLE_DIR } from '../support/wireshark-oracle.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcplens-reports-'));
 const FLOOD = join(SAMPLES, 'syn-flood.pcapng');
@@ -129,6 +130,18 @@ describe('-o FILE for every format', () => {
   });
 });
 
+const LATE = join(ORACLE_DIR, 'crafted', 'late-packets.pcap');
+
+describe('analyze --stream', () => {
+  test('selects the connections of one tcp.stream, as tshark -Y "tcp.stream eq N"', async () => {
+    const run = await runCli(['analyze', LATE, '-f', 'json', '--stream', '2']);
+    const doc = JSON.parse(run.stdout) as { connections: { id: number; stream: number; firstFrame: number }[] };
+    // tshark: tcp.stream 2 is frame 20 alone (the SYN with a new ISN, reused_ports)
+    expect(doc.connections.map((c) => [c.id, c.stream, c.firstFrame])).toEqual([[4, 2, 20]]);
+    expect((await runCli(['analyze', LATE, '--stream', '-1'])).stderr).toContain('--stream must be a Wireshark tcp.stream number');
+  });
+});
+
 describe('tcplens timeline', () => {
   test('one line per segment with both sides\' states, transitions explained, anomalies inline', async () => {
     const run = await runCli(['timeline', join(SAMPLES, 'fin-retransmitted.pcap'), '--conn', '1']);
@@ -143,6 +156,26 @@ describe('tcplens timeline', () => {
     expect(run.stdout).toContain('[retransmission]');
     expect(run.stdout).toContain('! fin-retransmitted:');
     expect(run.stdout).toContain('projected');
+  });
+
+  test('--stream N picks the connections of tcp.stream N, each ladder titled with it, windows scaled', async () => {
+    // tshark -r late-packets.pcap: frames 1-6 and 13, 14, 17 are tcp.stream 0; tcplens hands the
+    // closed connection on after 2×MSL, so stream 0 is its connections 1 and 3.
+    const run = await runCli(['timeline', LATE, '--stream', '0']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('connection'))).toEqual([
+      'connection 1 (tcp.stream 0): client 10.0.0.1:40000 → server 10.0.0.2:80',
+      'connection 3 (tcp.stream 0): client 10.0.0.1:40000 → server 10.0.0.2:80',
+    ]);
+    // tshark: frame 3's tcp.window_size is 502 << 7 = 64256
+    expect(run.stdout).toMatch(/──ACK seq=1 ack=1 len=0 win=64256──▶/);
+    expect((await runCli(['timeline', LATE])).stderr).toContain('--conn ID or --stream N');
+    expect((await runCli(['timeline', LATE, '--stream', '9'])).stderr).toContain('no connection in tcp.stream 9');
+  });
+
+  test('the scale of a window is unknown without the handshake (win=N×?)', async () => {
+    const run = await runCli(['timeline', join(ORACLE_DIR, 'crafted', 'window-full-unknown-scale.pcap'), '--conn', '1']);
+    expect(run.stdout).toMatch(/len=100 win=10×\?/);
   });
 
   test('an unknown connection id is a usage error naming how many there are', async () => {
