@@ -19,9 +19,9 @@ export function sortedCounts(m: ReadonlyMap<string, number>): [string, number][]
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-/** Capture-wide findings, then each connection's, tagged with its id. */
-export function allFindings(doc: AnalysisDocument): (Finding & { conn?: number })[] {
-  return [...doc.anomalies, ...doc.connections.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id })))];
+/** Capture-wide findings, then each connection's, tagged with its id and tcp.stream. */
+export function allFindings(doc: AnalysisDocument): (Finding & { conn?: number; stream?: number })[] {
+  return [...doc.anomalies, ...doc.connections.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id, stream: c.stream })))];
 }
 
 export interface StateCounts {

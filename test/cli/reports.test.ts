@@ -82,7 +82,7 @@ describe('formats agree with the JSON model', () => {
     expect(run.stdout).toMatch(/1 {2}TIME-WAIT \/ LAST-ACK/);
     expect(run.stdout).toMatch(/SF +normal establishment and termination/);
     expect(run.stdout).toContain('missing-final-ack (warning)');
-    expect(run.stdout).toContain(`connection 1, frame 9: ${doc.connections[0]?.anomalies[0]?.detail}`);
+    expect(run.stdout).toContain(`connection 1 (tcp.stream 0), frame 9: ${doc.connections[0]?.anomalies[0]?.detail}`);
     expect(run.stdout).toMatch(/1 +0 +192\.0\.2\.10:50123 → 198\.51\.100\.20:80 +1700000000\.001000000 +0\.311 s +5\/4 +80\/1200 +TIME-WAIT \/ LAST-ACK +missing-final-ack/);
     expect(run.stdout).not.toContain('\u001b['); // not a terminal: no colour
   });

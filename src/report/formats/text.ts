@@ -32,7 +32,7 @@ export class TextSummary {
   private readonly examples: number;
   private readonly tally = new Tally();
   /** Per anomaly id, its first examples by connection id (then by frame within one). */
-  private readonly examplesOf = new Map<string, (Finding & { conn: number })[]>();
+  private readonly examplesOf = new Map<string, (Finding & { conn: number; stream: number })[]>();
   /** The connections with the lowest ids, sorted by id. */
   private readonly rows: ConnectionRecord[] = [];
 
@@ -46,7 +46,7 @@ export class TextSummary {
     for (const a of c.anomalies) {
       let list = this.examplesOf.get(a.id);
       if (list === undefined) this.examplesOf.set(a.id, (list = []));
-      keepLowest(list, { ...a, conn: c.id }, this.examples, (x) => x.conn);
+      keepLowest(list, { ...a, conn: c.id, stream: c.stream }, this.examples, (x) => x.conn);
     }
     keepLowest(this.rows, c, this.maxRows, (x) => x.id);
   }
@@ -72,19 +72,19 @@ export class TextSummary {
     out.push('', st.bold(counts.length === 0 ? 'no anomalies' : 'anomalies:'));
     for (const [id, n] of counts) {
       // Capture-wide findings first, then the connections', as in the JSON document.
-      const list: (Finding & { conn?: number })[] = [...captureWide.filter((a) => a.id === id), ...(this.examplesOf.get(id) ?? [])];
+      const list: (Finding & { conn?: number; stream?: number })[] = [...captureWide.filter((a) => a.id === id), ...(this.examplesOf.get(id) ?? [])];
       const rule = RULES.find((r) => r.id === id);
       const sev = list[0]?.severity ?? 'note';
       out.push(`  ${String(n).padStart(7)}  ${severityStyle(st, sev)(`${id} (${sev})`)}  ${st.dim(rule ? firstLine(rule.doc) : (CAPTURE_WIDE[id] ?? ''))}`);
       for (const a of list.slice(0, this.examples)) {
-        out.push(`           ${a.conn !== undefined ? `connection ${a.conn}, ` : ''}frame ${a.frame}: ${a.detail}`);
+        out.push(`           ${a.conn !== undefined ? `connection ${a.conn} (tcp.stream ${a.stream}), ` : ''}frame ${a.frame}: ${a.detail}`);
       }
       if (n > this.examples) out.push(st.dim(`           … and ${n - this.examples} more`));
     }
     if (count > 0) {
       out.push('', st.bold('connections:'));
       out.push(...table(this.rows, st));
-      if (count > this.maxRows) out.push(st.dim(`  … ${count - this.maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn)`));
+      if (count > this.maxRows) out.push(st.dim(`  … ${count - this.maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn, --stream)`));
     }
     return out.join('\n');
   }
