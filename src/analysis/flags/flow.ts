@@ -11,8 +11,6 @@ import type { Segment } from '../../tcp/segment.js';
 
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS: segments kept per direction for ACK RTT and bytes in flight. */
 export const MAX_UNACKED_SEGMENTS = 10_000;
-/** packet-tcp.h MAX_TCP_SACK_RANGES: SACK blocks are stored from index 1 while below 4, so three. */
-export const MAX_STORED_SACK_BLOCKS = 3;
 
 /** Window scale: -1 unknown (handshake not seen), -2 no scaling in use, else the shift count. */
 export const WINDOW_SCALE_UNKNOWN = -1;
@@ -47,36 +45,51 @@ export class WiresharkFlow {
   /** Duplicate ACKs in a row (a guint32); DUP_ACK_AFTER_UNSEEN after an "ACKed unseen segment". */
   dupAckNum = 0;
 
-  /** Unacknowledged segments (tcp_unacked_t list), oldest first. */
+  /**
+   * Unacknowledged segments (tcp_unacked_t list), oldest first: UNACKED_STRIDE numbers each (seq,
+   * next seq, frame, seconds, nanoseconds), in one list made at the first segment.
+   */
   unackedCount = 0;
-  unackedSeq: number[] = [];
-  unackedNext: number[] = [];
-  unackedFrame: number[] = [];
-  unackedSec: number[] = [];
-  unackedNsec: number[] = [];
+  unacked: number[] | null = null;
 
-  /** SACK blocks of this direction's last segment (relative edges; only their sizes matter). */
+  /** SACK blocks of this direction's last segment (raw edges; only their sizes matter). */
   sackCount = 0;
-  readonly sackLeft = new Uint32Array(MAX_STORED_SACK_BLOCKS);
-  readonly sackRight = new Uint32Array(MAX_STORED_SACK_BLOCKS);
+  sackLeft0 = 0;
+  sackRight0 = 0;
+  sackLeft1 = 0;
+  sackRight1 = 0;
+  sackLeft2 = 0;
+  sackRight2 = 0;
 
   addUnacked(seq: number, next: number, frame: number, sec: number, nsec: number): void {
-    const i = this.unackedCount++;
-    this.unackedSeq[i] = seq;
-    this.unackedNext[i] = next;
-    this.unackedFrame[i] = frame;
-    this.unackedSec[i] = sec;
-    this.unackedNsec[i] = nsec;
+    const u = this.unacked ?? (this.unacked = []);
+    const i = UNACKED_STRIDE * this.unackedCount++;
+    u[i] = seq;
+    u[i + 1] = next;
+    u[i + 2] = frame;
+    u[i + 3] = sec;
+    u[i + 4] = nsec;
   }
 
-  /** Forgets all but the newest `n` unacknowledged segments. */
+  /** Bytes the SACK blocks cover (each right − left, modulo 2^32). */
+  sackedBytes(): number {
+    let n = 0;
+    if (this.sackCount > 0) n += (this.sackRight0 - this.sackLeft0) >>> 0;
+    if (this.sackCount > 1) n += (this.sackRight1 - this.sackLeft1) >>> 0;
+    if (this.sackCount > 2) n += (this.sackRight2 - this.sackLeft2) >>> 0;
+    return n;
+  }
+
+  /** Forgets all but the newest `n` unacknowledged segments, and the list's spare room. */
   keepNewestUnacked(n: number): void {
-    const drop = this.unackedCount - n;
-    if (drop <= 0) return;
-    for (const list of [this.unackedSeq, this.unackedNext, this.unackedFrame, this.unackedSec, this.unackedNsec]) list.splice(0, drop);
-    this.unackedCount = n;
+    const from = Math.max(0, this.unackedCount - n);
+    this.unacked = this.unackedCount === 0 || this.unacked === null ? null : this.unacked.slice(UNACKED_STRIDE * from, UNACKED_STRIDE * this.unackedCount);
+    this.unackedCount -= from;
   }
 }
+
+/** Numbers per unacknowledged segment in WiresharkFlow.unacked. */
+export const UNACKED_STRIDE = 5;
 
 /**
  * tcp.window_size of a segment from the flow `fwd` (dissect_tcp): a SYN's window is never scaled;

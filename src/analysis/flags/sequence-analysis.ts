@@ -19,7 +19,7 @@ import { checkAckLostSegment } from './ack-lost-segment.js';
 import { countDuplicateAck, isDuplicateAck } from './duplicate-ack.js';
 import { isFastRetransmission } from './fast-retransmission.js';
 import { Flag, flagNames, hasFlag, WIRESHARK_FLAGS, type WiresharkFlag } from './flag-bits.js';
-import { MAX_STORED_SACK_BLOCKS, MAX_UNACKED_SEGMENTS, WiresharkFlow, scaledWindow, windowOptions } from './flow.js';
+import { MAX_UNACKED_SEGMENTS, UNACKED_STRIDE, WiresharkFlow, scaledWindow, windowOptions } from './flow.js';
 import { formatDelta, nstimeDelta } from './nstime.js';
 import { isKeepAliveAck } from './keep-alive-ack.js';
 import { isKeepAlive } from './keep-alive.js';
@@ -191,13 +191,16 @@ export class SequenceAnalysis {
     if (pureAck) fwd.isFirstAck = false;
     // Options (dissect_tcpopt_wscale, dissect_tcpopt_sack), then verify_tcp_window_scaling.
     windowOptions(seg, fwd, rev);
+    // packet-tcp.h MAX_TCP_SACK_RANGES is 4, but blocks are stored from index 1 while below it: three.
     if (seg.sackBlocks > 0) {
-      const n = seg.sackBlocks < MAX_STORED_SACK_BLOCKS ? seg.sackBlocks : MAX_STORED_SACK_BLOCKS;
-      for (let i = 0; i < n; i++) {
-        fwd.sackLeft[i] = seg.sack[2 * i] as number;
-        fwd.sackRight[i] = seg.sack[2 * i + 1] as number;
-      }
-      fwd.sackCount = n;
+      const k = seg.sack;
+      fwd.sackCount = seg.sackBlocks < 3 ? seg.sackBlocks : 3;
+      fwd.sackLeft0 = k[0] as number;
+      fwd.sackRight0 = k[1] as number;
+      fwd.sackLeft1 = k[2] as number;
+      fwd.sackRight1 = k[3] as number;
+      fwd.sackLeft2 = k[4] as number;
+      fwd.sackRight2 = k[5] as number;
     }
 
     this.frameFlags = bits;
@@ -282,35 +285,33 @@ export class SequenceAnalysis {
    * tcp.analysis.acks_frame and ack_rtt. A segment acknowledged in part is trimmed.
    */
   private acknowledge(seg: Segment, rev: WiresharkFlow): void {
+    const u = rev.unacked;
+    if (u === null || rev.unackedCount === 0) return;
     const ack = seg.ack;
     let removed = 0;
     for (let i = rev.unackedCount - 1; i >= 0; i--) {
-      const next = rev.unackedNext[i] as number;
+      const at = UNACKED_STRIDE * i;
+      const next = u[at + 1] as number;
       if (ack === next) {
-        this.frameAckedFrame = rev.unackedFrame[i] as number;
-        nstimeDelta(this.frameAckRtt, seg.tsSec, seg.tsNsec, rev.unackedSec[i] as number, rev.unackedNsec[i] as number);
-      } else if (seqGt(ack, rev.unackedSeq[i] as number) && seqLeq(ack, next)) {
-        rev.unackedSeq[i] = ack;
+        this.frameAckedFrame = u[at + 2] as number;
+        nstimeDelta(this.frameAckRtt, seg.tsSec, seg.tsNsec, u[at + 3] as number, u[at + 4] as number);
+      } else if (seqGt(ack, u[at] as number) && seqLeq(ack, next)) {
+        u[at] = ack;
         continue;
       } else if (seqGt(next, ack)) continue;
-      rev.unackedFrame[i] = -1;
+      u[at + 2] = -1;
       removed++;
     }
-    if (removed > 0) {
-      let j = 0;
-      for (let i = 0; i < rev.unackedCount; i++) {
-        if (rev.unackedFrame[i] === -1) continue;
-        if (i !== j) {
-          rev.unackedSeq[j] = rev.unackedSeq[i] as number;
-          rev.unackedNext[j] = rev.unackedNext[i] as number;
-          rev.unackedFrame[j] = rev.unackedFrame[i] as number;
-          rev.unackedSec[j] = rev.unackedSec[i] as number;
-          rev.unackedNsec[j] = rev.unackedNsec[i] as number;
-        }
-        j++;
-      }
-      rev.unackedCount = j;
+    if (removed === 0) return;
+    let j = 0;
+    for (let i = 0; i < rev.unackedCount; i++) {
+      const at = UNACKED_STRIDE * i;
+      if (u[at + 2] === -1) continue;
+      if (i !== j) for (let k = 0; k < UNACKED_STRIDE; k++) u[UNACKED_STRIDE * j + k] = u[at + k] as number;
+      j++;
     }
+    rev.unackedCount = j;
+    u.length = UNACKED_STRIDE * j;
   }
 
   /**
@@ -320,17 +321,17 @@ export class SequenceAnalysis {
    * or FIN. Shown only when above 0 and below 2,000,000,000.
    */
   private bytesInFlight(seg: Segment, fwd: WiresharkFlow, rev: WiresharkFlow, base: number): void {
-    const newest = fwd.unackedCount - 1;
-    let first = ((fwd.unackedSeq[newest] as number) - base) >>> 0;
-    let last = ((fwd.unackedNext[newest] as number) - base) >>> 0;
-    for (let i = newest; i >= 0; i--) {
-      const n = ((fwd.unackedNext[i] as number) - base) >>> 0;
-      const s = ((fwd.unackedSeq[i] as number) - base) >>> 0;
+    const u = fwd.unacked as number[];
+    const newest = UNACKED_STRIDE * (fwd.unackedCount - 1);
+    let first = ((u[newest] as number) - base) >>> 0;
+    let last = ((u[newest + 1] as number) - base) >>> 0;
+    for (let at = newest; at >= 0; at -= UNACKED_STRIDE) {
+      const s = ((u[at] as number) - base) >>> 0;
+      const n = ((u[at + 1] as number) - base) >>> 0;
       if (n > last) last = n;
       if (s < first) first = s;
     }
-    let inFlight = (last - first) >>> 0;
-    for (let i = 0; i < rev.sackCount; i++) inFlight = (inFlight - (((rev.sackRight[i] as number) - (rev.sackLeft[i] as number)) >>> 0)) >>> 0;
+    const inFlight = (last - first - rev.sackedBytes()) >>> 0;
     if (inFlight > 0 && inFlight < MAX_BYTES_IN_FLIGHT) {
       this.frameBytesInFlight = seg.flags & (TcpFlag.SYN | TcpFlag.FIN) ? inFlight - 1 : inFlight;
     }
