@@ -28,6 +28,10 @@ export class Segment {
   hasTimestamp = false;
   tsVal = 0;
   tsEcr = 0;
+  /** The snap length cut the payload (fewer bytes captured than len). */
+  payloadCut = false;
+  /** The TCP checksum is wrong (set only when the tracker checks checksums). */
+  badChecksum = false;
 
   get syn(): boolean {
     return (this.flags & TcpFlag.SYN) !== 0;
@@ -69,6 +73,8 @@ export function fillSegment(s: Segment, p: DecodedPacket, frame: number, tsSec: 
   s.hasTimestamp = p.hasTimestamp;
   s.tsVal = p.tsVal;
   s.tsEcr = p.tsEcr;
+  s.payloadCut = p.payloadCaptured < p.payloadLen;
+  s.badChecksum = false;
   return s;
 }
 

@@ -28,6 +28,7 @@ export interface AnalyzeArgs extends FilterArgs {
   'syn-flood-max-completed': number;
   'port-scan-min-ports': number;
   'port-scan-min-failed': number;
+  'zeek-ignore-checksums': boolean;
 }
 
 const d = DEFAULT_ANALYZE_OPTIONS;
@@ -46,6 +47,7 @@ export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
     .option('syn-flood-max-completed', { type: 'number', default: d.captureRules.synFloodMaxCompletedShare, describe: 'syn-flood: not reported when more than this share of handshakes completes' })
     .option('port-scan-min-ports', { type: 'number', default: d.captureRules.portScanMinPorts, describe: 'port-scan: distinct destination ports tried by one source' })
     .option('port-scan-min-failed', { type: 'number', default: d.captureRules.portScanMinFailedShare, describe: 'port-scan: share of those attempts refused or unanswered' })
+    .option('zeek-ignore-checksums', { type: 'boolean', default: false, describe: "Zeek model as `zeek -C`: segments with bad TCP checksums (checksum offload, loopback captures) are analyzed, not only marked C/c" })
     .check((a) => {
       const args = a as unknown as Record<string, unknown>;
       for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'max-connections', 'syn-flood-min', 'port-scan-min-ports']) {
@@ -66,6 +68,7 @@ export function engineOptions(args: AnalyzeArgs) {
     longCloseWait: args['long-close-wait'],
     idleTimeout: args['idle-timeout'],
     maxConnections: Math.floor(args['max-connections']),
+    zeekIgnoreChecksums: args['zeek-ignore-checksums'] === true,
     captureRules: {
       ...d.captureRules,
       synFloodMinHalfOpen: args['syn-flood-min'],
