@@ -96,7 +96,10 @@ export class Tracker {
   onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number, bytes?: Uint8Array): Connection {
     this.segments++;
     const seg = fillSegment(this.segment, p, frame, tsSec, tsNsec);
-    if (bytes !== undefined && !this.zeekConfig.ignoreChecksums) seg.badChecksum = !tcpChecksumOk(bytes, p);
+    if (bytes !== undefined) {
+      seg.bytes = bytes;
+      if (!this.zeekConfig.ignoreChecksums) seg.badChecksum = !tcpChecksumOk(bytes, p);
+    }
     // RunState.cc dispatch_packet: Zeek's timers due by this packet's time fire first.
     this.zeekTimers.advance(seg.time);
     let conn: Connection | undefined;
