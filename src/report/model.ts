@@ -48,6 +48,7 @@ export interface ZeekWeirdRecord {
   frame: number;
   name: string;
   addl: string;
+  source: string;
 }
 
 export interface ZeekRecord {
@@ -205,7 +206,7 @@ export function zeekRecord(conn: Connection, z: ZeekSession, row: number, seed: 
     resp_ip_bytes: z.resp.ipBytes,
     missed_bytes: z.missedBytes,
     ended_by: z.removed ?? 'end',
-    weirds: z.weirds.map((w) => ({ ts: formatTimestamp(w.tsSec, w.tsNsec), frame: w.frame, name: w.name, addl: w.addl })),
+    weirds: z.weirds.map((w) => ({ ts: formatTimestamp(w.tsSec, w.tsNsec), frame: w.frame, name: w.name, addl: w.addl, source: w.source })),
   };
 }
 

@@ -141,6 +141,22 @@ function expectations(file: string): Expected[] {
   const m = /For this file: history=(\S*) conn_state=(\w+)/.exec(facts);
   // The facts name btest conn_state-RST-behavior (zeek -b -C).
   if (m) out.push({ source: `${file} upstream facts`, history: m[1] ?? '', conn_state: m[2] ?? '', bare: true, noChecksums: true });
+  // btest core/tcp/rst-after-syn (zeek -b) prints the endpoint records at removal.
+  const ends = oracleText(file, 'zeek.core.tcp.rst-after-syn.stdout');
+  const om = ends ? /^orig:, \[size=(\d+), state=\d+, num_pkts=(\d+), num_bytes_ip=(\d+)/m.exec(ends) : null;
+  const rm2 = ends ? /^resp:, \[size=(\d+), state=\d+, num_pkts=(\d+), num_bytes_ip=(\d+)/m.exec(ends) : null;
+  if (om && rm2) {
+    out.push({
+      source: `${file}.zeek.core.tcp.rst-after-syn.stdout`,
+      bare: true,
+      orig_bytes: om[1] ?? '',
+      orig_pkts: Number(om[2]),
+      orig_ip_bytes: Number(om[3]),
+      resp_bytes: rm2[1] ?? '',
+      resp_pkts: Number(rm2[2]),
+      resp_ip_bytes: Number(rm2[3]),
+    });
+  }
   // btest core/connection_flipped prints the history at connection_state_remove; it runs
   // `zeek -b`, so no port is a likely server port and the flip comes from the SYN/SYN-ACK reversal.
   const flipped = oracleText(file, 'zeek.core.connection_flipped.out');

@@ -16,7 +16,7 @@ const TYPES = [
 ];
 
 /** Zeek's log timestamp for #open/#close: YYYY-MM-DD-HH-MM-SS. */
-function logTime(d: Date): string {
+export function logTime(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${p(d.getUTCHours())}-${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}`;
 }
@@ -39,7 +39,7 @@ export function zeekFooter(now: Date = new Date()): string {
 }
 
 /** A conn.log timestamp: seconds with six decimals, as Zeek writes `time` values. */
-function zeekTime(ts: string): string {
+export function zeekTime(ts: string): string {
   const [sec, frac = '0'] = ts.split('.');
   return `${sec}.${frac.padEnd(9, '0').slice(0, 6)}`;
 }

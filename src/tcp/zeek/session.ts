@@ -28,6 +28,8 @@ const RESP = 2;
 export interface ZeekWeird {
   name: string;
   addl: string;
+  /** The analyzer that raised it: "TCP" for Analyzer::Weird, "" for Connection::Weird without one. */
+  source: string;
   tsSec: number;
   tsNsec: number;
   frame: number;
@@ -228,7 +230,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
       case ZeekState.SYN_SENT:
       case ZeekState.SYN_ACK_SENT:
         if (syn && firstSeq !== ep.startSeq) {
-          this.weird('SYN_seq_jump');
+          this.weird('SYN_seq_jump', '', '');
           ep.initStartSeq(firstSeq);
           ep.initAckSeq(firstSeq);
           ep.initLastSeq(lastSeq);
@@ -237,8 +239,8 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
       case ZeekState.ESTABLISHED:
       case ZeekState.PARTIAL:
         if (syn) {
-          if (ep.size() > 0) this.weird('SYN_inside_connection');
-          if (firstSeq !== ep.startSeq) this.weird('SYN_seq_jump');
+          if (ep.size() > 0) this.weird('SYN_inside_connection', '', '');
+          if (firstSeq !== ep.startSeq) this.weird('SYN_seq_jump', '', '');
           ep.initStartSeq(firstSeq);
           ep.initAckSeq(firstSeq);
           ep.initLastSeq(lastSeq);
@@ -319,7 +321,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
         const oldEdge = (ep.windowAckSeq + ep.window) >>> 0;
         const advance = seqDiff(newEdge, oldEdge);
         // "An apparent window recision. Allow a bit of slop for window scaling."
-        if (advance < 0 && -advance >= 2 ** scale) this.weird('window_recision');
+        if (advance < 0 && -advance >= 2 ** scale) this.weird('window_recision', '', '');
         ep.window = window;
         ep.windowAckSeq = ackSeq;
         ep.windowSeq = baseSeq;
@@ -345,7 +347,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     } else {
       if (scale > 14) {
         // "RFC 7323 caps the window scale shift count at 14"
-        if (!this.didWeird) this.weird('TCP_scale_range', String(scale));
+        if (!this.didWeird) this.weird('TCP_scale_range', String(scale), 'TCP');
         scale = 14;
       }
       ep.windowScale = scale;
@@ -361,7 +363,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     if ((flags & (SYN | FIN | RST)) === 0) {
       if (ep.state === ZeekState.SYN_SENT || ep.state === ZeekState.SYN_ACK_SENT || ep.state === ZeekState.ESTABLISHED) {
         // "We've already sent a SYN, but that hasn't roused the other end, yet we're ack'ing their data."
-        if (!this.didWeird) this.weird('possible_split_routing');
+        if (!this.didWeird) this.weird('possible_split_routing', '', '');
       }
     }
     const base = (ackSeq - 1) >>> 0;
@@ -855,13 +857,17 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
 
   // ---- weirds ----------------------------------------------------------------------------
 
-  /** Connection::Weird: kept with the time and frame of the segment that raised it. */
-  private weird(name: string, addl = ''): void {
+  /**
+   * Connection::Weird, or Analyzer::Weird (source "TCP", the analyzer's name): kept with the
+   * time and frame of the segment that raised it. `source` '' is how init_endpoint,
+   * update_window and init_peer call it (endpoint->Conn()->Weird(name)).
+   */
+  private weird(name: string, addl = '', source = 'TCP'): void {
     this.didWeird = true;
     this.weirdCount++;
     if (this.weirds.length >= MAX_WEIRDS) return;
     const s = this.cur;
-    this.weirds.push({ name, addl, tsSec: s?.tsSec ?? 0, tsNsec: s?.tsNsec ?? 0, frame: s?.frame ?? 0 });
+    this.weirds.push({ name, addl, source, tsSec: s?.tsSec ?? 0, tsNsec: s?.tsNsec ?? 0, frame: s?.frame ?? 0 });
   }
 }
 

@@ -1,11 +1,11 @@
 /**
  * Packet ladders for Zeek's model, with times: one line per segment,
  *
- *   t=5.2  C>S  SYN,ACK  seq=0 ack=1 len=0 win=512 port=80 bad
+ *   t=5.2  C>S  SYN,ACK  seq=0 ack=1 len=0 win=512 wscale=2 bad cut
  *
  * `t` is seconds since the ladder's start; C>S client to server, C<S or S>C back. seq is relative
  * to the sender's ISN, ack to the receiver's; both default to what the sender has sent and
- * received so far. `bad` marks a bad TCP checksum. Segments go through Zeek's timer queue and
+ * received so far. `bad` marks a bad TCP checksum, `cut` a payload cut by the snap length. Segments go through Zeek's timer queue and
  * ZeekTrack as the tracker sends them (timers first, then the packet), so a ladder shows the
  * conn.log rows Zeek would write for one four-tuple.
  */
@@ -61,6 +61,7 @@ export function zeekLadder(text: string, opts: { cfg?: Partial<ZeekConfig>; clie
     seg.len = Number(p['len'] ?? 0);
     seg.win = Number(p['win'] ?? 1024);
     seg.ipLen = 40 + seg.len;
+    if (p['wscale'] !== undefined) seg.wscale = Number(p['wscale']);
     seg.badChecksum = words.includes('bad');
     seg.payloadCut = words.includes('cut');
     const consumed = seg.rst ? 0 : seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
