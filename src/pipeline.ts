@@ -14,7 +14,8 @@ import { formatIpv4, formatIpv6 } from './decode/format.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
 import { isSupportedLinkType } from './decode/link.js';
 import { DecodedPacket } from './decode/packet.js';
-import { buildConnectionRecord, captureRecord, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
+import { ZEEK_BARE, ZEEK_DEFAULTS } from './tcp/zeek/config.js';
+import { buildConnectionRecord, captureRecord, captureUidSeed, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 
 export type { SegmentRecord };
 import { WINDOW_SCALE_UNKNOWN, WiresharkFlow, scaledWindow, windowOptions } from './analysis/flags/flow.js';
@@ -113,6 +114,8 @@ export interface AnalyzeOptions {
   captureRules: CaptureRuleOptions;
   /** Model Zeek run bare (`zeek -b`, no protocol scripts) instead of with its default scripts. */
   zeekBare: boolean;
+  /** Model Zeek run with -C (ignore_checksums): segments with a bad TCP checksum are processed, not skipped. */
+  zeekIgnoreChecksums: boolean;
 }
 
 export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
@@ -122,6 +125,7 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   maxConnections: 20_000,
   captureRules: DEFAULT_CAPTURE_RULES,
   zeekBare: false,
+  zeekIgnoreChecksums: false,
 };
 
 export interface AnalyzeHooks {
@@ -169,6 +173,8 @@ export async function analyzeCapture(
   let connectionCount = 0;
   let captureEnd = 0;
   let atCaptureEnd = false;
+  /** Zeek uids unique across captures: seeded by the name and first TCP frame (report/model.ts captureUidSeed). */
+  let uidSeed = '';
   const analyses = new WeakMap<Connection, ConnectionAnalysis>();
   const kept = new Map<number, { seg: Segment; fromA: boolean }[]>();
   const segments = new Map<number, SegmentRecord[]>();
@@ -179,6 +185,7 @@ export async function analyzeCapture(
     lingerTimeout: 2 * opts.msl,
     maxConnections: opts.maxConnections,
     zeekBare: opts.zeekBare,
+    zeek: { ...(opts.zeekBare ? ZEEK_BARE : ZEEK_DEFAULTS), ignoreChecksums: opts.zeekIgnoreChecksums },
     onStart(conn) {
       const analysis = new ConnectionAnalysis(anomalyOpts);
       analyses.set(conn, analysis);
@@ -192,7 +199,7 @@ export async function analyzeCapture(
       analysis.finish(conn, captureEnd, atCaptureEnd);
       capture.onEnd(conn);
       connectionCount++;
-      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd });
+      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed });
       const keptSegments = kept.get(conn.id);
       const segs = keptSegments === undefined ? undefined : segmentRecords(conn, keptSegments);
       if (segs !== undefined) {
@@ -214,7 +221,8 @@ export async function analyzeCapture(
         }
         const t = frame.tsSec + frame.tsNsec / 1e9;
         if (t > captureEnd) captureEnd = t;
-        const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec);
+        if (uidSeed === '') uidSeed = captureUidSeed(name, frame.tsSec, frame.tsNsec, frame.bytes.subarray(frame.start, frame.start + frame.caplen));
+        const conn = tracker.onPacket(packet, frame.frame, frame.tsSec, frame.tsNsec, frame.bytes);
         const seg = tracker.segment;
         const budget = hooks.segmentBudget;
         if (hooks.keepSegmentsOf?.has(conn.id) || hooks.keepSegmentsOfStreams?.has(conn.stream) || (budget !== undefined && keptTotal < budget.total)) {

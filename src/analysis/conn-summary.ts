@@ -4,6 +4,7 @@
  */
 import type { Connection } from '../tcp/connection.js';
 import { ZeekState } from '../tcp/zeek/endpoint.js';
+import type { ZeekSession } from '../tcp/zeek/session.js';
 
 export type ConnState = 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
 
@@ -25,14 +26,18 @@ export const CONN_STATE_MEANING: Record<ConnState, string> = {
 
 const RSTOS0_HISTORY = /^\^?S[^HAFGIQ]*R.*$/;
 
+/** conn_state of the connection's first Zeek row. */
 export function connState(conn: Connection): ConnState {
-  const z = conn.zeek;
+  return zeekConnState(conn.zeek);
+}
+
+export function zeekConnState(z: ZeekSession): ConnState {
   const os = z.orig.state;
   const rs = z.resp.state;
-  const inactive = (s: number): boolean => s === ZeekState.INACTIVE || s === ZeekState.PARTIAL;
+  const inactive = (s: ZeekState): boolean => s === ZeekState.INACTIVE || s === ZeekState.PARTIAL;
   if (rs === ZeekState.RESET) {
     if (os === ZeekState.SYN_SENT || os === ZeekState.SYN_ACK_SENT) return 'REJ';
-    if (os === ZeekState.RESET && z.orig.size(z.resp) === 0 && z.resp.size(z.orig) === 0) return 'REJ';
+    if (os === ZeekState.RESET && z.orig.size() === 0 && z.resp.size() === 0) return 'REJ';
     if (inactive(os)) return 'RSTRH';
     return 'RSTR';
   }

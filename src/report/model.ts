@@ -3,7 +3,7 @@
  * arrays), so the CLI formats, the HTML report and the web viewer all show the same facts.
  * Field names are an API (README "analyze JSON").
  */
-import { completenessLabel, connState, type ConnState } from '../analysis/conn-summary.js';
+import { completenessLabel, zeekConnState, type ConnState } from '../analysis/conn-summary.js';
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
@@ -11,6 +11,8 @@ import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
 import type { Connection, Side, StateChange } from '../tcp/connection.js';
 import type { EndpointState } from '../tcp/state.js';
+import type { ZeekSession } from '../tcp/zeek/session.js';
+import { ZeekTrack } from '../tcp/zeek/track.js';
 
 export interface TransitionRecord {
   side: Side;
@@ -45,7 +47,18 @@ export interface SegmentRecord {
   windowScaleKnown: boolean;
 }
 
+/** One weird.log entry (zeek/zeek base/frameworks/notice/weird.zeek Weird::Info, TCP weirds). */
+export interface ZeekWeirdRecord {
+  ts: string;
+  frame: number;
+  name: string;
+  addl: string;
+  source: string;
+}
+
 export interface ZeekRecord {
+  /** The row's first packet (conn.log ts): a split connection's later rows start later. */
+  ts: string;
   uid: string;
   orig_h: string;
   orig_p: number;
@@ -62,6 +75,9 @@ export interface ZeekRecord {
   orig_ip_bytes: number;
   resp_ip_bytes: number;
   missed_bytes: number;
+  /** What ended the row: a Zeek timer (attempt, inactivity, expire, close, …), reuse, or the end of the capture. */
+  ended_by: string;
+  weirds: ZeekWeirdRecord[];
 }
 
 export interface ConnectionRecord {
@@ -82,7 +98,10 @@ export interface ConnectionRecord {
   /** States still open when the capture ended (TIME-WAIT's end is projected instead). */
   openAtEnd: { client: boolean; server: boolean };
   transitions: TransitionRecord[];
+  /** Zeek's row for the connection's first packet (the first of zeekRows). */
   zeek: ZeekRecord;
+  /** Every conn.log row Zeek writes for these packets: more than one when Zeek's timers or a reuse split the connection. */
+  zeekRows: ZeekRecord[];
   completeness: number;
   completenessLabel: string;
   irtt: number | null;
@@ -120,18 +139,82 @@ export interface BuildOptions {
   twoMsl: number;
   /** True when the connection ended with the capture (states still open). */
   atCaptureEnd: boolean;
+  /** Makes Zeek uids unique across captures (see captureUidSeed); empty: uids unique within the capture only. */
+  uidSeed?: string;
 }
 
-/** Zeek-style uid: "C" and the connection id in base 62, padded (deterministic per capture). */
-export function zeekUid(id: number): string {
-  const digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function base62(n: number, width: number): string {
   let s = '';
-  let n = id;
+  let x = Math.floor(n);
   do {
-    s = digits[n % 62] + s;
-    n = Math.floor(n / 62);
-  } while (n > 0);
-  return `C${s.padStart(8, '0')}`;
+    s = BASE62[x % 62] + s;
+    x = Math.floor(x / 62);
+  } while (x > 0);
+  return s.padStart(width, '0');
+}
+
+/**
+ * A capture's uid seed: 48 bits of FNV-1a over the capture's name and its first TCP frame's
+ * time and bytes, as 9 base-62 characters. Zeek's uids are random; ours are derived so that a
+ * re-run gives the same uids, yet logs of different captures can be merged.
+ */
+export function captureUidSeed(name: string, tsSec: number, tsNsec: number, bytes: Uint8Array): string {
+  // Two 32-bit FNV-1a lanes (different offset bases) give 64 bits; 48 are kept.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  const mix = (b: number): void => {
+    h1 = Math.imul(h1 ^ b, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ b, 0x01000193) >>> 0;
+    h2 = (h2 ^ (h1 >>> 13)) >>> 0;
+  };
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    mix(c & 0xff);
+    mix(c >>> 8);
+  }
+  for (const v of [tsSec, tsNsec]) for (let k = 0; k < 4; k++) mix((v >>> (8 * k)) & 0xff);
+  for (let i = 0; i < bytes.length; i++) mix(bytes[i] as number);
+  return base62((h1 & 0xffff) * 4294967296 + h2, 9);
+}
+
+/**
+ * Zeek-style uid: "C", the capture's seed, the connection id (6 base-62 characters) and, for a
+ * connection Zeek split, the row's index. Unique within a capture by construction (fixed widths),
+ * across captures as long as their seeds differ.
+ */
+export function zeekUid(id: number, row = 0, seed = ''): string {
+  return `C${seed}${base62(id, 6)}${row > 0 ? base62(row, 1) : ''}`;
+}
+
+/** One conn.log row: a Zeek session of the connection, with the addresses Zeek gives it. */
+export function zeekRecord(conn: Connection, z: ZeekSession, row: number, seed: string): ZeekRecord {
+  const origIsA = ZeekTrack.origIsA(z);
+  const origAddr = origIsA ? conn.addrA : conn.addrB;
+  const respAddr = origIsA ? conn.addrB : conn.addrA;
+  const duration = z.duration;
+  const uid = zeekUid(conn.id, row, seed);
+  return {
+    ts: formatTimestamp(z.startSec, z.startNsec),
+    uid,
+    orig_h: origAddr.ip,
+    orig_p: origAddr.port,
+    resp_h: respAddr.ip,
+    resp_p: respAddr.port,
+    duration: duration > 0 ? round6(duration) : null,
+    conn_state: zeekConnState(z),
+    history: z.history,
+    orig_bytes: z.orig.size(),
+    resp_bytes: z.resp.size(),
+    orig_pkts: z.orig.packets,
+    resp_pkts: z.resp.packets,
+    orig_ip_bytes: z.orig.ipBytes,
+    resp_ip_bytes: z.resp.ipBytes,
+    missed_bytes: z.missedBytes,
+    ended_by: z.removed ?? 'end',
+    weirds: z.weirds.map((w) => ({ ts: formatTimestamp(w.tsSec, w.tsNsec), frame: w.frame, name: w.name, addl: w.addl, source: w.source })),
+  };
 }
 
 export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnalysis, opts: BuildOptions): ConnectionRecord {
@@ -156,11 +239,8 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
       projected: true,
     });
   }
-  const z = conn.zeek;
-  const zeekOrigIsA = z.aIsOrig;
-  const origAddr = zeekOrigIsA ? conn.addrA : conn.addrB;
-  const respAddr = zeekOrigIsA ? conn.addrB : conn.addrA;
-  const duration = z.duration;
+  const seed = opts.uidSeed ?? '';
+  const zeekRows = conn.zeekTrack.sessions.map((z, i) => zeekRecord(conn, z, i + conn.zeekTrack.droppedRows * (i > 0 ? 1 : 0), seed));
   const analysisCounts: Record<string, number> = {};
   for (const [k, v] of Object.entries(analysis.sequence.counts)) if (v) analysisCounts[k] = v;
   return {
@@ -182,23 +262,8 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
       server: opts.atCaptureEnd && serverEp.state !== 'CLOSED' && serverEp.state !== 'TIME-WAIT',
     },
     transitions,
-    zeek: {
-      uid: zeekUid(conn.id),
-      orig_h: origAddr.ip,
-      orig_p: origAddr.port,
-      resp_h: respAddr.ip,
-      resp_p: respAddr.port,
-      duration: duration > 0 ? round6(duration) : null,
-      conn_state: connState(conn),
-      history: z.history,
-      orig_bytes: z.orig.size(z.resp),
-      resp_bytes: z.resp.size(z.orig),
-      orig_pkts: z.orig.packets,
-      resp_pkts: z.resp.packets,
-      orig_ip_bytes: z.orig.ipBytes,
-      resp_ip_bytes: z.resp.ipBytes,
-      missed_bytes: 0,
-    },
+    zeek: zeekRows[0] as ZeekRecord,
+    zeekRows,
     completeness: conn.completeness,
     completenessLabel: completenessLabel(conn.completeness),
     irtt: analysis.sequence.irtt === null ? null : round6(analysis.sequence.irtt),

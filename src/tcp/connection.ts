@@ -10,7 +10,10 @@ import { WiresharkBases } from './relative-seq.js';
 import type { Segment } from './segment.js';
 import { seqAdd, seqGeq } from './seq.js';
 import type { EndpointState } from './state.js';
-import { ZeekSession } from './zeek/session.js';
+import { ZEEK_BARE, ZEEK_DEFAULTS, type ZeekConfig } from './zeek/config.js';
+import type { ZeekSession } from './zeek/session.js';
+import type { ZeekTimers } from './zeek/timers.js';
+import { ZeekTrack } from './zeek/track.js';
 
 export type Side = 'client' | 'server';
 
@@ -60,7 +63,8 @@ const SEGMENT_CHANGES: StateChange[] = [];
 export class Connection {
   readonly a: Endpoint = new Endpoint();
   readonly b: Endpoint = new Endpoint();
-  readonly zeek: ZeekSession;
+  /** Zeek's connections (conn.log rows) over the same packets: one, or more when Zeek's timers or reuse split it. */
+  readonly zeekTrack: ZeekTrack;
   readonly changes: StateChange[] = [];
   readonly unexpected: UnexpectedSegment[] = [];
   unexpectedCount = 0;
@@ -107,6 +111,8 @@ export class Connection {
     first: Segment,
     readonly ipVersion: number,
     zeekBare = false,
+    zeekTimers: ZeekTimers | null = null,
+    zeekConfig: ZeekConfig = zeekBare ? ZEEK_BARE : ZEEK_DEFAULTS,
   ) {
     this.firstFrame = first.frame;
     this.lastFrame = first.frame;
@@ -114,7 +120,12 @@ export class Connection {
     this.firstNsec = first.tsNsec;
     this.lastSec = first.tsSec;
     this.lastNsec = first.tsNsec;
-    this.zeek = zeekBare ? new ZeekSession(first, addrA.port, addrB.port, () => false) : new ZeekSession(first, addrA.port, addrB.port);
+    this.zeekTrack = new ZeekTrack(first, addrA.port, addrB.port, zeekConfig, zeekTimers);
+  }
+
+  /** The Zeek connection that began with this connection's first packet. */
+  get zeek(): ZeekSession {
+    return this.zeekTrack.first;
   }
 
   /** Client is the first pure SYN's sender; without one, Zeek's originator. */
@@ -174,7 +185,7 @@ export class Connection {
     if (seg.syn && seg.hasAck) settleWindowScale(sender, receiver);
     // The receiver's side: SEGMENT ARRIVES (§3.10.7), delivery assumed at capture time.
     this.step(receiver, receiverName, seg, 'arrive', changes, sender);
-    this.zeek.process(seg, fromA);
+    this.zeekTrack.process(seg, fromA);
     this.observer?.onSegment(this, seg, fromA, changes);
     return changes;
   }

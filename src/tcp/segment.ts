@@ -29,6 +29,17 @@ export class Segment {
   hasTimestamp = false;
   tsVal = 0;
   tsEcr = 0;
+  /** The snap length cut the payload (fewer bytes captured than len). */
+  payloadCut = false;
+  /** The TCP checksum is wrong (set only when the tracker checks checksums). */
+  badChecksum = false;
+  /**
+   * The frame's bytes and where the payload starts in them (captured payload: payloadCaptured
+   * bytes), or null. A view into the reader's chunk: valid only while the packet is processed.
+   */
+  bytes: Uint8Array | null = null;
+  payloadOffset = 0;
+  payloadCaptured = 0;
 
   get syn(): boolean {
     return (this.flags & TcpFlag.SYN) !== 0;
@@ -71,10 +82,17 @@ export function fillSegment(s: Segment, p: DecodedPacket, frame: number, tsSec: 
   s.hasTimestamp = p.hasTimestamp;
   s.tsVal = p.tsVal;
   s.tsEcr = p.tsEcr;
+  s.payloadCut = p.payloadCaptured < p.payloadLen;
+  s.badChecksum = false;
+  s.bytes = null;
+  s.payloadOffset = p.tcpOffset + p.tcpHeaderLen;
+  s.payloadCaptured = p.payloadCaptured;
   return s;
 }
 
 /** A copy of a (reused) segment, for keeping. */
 export function copySegment(from: Segment): Segment {
-  return Object.assign(new Segment(), from, { sack: from.sack.slice() });
+  const s = Object.assign(new Segment(), from, { sack: from.sack.slice() });
+  s.bytes = null; // the frame's bytes are not kept
+  return s;
 }

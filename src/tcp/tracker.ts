@@ -20,6 +20,9 @@ import { Connection } from './connection.js';
 import { WiresharkBases } from './relative-seq.js';
 import { fillSegment, Segment } from './segment.js';
 import { isNewStreamSyn } from './streams.js';
+import { tcpChecksumOk } from './zeek/checksum.js';
+import { ZEEK_BARE, ZEEK_DEFAULTS, type ZeekConfig } from './zeek/config.js';
+import { ZeekTimers } from './zeek/timers.js';
 
 export interface TrackerOptions {
   /** Seconds without packets after which any connection is handed on (default 3600). */
@@ -28,6 +31,8 @@ export interface TrackerOptions {
   lingerTimeout?: number;
   /** Model Zeek run bare (`zeek -b`): no likely_server_ports, so no role flip at the first packet. */
   zeekBare?: boolean;
+  /** Zeek's constants and switches (default: a default `zeek -r`, or bare with zeekBare). */
+  zeek?: ZeekConfig;
   /** Connections held at once before finished and never-synchronized ones are handed on early (default 20,000). */
   maxConnections?: number;
   /** Called when a connection starts (attach an observer here). */
@@ -87,12 +92,16 @@ export class Tracker {
   /** Held connections at which the next early hand-on runs. */
   private reliefAt: number;
   readonly earlyHandOn: EarlyHandOn = { finished: 0, unsynchronized: 0, firstFrame: 0 };
+  /** Zeek's timer queue for all connections of the capture (zeek/timers.ts). */
+  readonly zeekTimers = new ZeekTimers();
+  private readonly zeekConfig: ZeekConfig;
 
   constructor(private readonly opts: TrackerOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 3600;
     this.lingerTimeout = opts.lingerTimeout ?? 60;
     this.maxConnections = opts.maxConnections ?? 20_000;
     this.reliefAt = this.maxConnections;
+    this.zeekConfig = opts.zeek ?? (opts.zeekBare === true ? ZEEK_BARE : ZEEK_DEFAULTS);
   }
 
   get liveCount(): number {
@@ -104,10 +113,19 @@ export class Tracker {
   /** Whether the last packet came from its connection's endpoint a. */
   lastFromA = false;
 
-  /** Feeds one decoded TCP packet (p.hasTcp). Returns its connection; see `segment`, `lastFromA`. */
-  onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number): Connection {
+  /**
+   * Feeds one decoded TCP packet (p.hasTcp). Returns its connection; see `segment`, `lastFromA`.
+   * `bytes`: the frame's bytes, for Zeek's checksum check (none: checksums are not checked).
+   */
+  onPacket(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number, bytes?: Uint8Array): Connection {
     this.segments++;
     const seg = fillSegment(this.segment, p, frame, tsSec, tsNsec);
+    if (bytes !== undefined) {
+      seg.bytes = bytes;
+      if (!this.zeekConfig.ignoreChecksums) seg.badChecksum = !tcpChecksumOk(bytes, p);
+    }
+    // RunState.cc dispatch_packet: Zeek's timers due by this packet's time fire first.
+    this.zeekTimers.advance(seg.time);
     let conn: Connection | undefined;
     let lo = 0;
     let hi = 0;
@@ -143,7 +161,7 @@ export class Tracker {
       const srcText = ip === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
       const dstText = ip === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
       if (ip === 4) key = `${lo}-${hi}`;
-      conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip, this.opts.zeekBare === true);
+      conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip, this.opts.zeekBare === true, this.zeekTimers, this.zeekConfig);
       conn.sourceKeyA = src;
       conn.sourceNumA = srcNum;
       conn.keyLo = lo;

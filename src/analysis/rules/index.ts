@@ -6,6 +6,7 @@ import dataAfterFin from './data-after-fin.js';
 import dataAfterRst from './data-after-rst.js';
 import finRetransmitted from './fin-retransmitted.js';
 import halfOpen from './half-open.js';
+import inconsistentRetransmission from './inconsistent-retransmission.js';
 import handshakeNotSynchronized from './handshake-not-synchronized.js';
 import invalidFlags from './invalid-flags.js';
 import longCloseWait from './long-close-wait.js';
@@ -32,6 +33,7 @@ export const RULES: readonly AnomalyRule[] = [
   dataAfterRst,
   halfOpen,
   finRetransmitted,
+  inconsistentRetransmission,
   missingFinalAck,
   longCloseWait,
 ];

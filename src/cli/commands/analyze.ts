@@ -6,6 +6,7 @@ import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { htmlReport } from '../../report/formats/html.js';
 import { TextSummary } from '../../report/formats/text.js';
+import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { openOutput, progressBar, readFilter, styleFor, withFilters, type FilterArgs } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
@@ -13,7 +14,7 @@ import { reportCaptureProblems } from '../report-errors.js';
 import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
 
-export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'html'] as const;
+export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'zeek-weird', 'html'] as const;
 export { ANOMALY_IDS };
 
 export interface AnalyzeArgs extends FilterArgs {
@@ -28,6 +29,7 @@ export interface AnalyzeArgs extends FilterArgs {
   'syn-flood-max-completed': number;
   'port-scan-min-ports': number;
   'port-scan-min-failed': number;
+  'zeek-ignore-checksums': boolean;
 }
 
 const d = DEFAULT_ANALYZE_OPTIONS;
@@ -46,6 +48,7 @@ export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
     .option('syn-flood-max-completed', { type: 'number', default: d.captureRules.synFloodMaxCompletedShare, describe: 'syn-flood: not reported when more than this share of handshakes completes' })
     .option('port-scan-min-ports', { type: 'number', default: d.captureRules.portScanMinPorts, describe: 'port-scan: distinct destination ports tried by one source' })
     .option('port-scan-min-failed', { type: 'number', default: d.captureRules.portScanMinFailedShare, describe: 'port-scan: share of those attempts refused or unanswered' })
+    .option('zeek-ignore-checksums', { type: 'boolean', default: false, describe: "Zeek model as `zeek -C`: segments with bad TCP checksums (checksum offload, loopback captures) are analyzed, not only marked C/c" })
     .check((a) => {
       const args = a as unknown as Record<string, unknown>;
       for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'max-connections', 'syn-flood-min', 'port-scan-min-ports']) {
@@ -66,6 +69,7 @@ export function engineOptions(args: AnalyzeArgs) {
     longCloseWait: args['long-close-wait'],
     idleTimeout: args['idle-timeout'],
     maxConnections: Math.floor(args['max-connections']),
+    zeekIgnoreChecksums: args['zeek-ignore-checksums'] === true,
     captureRules: {
       ...d.captureRules,
       synFloodMinHalfOpen: args['syn-flood-min'],
@@ -81,7 +85,7 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     withEngineOptions(
       y
         .positional('file', CAPTURE_FILE_POSITIONAL)
-        .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text report, one JSON document, NDJSON (one connection per line, streamed), CSV (one row per connection), a Zeek conn.log, or a self-contained HTML report' })
+        .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text report, one JSON document, NDJSON (one connection per line, streamed), CSV (one row per connection), a Zeek conn.log, a Zeek weird.log (TCP weirds), or a self-contained HTML report' })
         .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of standard output' }),
     ),
   )
@@ -90,6 +94,7 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     .example('$0 analyze big.pcap.gz -f ndjson', 'stream connections as they finish (bounded memory)')
     .example('$0 analyze capture.pcap --state time_wait --port 443 -f csv -o tw.csv', 'filter, then save as CSV')
     .example('$0 analyze capture.pcap -f zeek -o conn.log', 'a Zeek conn.log (zeek-cut reads it)')
+    .example('$0 analyze capture.pcap -f zeek-weird -o weird.log', "Zeek's weird.log for the TCP weirds")
     .example('$0 analyze capture.pcap -f html -o report.html', 'one HTML file with ladders; opens offline') as unknown as Argv<AnalyzeArgs>;
 }
 
@@ -103,6 +108,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const summary = args.format === 'text' ? new TextSummary() : null;
   const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
+  const weirdLog = args.format === 'zeek-weird' ? new ZeekWeirdLog() : null;
+  if (weirdLog !== null) out.line(zeekWeirdHeader());
   if (args.format === 'csv') out.line(csvHeader());
   const progress = progressBar();
   let shown = 0;
@@ -117,7 +124,10 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       if (summary !== null) summary.add(record);
       else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'connection', ...record }));
       else if (args.format === 'zeek') out.line(zeekRow(record));
-      else out.line(csvRow(record));
+      else if (weirdLog !== null) {
+        const rows = weirdLog.rows(record);
+        if (rows !== '') out.line(rows);
+      } else out.line(csvRow(record));
     },
   });
   progress.stop();
@@ -129,6 +139,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId }));
   } else if (args.format === 'zeek') {
     out.line(zeekFooter());
+  } else if (weirdLog !== null) {
+    out.line(zeekWeirdFooter());
   } else if (summary !== null) {
     out.line(summary.render(result.capture, anomalies, styleFor(stream)));
   } else if (!streaming) {

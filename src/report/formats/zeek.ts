@@ -3,7 +3,7 @@
  * TCP rows only, readable by zeek-cut. Fields Zeek derives from analyzers tcplens does not run
  * (service, local_orig, local_resp, tunnel_parents) are unset ("-").
  */
-import type { ConnectionRecord } from '../model.js';
+import type { ConnectionRecord, ZeekRecord } from '../model.js';
 
 const FIELDS = [
   'ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes',
@@ -16,7 +16,7 @@ const TYPES = [
 ];
 
 /** Zeek's log timestamp for #open/#close: YYYY-MM-DD-HH-MM-SS. */
-function logTime(d: Date): string {
+export function logTime(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${p(d.getUTCHours())}-${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}`;
 }
@@ -39,16 +39,23 @@ export function zeekFooter(now: Date = new Date()): string {
 }
 
 /** A conn.log timestamp: seconds with six decimals, as Zeek writes `time` values. */
-function zeekTime(ts: string): string {
+export function zeekTime(ts: string): string {
   const [sec, frac = '0'] = ts.split('.');
   return `${sec}.${frac.padEnd(9, '0').slice(0, 6)}`;
 }
 
+/**
+ * The conn.log rows of one connection, one per line: Zeek writes several when its timers or a
+ * reused four-tuple split what tcplens tells as one connection (record.zeekRows).
+ */
 export function zeekRow(c: ConnectionRecord): string {
-  const z = c.zeek;
+  return c.zeekRows.map(connLogLine).join('\n');
+}
+
+function connLogLine(z: ZeekRecord): string {
   const unsetWhenNoDuration = (n: number): string => (z.duration === null ? '-' : String(n));
   return [
-    zeekTime(c.start),
+    zeekTime(z.ts),
     z.uid,
     z.orig_h,
     z.orig_p,

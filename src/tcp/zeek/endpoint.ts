@@ -1,27 +1,27 @@
 /**
  * Zeek's view of one endpoint, to the letter of zeek/zeek src/analyzer/protocol/tcp/
- * TCP_Endpoint.{h,cc} (../shared/ANCHORS.md §1.2): seven coarse states and the sequence
- * bookkeeping behind conn.log's orig_bytes/resp_bytes. Kept apart from the RFC machine: this
- * one exists to reproduce Zeek's numbers exactly, quirks included.
+ * TCP_Endpoint.{h,cc}: seven coarse states and the sequence bookkeeping behind conn.log's
+ * orig_bytes/resp_bytes. Kept apart from the RFC machine: this one exists to reproduce Zeek's
+ * numbers exactly, quirks included. The states are observer states, not RFC 9293 §3.3.2 ones.
  */
 import { seqDiff } from '../seq.js';
+import { ContentGaps } from './gaps.js';
 
+/** TCP_Endpoint.h `EndpointState`, spelled as Zeek's init-bare.zeek constants (TCP_INACTIVE …). */
 export const ZeekState = {
-  INACTIVE: 0,
-  SYN_SENT: 1,
-  SYN_ACK_SENT: 2,
-  PARTIAL: 3,
-  ESTABLISHED: 4,
-  CLOSED: 5,
-  RESET: 6,
+  INACTIVE: 'INACTIVE',
+  SYN_SENT: 'SYN_SENT',
+  SYN_ACK_SENT: 'SYN_ACK_SENT',
+  PARTIAL: 'PARTIAL',
+  ESTABLISHED: 'ESTABLISHED',
+  CLOSED: 'CLOSED',
+  RESET: 'RESET',
 } as const;
 export type ZeekState = (typeof ZeekState)[keyof typeof ZeekState];
 
-export const ZEEK_STATE_NAMES = ['INACTIVE', 'SYN_SENT', 'SYN_ACK_SENT', 'PARTIAL', 'ESTABLISHED', 'CLOSED', 'RESET'] as const;
-
 const TWO32 = 4294967296;
 
-/** Connection::ScaledHistoryEntry: a letter at the 1st, 10th, 100th … instance. */
+/** Session::ScaledHistoryEntry: a letter at the 1st, 10th, 100th … instance. */
 export class ScaledCounter {
   count = 0;
   threshold = 1;
@@ -34,32 +34,71 @@ export class ScaledCounter {
   }
 }
 
+/** TCP_Endpoint.cc is_handshake(). */
+export function isHandshake(s: ZeekState): boolean {
+  return s === ZeekState.INACTIVE || s === ZeekState.SYN_SENT || s === ZeekState.SYN_ACK_SENT;
+}
+
 export class ZeekEndpoint {
   state: ZeekState = ZeekState.INACTIVE;
   prevState: ZeekState = ZeekState.INACTIVE;
+  peer!: ZeekEndpoint;
   startSeq = 0;
   lastSeq = 0;
   ackSeq = 0;
   seqWraps = 0;
   ackWraps = 0;
   finCount = 0;
+  rstCount = 0;
+  /** Relative sequence number one past the FIN (TCP_Endpoint::FIN_seq), 0 before any FIN. */
+  finSeq = 0;
   didClose = false;
   histLastSyn = 0;
   histLastFin = 0;
   histLastRst = 0;
+  /** Window tracking (update_window, init_window). */
+  windowScale = 0;
+  window = 0;
+  windowSeq = 0;
+  windowAckSeq = 0;
+  lastTime = 0;
   readonly retransmissions = new ScaledCounter();
   readonly zeroWindows = new ScaledCounter();
+  readonly checksumErrors = new ScaledCounter();
+  readonly gapCounter = new ScaledCounter();
+  /** The reassembler's view of this endpoint's byte stream (content gaps). */
+  readonly gaps = new ContentGaps();
   /** ConnSize analyzer: packets and IP bytes. */
   packets = 0;
   ipBytes = 0;
 
   constructor(public isOrig: boolean) {}
 
+  /** TCP_Endpoint::SetState (the inactivity-timer switch is the session's: see ZeekSession.setState). */
   setState(s: ZeekState): void {
     if (s !== this.state) {
       this.prevState = this.state;
       this.state = s;
     }
+  }
+
+  /** TCP_Endpoint::IsActive: "!= INACTIVE && ! did_close". */
+  isActive(): boolean {
+    return this.state !== ZeekState.INACTIVE && !this.didClose;
+  }
+
+  initStartSeq(seq: number): void {
+    this.startSeq = seq;
+    this.seqWraps = 0;
+  }
+
+  initAckSeq(seq: number): void {
+    this.ackSeq = seq;
+    this.ackWraps = 0;
+  }
+
+  initLastSeq(seq: number): void {
+    this.lastSeq = seq;
   }
 
   updateLastSeq(seq: number): void {
@@ -78,7 +117,8 @@ export class ZeekEndpoint {
   }
 
   /** TCP_Endpoint::Size(): payload bytes from sequence numbers, SYN and FIN octets removed. */
-  size(peer: ZeekEndpoint): number {
+  size(): number {
+    const peer = this.peer;
     if (this.prevState === ZeekState.SYN_SENT && this.state === ZeekState.RESET && peer.state === ZeekState.INACTIVE && !this.noDataAcked()) {
       // "a half-open connection was discovered and aborted"
       return 0;
@@ -93,16 +133,31 @@ export class ZeekEndpoint {
     return size;
   }
 
-  /** get_relative_seq() for history purposes (only compared for equality). */
-  relativeSeq(cur: number, last: number, wraps: number): number {
-    const delta = seqDiff(cur, last);
-    let w = wraps;
-    if (delta < 0) {
-      if (w !== 0 && cur > last) w--;
-    } else if (delta > 0) {
-      if (cur < last) w++;
-    }
-    if (w === 0) return seqDiff(cur, this.startSeq);
-    return w * TWO32 + cur - this.startSeq;
+  /** TCP_Endpoint::ToRelativeSeqSpace. */
+  toRelativeSeqSpace(seq: number, wraps: number): number {
+    return wraps * TWO32 + seq - this.startSeq;
   }
+}
+
+/**
+ * TCPSessionAdapter::get_relative_seq. Sets RELATIVE.underflow when the sequence number lies
+ * before the endpoint's start (only possible without wraps). Returns a 64-bit relative number.
+ */
+export const RELATIVE = { underflow: false };
+export function relativeSeq(ep: ZeekEndpoint, cur: number, last: number, wraps: number): number {
+  RELATIVE.underflow = false;
+  const delta = seqDiff(cur, last);
+  let w = wraps;
+  if (delta < 0) {
+    if (w !== 0 && cur > last) w--;
+  } else if (delta > 0) {
+    if (cur < last) w++;
+  }
+  if (w === 0) {
+    const d = seqDiff(cur, ep.startSeq);
+    if (d < 0) RELATIVE.underflow = true;
+    // Returned as uint64 in Zeek; a negative delta only matters for equality tests here.
+    return d;
+  }
+  return ep.toRelativeSeqSpace(cur, w);
 }

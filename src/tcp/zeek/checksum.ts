@@ -1,0 +1,28 @@
+/**
+ * The TCP checksum check Zeek makes before processing a segment (zeek/zeek
+ * src/analyzer/protocol/tcp/TCP_Endpoint.cc ValidChecksum: the one's-complement sum over the
+ * pseudo-header and the TCP segment must be 0xffff). Reads the frame's bytes in place.
+ */
+import type { DecodedPacket } from '../../decode/packet.js';
+
+/** True when the segment's checksum is right, or cannot be checked (payload not captured whole). */
+export function tcpChecksumOk(bytes: Uint8Array, p: DecodedPacket): boolean {
+  if (p.payloadCaptured < p.payloadLen) return true;
+  const start = p.tcpOffset;
+  const tcpLen = p.tcpHeaderLen + p.payloadLen;
+  const end = start + tcpLen;
+  if (end > bytes.length) return true;
+  let sum = 0;
+  // Pseudo-header: addresses, protocol, TCP length (RFC 9293 §3.1; RFC 8200 §8.1 for IPv6).
+  if (p.ipVersion === 4) {
+    sum += (p.src4 >>> 16) + (p.src4 & 0xffff) + (p.dst4 >>> 16) + (p.dst4 & 0xffff);
+  } else {
+    for (let i = 0; i < 16; i += 2) sum += (((p.src6[i] as number) << 8) | (p.src6[i + 1] as number)) + (((p.dst6[i] as number) << 8) | (p.dst6[i + 1] as number));
+  }
+  sum += 6 + tcpLen;
+  let i = start;
+  for (; i + 1 < end; i += 2) sum += ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
+  if (i < end) sum += (bytes[i] as number) << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 65536);
+  return sum === 0xffff;
+}

@@ -1,0 +1,95 @@
+/**
+ * Zeek's timer manager for the sessions of one capture (zeek/zeek src/Timer.cc PQ_TimerMgr):
+ * one priority queue in capture time. Before each packet, RunState.cc dispatch_packet() advances
+ * network time (which never goes back) and expire_timers() dispatches every timer whose time is
+ * ≤ network time, passing the *current* network time to it (TimerMgr::DoAdvance:
+ * `timer->Dispatch(new_t, false)`), so a timer's checks see the packet's time, not its own.
+ * Timers are objects made when a session sets one (a few per connection), never per packet.
+ */
+export const ZeekTimerKind = {
+  /** Session::InactivityTimer. */
+  Inactivity: 0,
+  /** TCPSessionAdapter::ExpireTimer. */
+  Expire: 1,
+  /** TCPSessionAdapter::AttemptTimer. */
+  Attempt: 2,
+  /** TCPSessionAdapter::PartialCloseTimer. */
+  PartialClose: 3,
+  /** TCPSessionAdapter::ResetTimer. */
+  Reset: 4,
+  /** TCPSessionAdapter::ConnDeleteTimer → Session::DeleteTimer. */
+  ConnDelete: 5,
+} as const;
+export type ZeekTimerKind = (typeof ZeekTimerKind)[keyof typeof ZeekTimerKind];
+
+export interface TimerOwner {
+  /** Called with the network time of the dispatch; `epoch` is the one the timer was set in. */
+  onTimer(kind: ZeekTimerKind, t: number, epoch: number): void;
+}
+
+interface Entry {
+  at: number;
+  seq: number;
+  kind: ZeekTimerKind;
+  owner: TimerOwner;
+  epoch: number;
+}
+
+export class ZeekTimers {
+  private readonly heap: Entry[] = [];
+  private seq = 0;
+  /** Network time: the latest packet time seen (RunState.cc update_network_time). */
+  now = -Infinity;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  add(at: number, kind: ZeekTimerKind, owner: TimerOwner, epoch: number): void {
+    const e: Entry = { at, seq: this.seq++, kind, owner, epoch };
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(e, h[p] as Entry)) break;
+      h[i] = h[p] as Entry;
+      i = p;
+    }
+    h[i] = e;
+  }
+
+  /** RunState.cc dispatch_packet: network time moves to max(now, t); due timers fire. */
+  advance(t: number): void {
+    if (t > this.now) this.now = t;
+    const h = this.heap;
+    while (h.length > 0 && (h[0] as Entry).at <= this.now) {
+      const top = this.pop();
+      top.owner.onTimer(top.kind, this.now, top.epoch);
+    }
+  }
+
+  private pop(): Entry {
+    const h = this.heap;
+    const top = h[0] as Entry;
+    const last = h.pop() as Entry;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && less(h[r] as Entry, h[l] as Entry) ? r : l;
+        if (!less(h[c] as Entry, last)) break;
+        h[i] = h[c] as Entry;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+}
+
+function less(a: Entry, b: Entry): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}

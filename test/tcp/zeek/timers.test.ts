@@ -1,0 +1,152 @@
+/**
+ * Zeek's timers that end a connection, so the next packet of the four-tuple starts a new
+ * conn.log row (zeek/zeek src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc, src/session/
+ * Session.cc; defaults from scripts/base/init-bare.zeek). Rows are summarised as
+ * "conn_state history orig_pkts/resp_pkts ended_by".
+ */
+import { describe, expect, test } from 'vitest';
+import { summary, zeekLadder } from './zeek-ladder.js';
+
+describe('AttemptTimer (tcp_attempt_delay = 5 s)', () => {
+  // TCPSessionAdapter::UpdateInactiveState: an originator's SYN sets AttemptTimer at t + 5 s;
+  // AttemptTimer removes the connection while orig is SYN_SENT and resp INACTIVE.
+  test('SYNs retried for 7 s without answer are two rows', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=1 C>S SYN seq=0
+      t=3 C>S SYN seq=0
+      t=7 C>S SYN seq=0`);
+    expect(summary(rows)).toEqual(['S0 S 3/0 attempt', 'S0 S 1/0 end']);
+  });
+
+  test('an answered SYN is not removed by the attempt timer', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=9 C>S PSH,ACK len=10`);
+    expect(summary(rows)).toEqual(['S1 ShAD 3/1 end']);
+  });
+
+  test('a client talking 10 s to a silent server: the attempt row, then a partial row', () => {
+    // The issue's example: the SYN's row ends at 5 s; the data after it starts an OTH row.
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=6 C>S PSH,ACK seq=1 ack=1 len=10
+      t=10 C>S PSH,ACK seq=11 ack=1 len=10`);
+    expect(summary(rows)).toEqual(['S0 S 1/0 attempt', 'OTH D 2/0 end']);
+  });
+});
+
+describe('InactivityTimer (tcp_inactivity_timeout = 5 min once the handshake is over)', () => {
+  // TCP_Endpoint::SetState switches Session::SetInactivityTimeout to tcp_inactivity_timeout when
+  // an endpoint leaves the handshake states; Session::InactivityTimer removes the connection
+  // when last_time + timeout <= network time (the timer fires at the next packet at or past it).
+  test('a 300 s silence splits the connection; 299 s does not', () => {
+    const split = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=300.2 C>S PSH,ACK len=5`);
+    expect(summary(split.rows)).toEqual(['S1 ShA 2/1 inactivity', 'OTH D 1/0 end']);
+    const kept = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=299.1 C>S PSH,ACK len=5`);
+    expect(summary(kept.rows)).toEqual(['S1 ShAD 3/1 end']);
+  });
+});
+
+describe('ConnectionClosed → ConnDeleteTimer (tcp_close_delay = 5 s)', () => {
+  // TCPSessionAdapter::ConnectionClosed: a complete close (both sent FIN, or a RST, or the peer
+  // never active) cancels the other timers and removes the connection tcp_close_delay after its
+  // last time; last_time stops moving once both sides closed (Process: SetLastTime).
+  test('both FINs: a packet 4 s later is the same row, 6 s later a new one', () => {
+    const close = `
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=1 C>S FIN,ACK
+      t=1.1 C<S FIN,ACK`;
+    expect(summary(zeekLadder(`${close}\nt=5 C>S ACK`).rows)).toEqual(['SF ShAFf 4/2 end']);
+    expect(summary(zeekLadder(`${close}\nt=6.2 C>S ACK`).rows)).toEqual(['SF ShAFf 3/2 close', 'OTH A 1/0 end']);
+  });
+
+  test('a RST completes the close: the next packet 6 s later is a new row', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=1 C<S RST,ACK
+      t=7.1 C>S PSH,ACK len=3`);
+    expect(summary(rows)).toEqual(['RSTR ShAr 2/2 close', 'OTH D 1/0 end']);
+  });
+});
+
+describe('ExpireTimer (tcp_SYN_timeout = 5 s, then every tcp_session_timer = 6 s)', () => {
+  // TCPSessionAdapter::ExpireTimer: "Nothing ever happened on this connection" (both endpoints
+  // INACTIVE, e.g. only a bad-checksum packet) and no activity for tcp_connection_linger → removed.
+  test('a bad-checksum SYN alone is removed at the first expire check past the linger', () => {
+    const gone = zeekLadder(`
+      t=0 C>S SYN bad
+      t=5.5 C>S PSH,ACK seq=1 ack=1 len=5`);
+    expect(summary(gone.rows)).toEqual(['OTH C 0/0 expire', 'OTH D 1/0 end']);
+    const kept = zeekLadder(`
+      t=0 C>S SYN bad
+      t=4.9 C>S PSH,ACK seq=1 ack=1 len=5`);
+    expect(summary(kept.rows)).toEqual(['OTH CD 1/0 end']);
+  });
+
+  // IsReuse sees a SYN whose sequence number differs from the never-initialised start: reuse.
+  test('a good SYN after a bad one is a reuse (the bad one initialised nothing)', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN bad
+      t=1 C>S SYN seq=0`);
+    expect(summary(rows)).toEqual(['OTH C 0/0 reuse', 'S0 S 1/0 end']);
+  });
+
+  // ExpireTimer with one side closed and the other RESET: removed linger after the last packet.
+  test('one FIN and then the peer never answers: half-closed rows wait for inactivity', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=1 C>S FIN,ACK
+      t=100 C>S FIN,ACK seq=1`);
+    expect(summary(rows)).toEqual(['S2 ShAF 4/1 end']);
+  });
+});
+
+describe('IsReuse: a new SYN on the four-tuple', () => {
+  // TCPSessionAdapter::IsReuse: a SYN with another sequence number while the connection is not
+  // closed (active_connection_reuse), or any SYN once one side closed, starts a new connection.
+  test('a SYN with a new ISN in an established connection starts a new row', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=1 C>S SYN seq=5000`);
+    expect(summary(rows)).toEqual(['S1 ShA 2/1 reuse', 'S0 S 1/0 end']);
+    expect(rows[0]?.weirds.map((w) => w.name)).toEqual(['active_connection_reuse']);
+  });
+
+  test('a retransmitted SYN (same ISN) is not a reuse', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=1 C>S SYN seq=0`);
+    expect(summary(rows)).toEqual(['S0 S 2/0 end']);
+  });
+
+  test('a SYN 2 s after both FINs: premature_connection_reuse, new row', () => {
+    const { rows } = zeekLadder(`
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK
+      t=1 C>S FIN,ACK
+      t=1.1 C<S FIN,ACK
+      t=3 C>S SYN seq=9000`);
+    expect(summary(rows)).toEqual(['SF ShAFf 3/2 reuse', 'S0 S 1/0 end']);
+    expect(rows[0]?.weirds.map((w) => w.name)).toEqual(['premature_connection_reuse']);
+  });
+});
