@@ -10,20 +10,17 @@ import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
 import { formatTimestamp } from './capture/timestamp.js';
 import { decodeInto } from './decode/decoder.js';
-import { formatIpv4, formatIpv6 } from './decode/format.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
 import { isSupportedLinkType } from './decode/link.js';
 import { DecodedPacket } from './decode/packet.js';
 import { ZEEK_BARE, ZEEK_DEFAULTS } from './tcp/zeek/config.js';
 import { buildConnectionRecord, captureRecord, captureUidSeed, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
+import { segmentRecords } from './report/segment-records.js';
 
 export type { SegmentRecord };
-import { WINDOW_SCALE_UNKNOWN, WiresharkFlow, scaledWindow, windowOptions } from './analysis/flags/flow.js';
 import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
 import type { Connection } from './tcp/connection.js';
-import { copySegment, fillSegment, Segment } from './tcp/segment.js';
-import { seqRel } from './tcp/seq.js';
-import { WiresharkBases } from './tcp/relative-seq.js';
+import { copySegment, type Segment } from './tcp/segment.js';
 import { Tracker } from './tcp/tracker.js';
 
 export interface DecodeHooks {
@@ -201,7 +198,7 @@ export async function analyzeCapture(
       connectionCount++;
       const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed });
       const keptSegments = kept.get(conn.id);
-      const segs = keptSegments === undefined ? undefined : segmentRecords(conn, keptSegments);
+      const segs = keptSegments === undefined ? undefined : segmentRecords(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), keptSegments);
       if (segs !== undefined) {
         if (hooks.collect !== false) segments.set(conn.id, segs);
         kept.delete(conn.id);
@@ -267,81 +264,6 @@ export async function analyzeCapture(
     decode.error,
   );
   return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings() };
-}
-
-/** Relative numbers per side: the SYN's sequence number, or one below the first seen (Wireshark). */
-function segmentRecords(conn: Connection, list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
-  return relativeSegments(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), list);
-}
-
-function relativeSegments(t0: number, sideOf: (endpoint: 'a' | 'b') => 'client' | 'server', list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
-  // Replayed in capture order, so each number is what Wireshark shows at that frame.
-  const bases = new WiresharkBases();
-  const a = new WiresharkFlow();
-  const b = new WiresharkFlow();
-  return list.map(({ seg, fromA }) => {
-    bases.update(seg, fromA);
-    const fwd = fromA ? a : b;
-    const windowSize = scaledWindow(seg, fwd);
-    windowOptions(seg, fwd, fromA ? b : a);
-    return {
-      frame: seg.frame,
-      ts: formatTimestamp(seg.tsSec, seg.tsNsec),
-      t: seg.time - t0,
-      from: sideOf(fromA ? 'a' : 'b'),
-      flags: seg.flags,
-      seq: seg.seq,
-      ack: seg.ack,
-      relSeq: seqRel(seg.seq, bases.base(fromA)),
-      relAck: seg.hasAck && bases.isSet(!fromA) ? seqRel(seg.ack, bases.base(!fromA)) : null,
-      len: seg.len,
-      win: seg.win,
-      windowSize,
-      windowScaleKnown: seg.syn || fwd.winScale !== WINDOW_SCALE_UNKNOWN,
-    };
-  });
-}
-
-/** Segments shown on one connection's timeline at most (a longer one shows its first ones). */
-export const MAX_TIMELINE_SEGMENTS = 100_000;
-
-/**
- * One connection's segments, read again from the capture: its frames are those of its
- * four-tuple from its first frame to its last (generations of a four-tuple never overlap).
- * Decoding alone, without the engine: a viewer asks for one ladder of a million connections.
- */
-export async function connectionSegments(source: CaptureSource, name: string, c: ConnectionRecord): Promise<{ segments: SegmentRecord[]; truncated: boolean }> {
-  const list: { seg: Segment; fromA: boolean }[] = [];
-  let truncated = false;
-  let past = false;
-  const scratch = new Segment();
-  await decodeCapture(
-    source,
-    {
-      // Nothing of the connection comes after its last frame: stop reading at the next chunk.
-      done: () => past,
-      onPacket(frame, p) {
-        if (frame.frame > c.lastFrame) past = true;
-        if (!p.hasTcp || frame.frame < c.firstFrame || frame.frame > c.lastFrame) return;
-        const fromClient = p.srcPort === c.client.port && p.dstPort === c.server.port;
-        const fromServer = p.srcPort === c.server.port && p.dstPort === c.client.port;
-        if (!fromClient && !fromServer) return;
-        const src = p.ipVersion === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
-        const dst = p.ipVersion === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
-        const client = fromClient && src === c.client.ip && dst === c.server.ip;
-        if (!client && !(fromServer && src === c.server.ip && dst === c.client.ip)) return;
-        if (list.length >= MAX_TIMELINE_SEGMENTS) {
-          truncated = true;
-          return;
-        }
-        // Here endpoint a is the client (relative numbers do not depend on which side is a).
-        list.push({ seg: copySegment(fillSegment(scratch, p, frame.frame, frame.tsSec, frame.tsNsec)), fromA: client });
-      },
-    },
-    name,
-  );
-  const t0 = list.length ? (list[0] as { seg: Segment }).seg.time : 0;
-  return { segments: relativeSegments(t0, (e) => (e === 'a' ? 'client' : 'server'), list), truncated };
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {

@@ -6,7 +6,8 @@
  */
 import { statSync } from 'node:fs';
 import type { Finding } from '../analysis/anomaly.js';
-import { analyzeCapture, connectionSegments, type AnalyzeOptions } from '../pipeline.js';
+import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
+import { connectionSegments } from './connection-segments.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
 import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
 
@@ -34,7 +35,7 @@ export interface Analysis {
 
 export interface Timeline {
   segments: SegmentRecord[];
-  /** More segments than a timeline shows (pipeline.ts MAX_TIMELINE_SEGMENTS). */
+  /** More segments than a timeline shows (connection-segments.ts MAX_TIMELINE_SEGMENTS). */
   truncated: boolean;
 }
 

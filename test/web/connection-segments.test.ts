@@ -1,6 +1,6 @@
 /**
  * The viewer draws a ladder from one connection's frames, read again by decoding alone
- * (pipeline.ts connectionSegments). They must be exactly the segments the engine itself kept
+ * (web/connection-segments.ts). They must be exactly the segments the engine itself kept
  * for that connection while it analysed the capture: same frames, sides and relative numbers,
  * also with VLANs, IPv6, interleaved connections and a reused four-tuple.
  */
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { generateBenchCapture } from '../../bench/generate.js';
 import { collectChunks, PcapWriter } from '../../src/craft/capture-writer.js';
-import { analyzeCapture, connectionSegments, type SegmentRecord } from '../../src/pipeline.js';
+import { analyzeCapture, type SegmentRecord } from '../../src/pipeline.js';
+import { connectionSegments } from '../../src/web/connection-segments.js';
 import type { ConnectionRecord } from '../../src/report/model.js';
 import { Conversation, type CraftedPacket } from '../../samples/conversation.js';
 
