@@ -104,6 +104,10 @@ export interface AnalyzeOptions {
   msl: number;
   /** Seconds in CLOSE-WAIT before long-close-wait is reported. */
   longCloseWait: number;
+  /** Seconds a zero window must last to be a zero-window-stall. */
+  zeroWindowStall: number;
+  /** Share of a direction's payload bytes resent above which high-retransmission is reported. */
+  retransmissionShare: number;
   /** Seconds without packets before a connection is handed on and forgotten. */
   idleTimeout: number;
   /** Connections held at once before finished and never-synchronized ones are handed on early. */
@@ -118,6 +122,8 @@ export interface AnalyzeOptions {
 export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   msl: 30,
   longCloseWait: 30,
+  zeroWindowStall: 0.5,
+  retransmissionShare: 0.05,
   idleTimeout: 3600,
   maxConnections: 20_000,
   captureRules: DEFAULT_CAPTURE_RULES,
@@ -164,7 +170,12 @@ export async function analyzeCapture(
 ): Promise<AnalyzeResult> {
   const opts: AnalyzeOptions = { ...DEFAULT_ANALYZE_OPTIONS, ...options, captureRules: { ...DEFAULT_CAPTURE_RULES, ...options.captureRules } };
   opts.captureRules.mslSeconds = opts.msl;
-  const anomalyOpts = { longCloseWaitSeconds: opts.longCloseWait, mslSeconds: opts.msl };
+  const anomalyOpts = {
+    longCloseWaitSeconds: opts.longCloseWait,
+    mslSeconds: opts.msl,
+    zeroWindowStallSeconds: opts.zeroWindowStall,
+    retransmissionShare: opts.retransmissionShare,
+  };
   const capture = new CaptureAnalysis(opts.captureRules);
   const collected: ConnectionRecord[] = [];
   let connectionCount = 0;

@@ -13,7 +13,7 @@
  */
 import { expect } from 'vitest';
 import { ConnectionAnalysis } from '../src/analysis/connection-analysis.js';
-import type { Finding } from '../src/analysis/anomaly.js';
+import { DEFAULT_ANOMALY_OPTIONS, type Finding } from '../src/analysis/anomaly.js';
 import { TcpFlag } from '../src/decode/fields.js';
 import { Connection } from '../src/tcp/connection.js';
 import { Segment } from '../src/tcp/segment.js';
@@ -87,7 +87,7 @@ export class Ladder {
       const b = from === 'C' ? { ip: '192.0.2.2', port: 80 } : { ip: '192.0.2.1', port: 40000 };
       this.conn = new Connection(1, 'ladder', a, b, seg, 4);
       this.aIsClient = from === 'C';
-      this.analysis = new ConnectionAnalysis({ longCloseWaitSeconds: 30, mslSeconds: 30 });
+      this.analysis = new ConnectionAnalysis(DEFAULT_ANOMALY_OPTIONS);
       this.conn.observer = this.analysis;
     }
     void line;

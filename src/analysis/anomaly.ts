@@ -5,6 +5,7 @@
 import type { Connection, Side, StateChange } from '../tcp/connection.js';
 import type { Endpoint } from '../tcp/endpoint.js';
 import type { Segment } from '../tcp/segment.js';
+import type { SequenceAnalysis } from './flags/sequence-analysis.js';
 
 export type Severity = 'note' | 'warning' | 'error';
 
@@ -35,8 +36,12 @@ export interface SegmentContext {
   /** Sender and receiver states before this segment. */
   senderBefore: string;
   receiverBefore: string;
+  /** Wireshark's analysis of this segment (frameFlags, frameAckRtt …) and of its connection. */
+  wireshark: SequenceAnalysis;
   /** Per-rule memory for this connection. */
   memo<T extends object>(init: () => T): T;
+  /** The rule's memory if it made one (nothing is allocated). */
+  seen<T extends object>(): T | undefined;
   report(frame: number, side: Side | null, detail: string, frames?: number[]): void;
 }
 
@@ -48,6 +53,8 @@ export interface EndContext {
   atCaptureEnd: boolean;
   /** The rule's memory for this connection, if its onSegment made one (nothing is allocated here). */
   seen<T extends object>(): T | undefined;
+  /** Wireshark's analysis of the connection (its flows' counts and RTT estimates). */
+  wireshark: SequenceAnalysis;
   report(frame: number, side: Side | null, detail: string, frames?: number[]): void;
 }
 
@@ -56,7 +63,18 @@ export interface AnomalyOptions {
   longCloseWaitSeconds: number;
   /** --msl: maximum segment lifetime; TIME-WAIT lasts 2×MSL. */
   mslSeconds: number;
+  /** --zero-window-stall: seconds a zero window must last to be a stall (default 0.5). */
+  zeroWindowStallSeconds: number;
+  /** --retransmission-share: share of a direction's payload bytes resent above which it is reported (default 0.05). */
+  retransmissionShare: number;
 }
+
+export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
+  longCloseWaitSeconds: 30,
+  mslSeconds: 30,
+  zeroWindowStallSeconds: 0.5,
+  retransmissionShare: 0.05,
+};
 
 export interface AnomalyRule {
   id: string;

@@ -31,6 +31,7 @@ class RuleContext implements SegmentContext, EndContext {
   receiverChanges: readonly StateChange[] = NO_CHANGES;
   senderBefore = '';
   receiverBefore = '';
+  wireshark: SequenceAnalysis = null as unknown as SequenceAnalysis;
   captureEnd = 0;
   atCaptureEnd = false;
 
@@ -83,6 +84,7 @@ export class ConnectionAnalysis implements ConnectionObserver {
     ctx.receiverChanges = changes.length === 0 ? NO_CHANGES : changes.filter((c) => c.endpoint === (fromA ? 'b' : 'a'));
     ctx.senderBefore = this.senderBefore;
     ctx.receiverBefore = this.receiverBefore;
+    ctx.wireshark = this.sequence;
     for (const rule of this.rules) {
       if (rule.onSegment === undefined) continue;
       ctx.rule = rule;
@@ -96,6 +98,7 @@ export class ConnectionAnalysis implements ConnectionObserver {
     ctx.conn = conn;
     ctx.captureEnd = captureEnd;
     ctx.atCaptureEnd = atCaptureEnd;
+    ctx.wireshark = this.sequence;
     for (const rule of this.rules) {
       if (rule.onEnd === undefined) continue;
       ctx.rule = rule;

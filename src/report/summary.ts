@@ -38,12 +38,20 @@ export class Tally {
   private readonly connStates = new Map<string, number>();
   /** Findings of the connections added (capture-wide ones are the caller's to add). */
   readonly anomalies = new Map<string, number>();
+  /** Frames per Wireshark tcp.analysis flag, over all connections. */
+  readonly wiresharkFlags = new Map<string, number>();
 
   add(c: ConnectionRecord): void {
     this.count++;
     bump(this.states, `${c.states.client} / ${c.states.server}`);
     bump(this.connStates, c.zeek.conn_state);
     for (const a of c.anomalies) bump(this.anomalies, a.id);
+    for (const flag in c.analysis) this.wiresharkFlags.set(flag, (this.wiresharkFlags.get(flag) ?? 0) + (c.analysis[flag] as number));
+  }
+
+  /** Frames per Wireshark flag, most frequent first. */
+  flagCounts(): [string, number][] {
+    return sortedCounts(this.wiresharkFlags);
   }
 
   stateCounts(): StateCounts {

@@ -167,7 +167,9 @@ ruleTester('long-close-wait', {
 test('every registered rule has a tester above', () => {
   // inconsistent-retransmission compares payload bytes, which ladders do not carry: its tester is
   // test/analysis/inconsistent-retransmission.test.ts, on captures written by the capture writer.
-  const tested = ['inconsistent-retransmission', 'rst-refused', 'rst-abort', 'rst-after-fin', 'rst-out-of-window', 'missing-final-ack', 'fin-retransmitted', 'syn-retransmitted', 'unanswered-syn', 'invalid-flags', 'midstream', 'handshake-not-synchronized', 'data-after-fin', 'data-after-rst', 'half-open', 'long-close-wait'];
+  // zero-window-stall, retransmission-timeout and high-retransmission read Wireshark's flags on
+  // whole captures: their testers are test/analysis/rules/<id>.test.ts, on crafted captures.
+  const tested = ['zero-window-stall', 'retransmission-timeout', 'high-retransmission', 'inconsistent-retransmission', 'rst-refused', 'rst-abort', 'rst-after-fin', 'rst-out-of-window', 'missing-final-ack', 'fin-retransmitted', 'syn-retransmitted', 'unanswered-syn', 'invalid-flags', 'midstream', 'handshake-not-synchronized', 'data-after-fin', 'data-after-rst', 'half-open', 'long-close-wait'];
   expect(RULES.map((r) => r.id).filter((id) => !tested.includes(id))).toEqual([]);
   expect(HANDSHAKE).toContain('SYN');
 });

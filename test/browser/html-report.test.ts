@@ -69,7 +69,8 @@ if (!HAVE_CHROMIUM) {
       expect(labels.some((l) => l.includes('(projected)'))).toBe(true);
       expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"]').count()).toBe(1);
       expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"] title').textContent()).toContain('sent its FIN');
-      expect(await page.locator('#ladder ul.findings li').first().textContent()).toContain('fin-retransmitted');
+      // Frame 8 resends the FIN 200 ms after frame 7: also a retransmission timeout (RTO floor 200 ms).
+      expect(await page.locator('#ladder ul.findings li').allTextContents()).toEqual([expect.stringContaining('retransmission-timeout'), expect.stringContaining('fin-retransmitted')]);
       await page.screenshot({ path: join(ARTIFACTS, 'html-report-fin-retransmitted.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);

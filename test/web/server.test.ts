@@ -86,7 +86,7 @@ describe('tcplens serve: routes on loopback', () => {
     const conn = (await (await get(`${base}?view=conn&id=1`)).json()) as { connection: { id: number }; segments: unknown[] };
     expect([conn.connection.id, conn.segments.length]).toEqual([1, 4]);
     const anomalies = (await (await get('/api/c/fin-retransmitted.pcap?view=anomalies')).json()) as { anomalies: { id: string; conn: number }[] };
-    expect(anomalies.anomalies.map((a) => [a.id, a.conn])).toEqual([['fin-retransmitted', 1]]);
+    expect(anomalies.anomalies.map((a) => [a.id, a.conn])).toEqual([['retransmission-timeout', 1], ['fin-retransmitted', 1]]);
     const pageHtml = await (await get('/c/fin-retransmitted.pcap?view=conn&id=1')).text();
     expect(pageHtml).toContain('id="tcplens-conn"');
     expect(pageHtml).toContain('received ACK of its FIN');

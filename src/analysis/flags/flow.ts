@@ -52,6 +52,30 @@ export class WiresharkFlow {
   unackedCount = 0;
   unacked: number[] | null = null;
 
+  // ---- tcplens's own counts beside Wireshark's state (the performance story) -----------------
+  /** Segments with payload, their payload bytes, and the payload bytes of retransmissions. */
+  dataSegments = 0;
+  payloadBytes = 0;
+  resentBytes = 0;
+  /**
+   * RFC 6298 §2 smoothed RTT and its variation (ns) from this direction's data as the peer
+   * ACKs it (Wireshark's tcp.analysis.ack_rtt on the peer's ACKs); 0 samples = none yet.
+   */
+  rttSamples = 0;
+  srttNs = 0;
+  rttvarNs = 0;
+
+  /** RFC 6298 §2.2–2.3: takes one RTT sample (ns). */
+  addRttSample(ns: number): void {
+    if (this.rttSamples++ === 0) {
+      this.srttNs = ns;
+      this.rttvarNs = ns / 2;
+    } else {
+      this.rttvarNs = 0.75 * this.rttvarNs + 0.25 * Math.abs(this.srttNs - ns);
+      this.srttNs = 0.875 * this.srttNs + 0.125 * ns;
+    }
+  }
+
   /** SACK blocks of this direction's last segment (raw edges; only their sizes matter). */
   sackCount = 0;
   sackLeft0 = 0;

@@ -85,6 +85,8 @@ export class SequenceAnalysis {
   readonly frameAckRtt: [number, number] = [0, 0];
   /** tcp.analysis.bytes_in_flight (0: not shown). */
   frameBytesInFlight = 0;
+  /** Nanoseconds since the previous segment in the same direction (-1 for its first). */
+  frameSilenceNs = -1;
   /** tcp.window_size (scaled when the scale is known) and tcp.window_size_scalefactor (-1 unknown, -2 none; null on SYNs). */
   frameWindowSize = 0;
   frameScaleFactor: number | null = null;
@@ -109,6 +111,11 @@ export class SequenceAnalysis {
     this.firstRtt[0] = from.firstRttSec;
     this.firstRtt[1] = from.firstRttNsec;
     this.firstRttNs = from.firstRttNs;
+  }
+
+  /** The Wireshark flow of a connection's endpoint a (true) or b. */
+  flow(a: boolean): WiresharkFlow {
+    return a ? this.a : this.b;
   }
 
   /** tcp.analysis.initial_rtt in seconds, or null while not seen. */
@@ -168,8 +175,16 @@ export class SequenceAnalysis {
     if (event === BaseEvent.synAtBase) fwd.nextSeq = fwd.maxSeqToBeAcked;
     else if (event === BaseEvent.synAckRebased) bits |= Flag.reused_ports;
     fwd.sackCount = 0;
+    // fwd's last ACK time is the time of its last segment (set for every one).
+    this.frameSilenceNs = fwd.lastAckSec === 0 && fwd.lastAckNsec === 0 ? -1 : (seg.tsSec - fwd.lastAckSec) * 1e9 + (seg.tsNsec - fwd.lastAckNsec);
 
     bits = this.analyze(seg, fwd, rev, bits, conn.bases.base(fromA));
+    if (seg.len > 0) {
+      fwd.dataSegments++;
+      fwd.payloadBytes += seg.len;
+      if (bits & (Flag.retransmission | Flag.fast_retransmission | Flag.spurious_retransmission)) fwd.resentBytes += seg.len;
+    }
+    if (this.frameAckedFrame !== 0) rev.addRttSample(this.frameAckRtt[0] * 1e9 + this.frameAckRtt[1]);
 
     // The scaled window, with the scale known before this segment's own options.
     this.frameWindowSize = scaledWindow(seg, fwd);

@@ -23,6 +23,8 @@ export interface AnalyzeArgs extends FilterArgs {
   output?: string;
   msl: number;
   'long-close-wait': number;
+  'zero-window-stall': number;
+  'retransmission-share': number;
   'idle-timeout': number;
   'max-connections': number;
   'syn-flood-min': number;
@@ -42,6 +44,8 @@ export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('msl', { type: 'number', default: d.msl, describe: 'maximum segment lifetime in seconds; TIME-WAIT lasts 2×MSL' })
     .option('long-close-wait', { type: 'number', default: d.longCloseWait, describe: 'seconds in CLOSE-WAIT before long-close-wait is reported' })
+    .option('zero-window-stall', { type: 'number', default: d.zeroWindowStall, describe: 'seconds a zero window must last to be reported as zero-window-stall' })
+    .option('retransmission-share', { type: 'number', default: d.retransmissionShare, describe: "high-retransmission: share of a direction's payload bytes resent (0.05 = 5 %)" })
     .option('idle-timeout', { type: 'number', default: d.idleTimeout, describe: 'seconds without packets before a connection is closed out (bounds memory)' })
     .option('max-connections', { type: 'number', default: d.maxConnections, describe: 'connections held at once; past it, finished and never-synchronized ones are handed on early, oldest first (bounds memory in floods and scans)' })
     .option('syn-flood-min', { type: 'number', default: d.captureRules.synFloodMinHalfOpen, describe: 'syn-flood: never-completed SYNs to one ip:port alive at once (within 63 s)' })
@@ -51,11 +55,11 @@ export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
     .option('zeek-ignore-checksums', { type: 'boolean', default: false, describe: "Zeek model as `zeek -C`: segments with bad TCP checksums (checksum offload, loopback captures) are analyzed, not only marked C/c" })
     .check((a) => {
       const args = a as unknown as Record<string, unknown>;
-      for (const k of ['msl', 'long-close-wait', 'idle-timeout', 'max-connections', 'syn-flood-min', 'port-scan-min-ports']) {
+      for (const k of ['msl', 'long-close-wait', 'zero-window-stall', 'idle-timeout', 'max-connections', 'syn-flood-min', 'port-scan-min-ports']) {
         const v = args[k];
         if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${k} must be a positive number, not ${String(v)}`);
       }
-      for (const k of ['syn-flood-max-completed', 'port-scan-min-failed']) {
+      for (const k of ['syn-flood-max-completed', 'port-scan-min-failed', 'retransmission-share']) {
         const v = args[k];
         if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`--${k} must be a share between 0 and 1, not ${String(v)}`);
       }
@@ -67,6 +71,8 @@ export function engineOptions(args: AnalyzeArgs) {
   return {
     msl: args.msl,
     longCloseWait: args['long-close-wait'],
+    zeroWindowStall: args['zero-window-stall'],
+    retransmissionShare: args['retransmission-share'],
     idleTimeout: args['idle-timeout'],
     maxConnections: Math.floor(args['max-connections']),
     zeekIgnoreChecksums: args['zeek-ignore-checksums'] === true,

@@ -1,6 +1,6 @@
 /**
  * The terminal report of `tcplens analyze`: the capture's facts; connections by final state pair
- * and by Zeek conn_state; anomalies by id with their explanation and the first examples; then a
+ * and by Zeek conn_state; frames by Wireshark flag; anomalies by id with their explanation and the first examples; then a
  * table of connections.
  */
 import type { Finding } from '../../analysis/anomaly.js';
@@ -67,6 +67,9 @@ export class TextSummary {
       for (const [k, n] of byStates) out.push(`  ${String(n).padStart(7)}  ${k}`);
       out.push('', 'by Zeek conn_state:');
       for (const [k, n, meaning] of byConnState) out.push(`  ${String(n).padStart(7)}  ${k.padEnd(6)} ${st.dim(meaning)}`);
+      const flags = this.tally.flagCounts();
+      out.push('', flags.length === 0 ? 'Wireshark analysis: no flagged frames' : 'frames by Wireshark flag (tcp.analysis.*):');
+      for (const [k, n] of flags) out.push(`  ${String(n).padStart(7)}  ${k}`);
     }
     const counts = this.tally.anomalyCounts(captureWide);
     out.push('', st.bold(counts.length === 0 ? 'no anomalies' : 'anomalies:'));
