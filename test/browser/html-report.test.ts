@@ -67,6 +67,13 @@ if (!HAVE_CHROMIUM) {
         expect(labels.some((l) => l.includes(state)), state).toBe(true);
       }
       expect(labels.some((l) => l.includes('(projected)'))).toBe(true);
+      // The FIN resent at frame 8 contradicts the server's CLOSE-WAIT of frame 7: crossed band, struck label.
+      const struck = await page.locator('#ladder svg text.contradicted').allTextContents();
+      expect(struck.map((t) => t.split('ESTABLISHED →')[0])).toEqual(['CLOSE-WAIT ✗']); // the label, then its <title>
+      expect(await page.locator('#ladder svg text.contradicted title').textContent()).toContain('contradicted: the server would have been CLOSE-WAIT if the segment of frame 7 had arrived');
+      expect(await page.locator('#ladder svg rect.band-evidence.contradicted').count()).toBe(1);
+      // Inferred stretches are hatched: the server's CLOSED after the final ACK, the projected end.
+      expect(await page.locator('#ladder svg rect.band-evidence.inferred').count()).toBeGreaterThan(0);
       expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"]').count()).toBe(1);
       expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"] title').textContent()).toContain('sent its FIN');
       expect(await page.locator('#ladder ul.findings li').first().textContent()).toContain('fin-retransmitted');
