@@ -89,7 +89,9 @@ export function classifySend(seg: Segment, sender: Endpoint, peer: Endpoint): Se
   if (seg.hasAck) {
     // Its own ACK shows what arrived where the observer had not assumed it (rows with then:
     // a FIN on the same segment is taken in the new state).
-    if (sender.state === 'SYN-SENT' && peer.hasIsn && seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)) return 'ack-of-syn';
+    // From SYN-SENT a stack sends nothing but SYNs until a SYN,ACK arrives: an ACK shows one did
+    // (acknowledging the peer's SYN when it was captured; any ACK when it was not).
+    if (sender.state === 'SYN-SENT' && (!peer.hasIsn || (seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)))) return 'ack-of-syn';
     if (peer.sawFin && (sender.state === 'ESTABLISHED' || sender.state === 'FIN-WAIT-1' || sender.state === 'FIN-WAIT-2') && seqGeq(seg.ack, seqAdd(peer.finSeq, 1))) return 'ack-of-fin';
   }
   if (seg.fin) return 'fin';

@@ -185,6 +185,12 @@ describe('SYN-SENT', () => {
     l.play(`C>S ACK ack=1 => C:ESTABLISHED S:ESTABLISHED`);
     expect(l.path('C')).toBe('SYN-SENT@1 ESTABLISHED@2x3,4,5 ESTABLISHED@6');
   });
+  test('SYN-SENT: send ack-of-syn → ESTABLISHED when the SYN,ACK was never captured (a one-sided capture); the server is MIDSTREAM', () => {
+    const l = ladder(`
+      C>S SYN              => C:SYN-SENT S:UNSEEN
+      C>S ACK ack=1        => C:ESTABLISHED S:MIDSTREAM`);
+    expect([l.path('C'), l.unexpected()]).toEqual(['SYN-SENT@1 ESTABLISHED@2', []]);
+  });
   test('SYN-SENT: a scanner resets after the SYN,ACK (send rst → CLOSED); its ESTABLISHED stays inferred', () => {
     const l = ladder(`
       C>S SYN              => C:SYN-SENT
@@ -192,10 +198,16 @@ describe('SYN-SENT', () => {
       C>S RST seq=1        => C:CLOSED S:LISTEN`);
     expect(l.path('C')).toBe('SYN-SENT@1 ESTABLISHED@2~ CLOSED@3');
   });
-  test('SYN-SENT: send fin → CLOSED', () => {
+  test('SYN-SENT: send fin (no ACK bit) → CLOSED', () => {
     ladder(`
       C>S SYN              => C:SYN-SENT
-      C>S FIN,ACK ack=0    => C:CLOSED`);
+      C>S FIN              => C:CLOSED`);
+  });
+  test('SYN-SENT: a FIN,ACK shows its SYN,ACK arrived (uncaptured): ack-of-syn → ESTABLISHED, then the FIN → FIN-WAIT-1', () => {
+    const l = ladder(`
+      C>S SYN              => C:SYN-SENT
+      C>S FIN,ACK ack=0    => C:FIN-WAIT-1`);
+    expect(l.path('C')).toBe('SYN-SENT@1 ESTABLISHED@2 FIN-WAIT-1@2');
   });
   test('SYN-SENT: send rst → CLOSED', () => {
     ladder(`

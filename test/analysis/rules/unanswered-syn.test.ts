@@ -8,6 +8,8 @@ ruleTester('unanswered-syn', {
     { name: 'answered by SYN,ACK', run: established },
     { name: 'answered by RST', run: L('C>S SYN\nC<S RST,ACK') },
     { name: 'answered after a retransmission', run: L('C>S SYN\nC>S SYN seq=0 dt=1\nC<S SYN,ACK') },
+    // A one-sided capture: the client's ACK shows a SYN,ACK arrived, though none was captured.
+    { name: 'the client acknowledges an uncaptured SYN,ACK', run: L('C>S SYN\nC>S ACK ack=1\nC>S PSH,ACK ack=1 len=20') },
   ],
   invalid: [
     { name: 'one SYN, nothing back', run: L('C>S SYN'), expect: ['unanswered-syn@client@1'], detail: /^1 SYN, and nothing came back from the server; the client is still SYN-SENT/ },
