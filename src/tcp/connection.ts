@@ -321,8 +321,9 @@ export class Connection {
    * - the peer sends that SYN,ACK or FIN again unchanged (it got no ACK: it had not arrived);
    * - the endpoint sends again the SYN,ACK or FIN that the assumed ACK would have settled;
    * - the endpoint resends its SYN although a SYN,ACK was assumed to have arrived;
-   * - it answers the ACK assumed to complete its handshake with a RST of the form a CLOSED
-   *   port sends (§3.10.7.1: no ACK bit, SEG.SEQ = SEG.ACK of the segment it answers);
+   * - it answers the SYN,ACK or the final ACK assumed to have arrived with a RST of the form a
+   *   port with no connection sends (§3.10.7.1: no ACK bit, SEG.SEQ = SEG.ACK of the segment it
+   *   answers): a scanner's kernel, or a listener whose accept queue overflowed;
    * - its FIN does not acknowledge a FIN assumed to have arrived (finsCrossed).
    * The change is then marked contradicted with the frame, the endpoint returns to the state
    * it came from, and further copies of the same segment are not assumed to arrive (the
@@ -358,10 +359,16 @@ export class Connection {
         this.contradict(sender, own, seg.frame, 'resent');
         sender.pending = null;
       }
-    } else if (seg.rst && !seg.hasAck && sender.state === 'ESTABLISHED' && sender.ackArrival !== null && sender.ackArrival.from === 'SYN-RECEIVED' && sender.ackArrival.evidence === 'inferred' && receiver.hasLastAck && seg.seq === receiver.lastAck) {
-      this.contradict(sender, sender.ackArrival, seg.frame, 'reset');
-      if (sender.pending === sender.ackArrival) sender.pending = null;
-      sender.ackArrival = null;
+    } else if (seg.rst && !seg.hasAck && sender.state === 'ESTABLISHED' && receiver.hasLastAck && seg.seq === receiver.lastAck) {
+      // The RST a port with no connection sends (§3.10.7.1): no connection took the segment it answers.
+      const q = sender.ackArrival !== null && sender.ackArrival.from === 'SYN-RECEIVED' && sender.ackArrival.evidence === 'inferred' ? sender.ackArrival : null;
+      const p = sender.pending !== null && sender.pending.from === 'SYN-SENT' && sender.pending.evidence === 'inferred' ? sender.pending : null;
+      const c = q ?? p;
+      if (c !== null && sender.state === c.to) {
+        this.contradict(sender, c, seg.frame, 'reset');
+        if (sender.pending === c) sender.pending = null;
+        if (sender.ackArrival === c) sender.ackArrival = null;
+      }
     }
     // Confirmation: the sender's own segment acknowledges what its inferred change assumed.
     const p = sender.pending;

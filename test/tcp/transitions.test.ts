@@ -191,11 +191,19 @@ describe('SYN-SENT', () => {
       C>S ACK ack=1        => C:ESTABLISHED S:MIDSTREAM`);
     expect([l.path('C'), l.unexpected()]).toEqual(['SYN-SENT@1 ESTABLISHED@2', []]);
   });
-  test('SYN-SENT: a scanner resets after the SYN,ACK (send rst → CLOSED); its ESTABLISHED stays inferred', () => {
+  test('SYN-SENT: a scanner answers the SYN,ACK with a RST of the CLOSED form (no ACK bit): its ESTABLISHED is contradicted', () => {
     const l = ladder(`
       C>S SYN              => C:SYN-SENT
       C<S SYN,ACK          => C:ESTABLISHED S:SYN-RECEIVED
       C>S RST seq=1        => C:CLOSED S:LISTEN`);
+    expect(l.path('C')).toBe('SYN-SENT@1 ESTABLISHED@2x3 CLOSED@3');
+    expect(l.conn?.changes.find((c) => c.evidence === 'contradicted')?.contradiction).toBe('reset');
+  });
+  test('ESTABLISHED: an application abort right after the SYN,ACK (RST,ACK) does not contradict ESTABLISHED', () => {
+    const l = ladder(`
+      C>S SYN              => C:SYN-SENT
+      C<S SYN,ACK          => C:ESTABLISHED S:SYN-RECEIVED
+      C>S RST,ACK          => C:CLOSED S:LISTEN`);
     expect(l.path('C')).toBe('SYN-SENT@1 ESTABLISHED@2~ CLOSED@3');
   });
   test('SYN-SENT: send fin (no ACK bit) → CLOSED', () => {
