@@ -1,5 +1,5 @@
 /**
- * Packet ladders for state-machine and rule tests (STYLE 2.7). One line per segment:
+ * Packet ladders for state-machine and rule tests (smoltcp's send!/recv! idea). One line per segment:
  *
  *   C>S  SYN,ACK  seq=0 ack=1 len=0 win=512   => C:SYN-SENT  S:SYN-RECEIVED
  *

@@ -65,7 +65,7 @@ export interface UnexpectedSegment {
   frame: number;
 }
 
-/** Wireshark's tcp.completeness bits (ANCHORS §2.2). */
+/** Wireshark's tcp.completeness bits (epan/dissectors/packet-tcp.c, TCP_COMPLETENESS_*). */
 export const Completeness = { SYN: 1, SYN_ACK: 2, ACK: 4, DATA: 8, FIN: 16, RST: 32 } as const;
 
 /** Observer of a connection's segments (implemented by analysis/); called after the state step. */

@@ -1,6 +1,6 @@
 /**
  * Each anomaly rule with cases that must not fire (valid) and cases that must (invalid), one
- * invalid case per condition of its "all of the following" list (STYLE 2.7, typescript-eslint's
+ * invalid case per condition of its "all of the following" list (typescript-eslint's
  * RuleTester). Ladders are read as in test/ladder.ts.
  */
 import { readdirSync } from 'node:fs';

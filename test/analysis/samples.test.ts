@@ -84,7 +84,7 @@ describe('samples', () => {
     const f = c.anomalies.find((a) => a.id === 'fin-retransmitted');
     expect(f).toMatchObject({ side: 'client', frame: 8, frames: [7, 8] });
     expect(f?.detail).toContain('over 200.0 ms');
-    // Zeek adds no second F for a same-sequence FIN (ANCHORS §1.4): the blind spot we cover.
+    // Zeek adds no second F for a same-sequence FIN (zeek/zeek scripts/base/protocols/conn/main.zeek, history): the blind spot we cover.
     // frames 1 S, 2 h, 3 A, 4 D, 5 d, 7 F, 8 (same FIN: nothing), 9 a, 10 f
     expect(c.zeek.history).toBe('ShADdFaf');
     expect(c.analysis['retransmission']).toBe(1);
