@@ -19,6 +19,7 @@ STORY, PORT = sys.argv[1], int(sys.argv[2])
 HOST = '127.0.0.1'
 RAW_BASE = 50100  # raw-socket client ports: RAW_BASE, RAW_BASE + 1, ... (see <story>.json)
 SO_ATTACH_FILTER = 26
+SO_DETACH_FILTER = 27
 KEEP = []  # sockets and buffers kept alive until the end
 
 
@@ -27,6 +28,15 @@ def drop_everything(sock):
     insn = ctypes.create_string_buffer(struct.pack('HBBI', 0x06, 0, 0, 0))  # BPF_RET | BPF_K, k = 0
     prog = struct.pack('HxxxxxxQ', 1, ctypes.addressof(insn))
     sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
+    KEEP.append(insn)
+
+
+def drop_fins(sock):
+    """Attaches `ldb [13]; jset #FIN, drop, keep`: segments with FIN are dropped (TCP flags at
+    offset 13 of the TCP header, where skb->data points when tcp_filter runs)."""
+    prog_bytes = b''.join(struct.pack('HBBI', *i) for i in [(0x30, 0, 0, 13), (0x45, 0, 1, 0x01), (0x06, 0, 0, 0), (0x06, 0, 0, 0xFFFFFFFF)])
+    insn = ctypes.create_string_buffer(prog_bytes)
+    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack('HxxxxxxQ', 4, ctypes.addressof(insn)))
     KEEP.append(insn)
 
 
@@ -203,6 +213,50 @@ def listen_backlog(abort=False):
     _ = abort  # the difference is the netns sysctl net.ipv4.tcp_abort_on_overflow (record-kernel.sh)
 
 
+def fin_lost():
+    """The server's socket drops the client's first FIN(s) for 0.5 s: the client resends it."""
+    srv = listener()
+    c = client()
+    c.connect((HOST, PORT))
+    s, _ = srv.accept()
+    drop_fins(s)
+    c.sendall(b'request, then FIN\n')
+    s.recv(100)
+    c.close()
+    time.sleep(0.5)
+    s.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, 0)
+    s.settimeout(5)
+    s.recv(100)  # EOF once a resent FIN gets through
+    s.close()
+    time.sleep(0.3)
+
+
+def syn_ack_lost():
+    """The client's socket drops everything for 0.5 s: the first SYN,ACK is lost; resends follow."""
+    srv = listener()
+    c = client()
+    drop_everything(c)
+    c.setblocking(False)
+    try:
+        c.connect((HOST, PORT))
+    except BlockingIOError:
+        pass
+    time.sleep(0.5)
+    c.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, 0)
+    c.setblocking(True)
+    c.settimeout(5)
+    while c.connect_ex((HOST, PORT)) not in (0, 106):  # EISCONN once established
+        time.sleep(0.05)
+    s, _ = srv.accept()
+    c.sendall(b'hello')
+    s.recv(100)
+    time.sleep(0.05)
+    c.close()
+    s.recv(100)
+    s.close()
+    time.sleep(0.3)
+
+
 def tfo():
     srv = listener()
     srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)
@@ -230,6 +284,8 @@ STORIES = {
     'listen-backlog': listen_backlog,
     'listen-backlog-abort': lambda: listen_backlog(abort=True),
     'tfo': tfo,
+    'fin-lost': fin_lost,
+    'syn-ack-lost': syn_ack_lost,
 }
 
 if STORY not in STORIES:

@@ -330,7 +330,10 @@ export class Connection {
    * endpoint's own ACK, rows ack-of-syn and ack-of-fin, shows when one did).
    */
   private weigh(sender: Endpoint, receiver: Endpoint, seg: Segment): void {
-    const copy = !seg.rst && ((seg.syn && sender.synCount > 0 && seg.seq === sender.isn) || (seg.fin && !seg.syn && sender.sawFin && seqAdd(seg.seq, seg.len) === sender.finSeq));
+    // A SYN,ACK sent again after the peer sent its SYN again answers that SYN (§3.10.7.4: Linux
+    // answers a retransmitted SYN in SYN-RECEIVED with its SYN,ACK): it shows nothing was lost.
+    const answersSyn = seg.syn && seg.hasAck && receiver.lastSynFrame > sender.lastSynFrame;
+    const copy = !seg.rst && !answersSyn && ((seg.syn && sender.synCount > 0 && seg.seq === sender.isn) || (seg.fin && !seg.syn && sender.sawFin && seqAdd(seg.seq, seg.len) === sender.finSeq));
     if (copy) {
       const end = seqAdd(seg.seq, seg.seqLen);
       const p = receiver.pending;

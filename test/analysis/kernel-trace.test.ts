@@ -89,6 +89,8 @@ const SOCKETS: Record<string, number> = {
   'listen-backlog': 6, // clients 1, 2 and their children, the raw client 50100's child, the last client
   'listen-backlog-abort': 6,
   tfo: 4,
+  'fin-lost': 2,
+  'syn-ack-lost': 2,
 };
 
 describe.each(STORIES)('kernel trace: %s', (story) => {
@@ -164,6 +166,20 @@ describe('kernel-traced stories', () => {
     expect(path(b, 'server')).toBe('SYN-RECEIVED@10 ESTABLISHED@12x13 CLOSED@13');
     expect(r.anomalies.map((a) => `${a.id}@${a.side}@${a.frame}`)).toEqual(['listen-queue-overflow@server@13']);
     expect(r.anomalies[0]?.detail).toMatch(/final ACK answered with RST \(tcp_abort_on_overflow\): 1 connection over 0\.000 s$/);
+  });
+
+  test('fin-lost: the FIN sent four times; the first three copies contradict the server\'s CLOSE-WAIT, its own FIN,ACK witnesses it', async () => {
+    const [c] = await load('fin-lost');
+    // frames 6, 7, 8, 9 the client's FIN (the server's socket filter dropped the first three), 10 the server's FIN,ACK acknowledging it
+    expect(path(c!, 'server')).toBe('SYN-RECEIVED@2 ESTABLISHED@3 CLOSE-WAIT@6x7,8,9 CLOSE-WAIT@10 LAST-ACK@10 CLOSED@11~');
+    expect(path(c!, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2 FIN-WAIT-1@6 FIN-WAIT-2@10 TIME-WAIT@10');
+    expect(c!.anomalies.map((a) => `${a.id}@${a.side}@${a.frame}`)).toEqual(['fin-retransmitted@client@7']);
+  });
+
+  test('syn-ack-lost: the server\'s timer resends the lost SYN,ACK (3), contradicting the client\'s ESTABLISHED; the SYN,ACK answering the resent SYN (6) contradicts nothing', async () => {
+    const [c] = await load('syn-ack-lost');
+    expect(path(c!, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2x3 ESTABLISHED@5 FIN-WAIT-1@10 FIN-WAIT-2@11 TIME-WAIT@11');
+    expect(path(c!, 'server')).toBe('SYN-RECEIVED@2 ESTABLISHED@5 CLOSE-WAIT@10 LAST-ACK@11 CLOSED@12~');
   });
 
   test('tfo: 19 bytes on the SYN, acknowledged by the SYN,ACK: no handshake anomaly, bytes counted', async () => {

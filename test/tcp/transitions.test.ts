@@ -269,6 +269,17 @@ describe('SYN-RECEIVED', () => {
     expect(l.path('C')).toBe('SYN-SENT@1 ESTABLISHED@2^3');
     expect(l.unexpected()).toEqual([]);
   });
+  test('a SYN,ACK answering a SYN sent again is no resend: it contradicts nothing (samples/kernel/syn-ack-lost)', () => {
+    // The first SYN,ACK (2) is lost; the server's timer resends it (3), the client's SYN crosses it (4),
+    // the client acknowledges (5) and the server answers the SYN of frame 4 (6).
+    const l = synReceived().play(`
+      C<S SYN,ACK seq=0 dt=1 => C:SYN-SENT S:SYN-RECEIVED
+      C>S SYN seq=0          => C:SYN-SENT S:SYN-RECEIVED
+      C>S ACK                => C:ESTABLISHED S:ESTABLISHED
+      C<S SYN,ACK seq=0      => C:ESTABLISHED S:ESTABLISHED
+      C>S ACK                => C:ESTABLISHED S:ESTABLISHED`);
+    expect([l.path('C'), l.path('S')]).toEqual(['SYN-SENT@1 ESTABLISHED@2x3 ESTABLISHED@5', 'SYN-RECEIVED@2 ESTABLISHED@5~']);
+  });
   test('listen queue full, tcp_abort_on_overflow: the final ACK answered by a RST of the CLOSED form contradicts ESTABLISHED', () => {
     const l = synReceived().play(`
       C>S ACK                => C:ESTABLISHED S:ESTABLISHED
