@@ -82,6 +82,16 @@ if (!HAVE_CHROMIUM) {
       expect(requests).toEqual([]);
     });
 
+    test('syn-dropped (kernel sample): the ladder says why the server is UNSEEN and the client still SYN-SENT', async () => {
+      const { page, errors } = await open(await report(join(SAMPLES, 'kernel', 'syn-dropped.pcap'), 'syn-dropped'));
+      const notes = await page.locator('#ladder p.state-note').allTextContents();
+      expect(notes).toHaveLength(2);
+      expect(notes[0]).toMatch(/^client SYN-SENT: still SYN-SENT at capture end after 6 SYNs/);
+      expect(notes[1]).toMatch(/^server UNSEEN: nothing was heard from the server \(6 SYNs over 5\.10\d s, no answer\)/);
+      expect(await page.locator('#ladder p.evidence-legend').count()).toBe(1);
+      expect(errors).toEqual([]);
+    });
+
     test('syn-flood: 303 connections paged 50 at a time, filtered, flood chart drawn', async () => {
       const { page, errors } = await open(await report(join(SAMPLES, 'syn-flood.pcapng'), 'flood'));
       expect(await page.locator('#conn-body tr').count()).toBe(50);

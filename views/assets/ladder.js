@@ -180,6 +180,19 @@
       note.textContent = 'Segments of this connection are not embedded in the report (size budget); the state changes are drawn. Run: tcplens timeline FILE --conn ' + conn.id;
       host.appendChild(note);
     }
+    // Evidence legend, and why an endpoint ends where it does when the packets alone do not say it.
+    var legend = document.createElement('p');
+    legend.className = 'muted evidence-legend';
+    legend.textContent = 'State bands: solid = witnessed by the endpoint\'s own segment; hatched = inferred (rests on a segment arriving when captured); cross-hatched = contradicted by later frames (hover a band or a state for why).';
+    host.appendChild(legend);
+    ['client', 'server'].forEach(function (side) {
+      var n = conn.stateNotes && conn.stateNotes[side];
+      if (!n) return;
+      var p = document.createElement('p');
+      p.className = 'state-note';
+      p.textContent = side + ' ' + conn.states[side] + ': ' + n;
+      host.appendChild(p);
+    });
     var all = (conn.anomalies || []);
     if (all.length) {
       var h = document.createElement('h3');
