@@ -9,7 +9,7 @@ import type { Segment } from './segment.js';
 import { seqAdd, seqGeq, seqGt, seqInWindow, seqLeq } from './seq.js';
 import type { EndpointState } from './state.js';
 import { ON_ARRIVE, ON_SEND, type ArriveEvent, type SendEvent, type Transition } from './transitions.js';
-import type { StateChange } from './connection.js';
+import type { StateChange } from './state-change.js';
 
 /** How an inferred change can be confirmed by the endpoint's own later segment. */
 export const Confirm = {
