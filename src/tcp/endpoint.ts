@@ -83,6 +83,8 @@ export function classifySend(seg: Segment, sender: Endpoint, peer: Endpoint): Se
   if (seg.rst) {
     // §3.10.7.1: the RST,ACK of a CLOSED port acknowledges the SYN (SEG.ACK = SEG.SEQ + SEG.LEN).
     if (sender.state === 'UNSEEN' && peer.state === 'SYN-SENT' && seg.hasAck && seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)) return 'rst-to-syn';
+    // The reset form for a segment with ACK: SEG.SEQ = its SEG.ACK, no ACK bit (§3.10.7.1).
+    if (sender.state === 'UNSEEN' && peer.state === 'SYN-RECEIVED' && !seg.hasAck && peer.hasLastAck && seg.seq === peer.lastAck) return 'rst-to-syn-ack';
     return 'rst';
   }
   if (seg.syn) return seg.hasAck ? 'syn-ack' : 'syn';
@@ -92,6 +94,7 @@ export function classifySend(seg: Segment, sender: Endpoint, peer: Endpoint): Se
     // From SYN-SENT a stack sends nothing but SYNs until a SYN,ACK arrives: an ACK shows one did
     // (acknowledging the peer's SYN when it was captured; any ACK when it was not).
     if (sender.state === 'SYN-SENT' && (!peer.hasIsn || (seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)))) return 'ack-of-syn';
+    if (sender.state === 'UNSEEN' && peer.state === 'SYN-RECEIVED' && peer.hasIsn && seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)) return 'ack-of-syn';
     if (peer.sawFin && (sender.state === 'ESTABLISHED' || sender.state === 'FIN-WAIT-1' || sender.state === 'FIN-WAIT-2') && seqGeq(seg.ack, seqAdd(peer.finSeq, 1))) return 'ack-of-fin';
   }
   if (seg.fin) return 'fin';

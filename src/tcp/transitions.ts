@@ -30,6 +30,8 @@ export type SendEvent =
   | 'rst'
   /** A RST from an endpoint nothing was heard from, acknowledging the peer's SYN (§3.10.7.1). */
   | 'rst-to-syn'
+  /** A RST from an endpoint nothing was heard from, answering the peer's SYN,ACK (SEG.SEQ = its SEG.ACK). */
+  | 'rst-to-syn-ack'
   | 'data'
   | 'ack'
   /** From SYN-SENT: a segment acknowledging the peer's SYN (its SYN,ACK arrived, captured or not). */
@@ -74,6 +76,10 @@ export const ON_SEND: Table<SendEvent> = {
     'syn-ack': t('SYN-RECEIVED', 'sent SYN,ACK answering a SYN: it was listening (passive OPEN)', 'RFC 9293 §3.10.7.2'),
     // Nothing listened: "If the state is CLOSED … an incoming segment not containing a RST causes a RST to be sent".
     'rst-to-syn': t('CLOSED', 'received SYN in CLOSED and answered RST: no listener on the port (connection refused)', 'RFC 9293 §3.10.7.1'),
+    // A SYN,ACK it never asked for (backscatter of a spoofed SYN, or a scan): CLOSED answers RST.
+    'rst-to-syn-ack': t('CLOSED', 'received a SYN,ACK in CLOSED (it had sent no SYN) and answered RST', 'RFC 9293 §3.10.7.1'),
+    // Its SYN was not captured; its ACK of the peer's SYN,ACK shows it was SYN-SENT and got it.
+    'ack-of-syn': then('ESTABLISHED', "acknowledged the peer's SYN,ACK (its own SYN was not captured)", 'RFC 9293 §3.10.7.3'),
     data: then('MIDSTREAM', 'sent data or ACK before any SYN was seen (capture began mid-stream)', 'observer'),
     ack: then('MIDSTREAM', 'sent data or ACK before any SYN was seen (capture began mid-stream)', 'observer'),
     fin: then('MIDSTREAM', 'sent FIN before any SYN was seen (capture began mid-stream)', 'observer'),
@@ -136,6 +142,8 @@ export const ON_ARRIVE: Table<ArriveEvent> = {
   UNSEEN: {
     // Nothing heard from it: listening, closed, down or filtered. Its answer decides (ON_SEND UNSEEN).
     syn: t('UNSEEN', 'a SYN was sent to it; nothing heard from it yet (listening, closed, down or filtered)', 'RFC 9293 §3.10.7.1-2'),
+    // SYN-SENT with its SYN uncaptured, or CLOSED (backscatter, a scan): its answer decides.
+    'syn-ack': t('UNSEEN', 'a SYN,ACK was sent to it; its SYN was not captured (SYN-SENT, or CLOSED if it never sent one)', 'RFC 9293 §3.10.7.1; §3.10.7.3'),
     data: then('MIDSTREAM', 'received data or ACK before any SYN was seen (capture began mid-stream)', 'observer'),
     ack: then('MIDSTREAM', 'received data or ACK before any SYN was seen (capture began mid-stream)', 'observer'),
     fin: then('MIDSTREAM', 'received FIN before any SYN was seen (capture began mid-stream)', 'observer'),

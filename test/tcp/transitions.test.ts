@@ -68,6 +68,18 @@ describe('UNSEEN (observer)', () => {
     expect([l.path('C'), l.path('S'), l.endpoint('C').synCount]).toEqual(['SYN-SENT@1', '', 3]);
     expect(l.unexpected()).toEqual([]);
   });
+  test('UNSEEN: arrive syn-ack keeps UNSEEN; send ack-of-syn → ESTABLISHED (its SYN was not captured)', () => {
+    const l = ladder(`
+      S>C SYN,ACK ack=1    => C:UNSEEN S:SYN-RECEIVED
+      C>S ACK seq=1        => C:ESTABLISHED S:ESTABLISHED`);
+    expect([l.path('C'), l.path('S'), l.unexpected()]).toEqual(['ESTABLISHED@2', 'SYN-RECEIVED@1 ESTABLISHED@2~', []]);
+  });
+  test('UNSEEN: send rst-to-syn-ack → CLOSED: a SYN,ACK it never asked for (backscatter) answered with RST from CLOSED', () => {
+    const l = ladder(`
+      S>C SYN,ACK ack=1    => C:UNSEEN S:SYN-RECEIVED
+      C>S RST seq=1        => C:CLOSED S:LISTEN`);
+    expect([l.path('C'), l.path('S'), l.unexpected()]).toEqual(['CLOSED@2', 'SYN-RECEIVED@1 LISTEN@2~', []]);
+  });
   test('UNSEEN: send data and arrive data → MIDSTREAM', () => {
     const l = ladder(`C>S PSH,ACK len=10 => C:MIDSTREAM S:MIDSTREAM`);
     expect([l.path('C'), l.path('S')]).toEqual(['MIDSTREAM@1', 'MIDSTREAM@1~']);
