@@ -1,5 +1,5 @@
 /**
- * Packet ladders for state-machine and rule tests (STYLE 2.7). One line per segment:
+ * Packet ladders for state-machine and rule tests (smoltcp's send!/recv! idea). One line per segment:
  *
  *   C>S  SYN,ACK  seq=0 ack=1 len=0 win=512   => C:SYN-SENT  S:SYN-RECEIVED
  *
@@ -19,6 +19,9 @@ import { Connection } from '../src/tcp/connection.js';
 import { Segment } from '../src/tcp/segment.js';
 
 export const CLIENT_ISN = 0xffffd8ef;
+
+/** Table rows taken on ladder lines whose "=>" expectation held: "send|arrive STATE event". */
+export const ROWS_TAKEN = new Set<string>();
 export const SERVER_ISN = 0xfffffff0;
 
 export interface LadderOptions {
@@ -54,8 +57,12 @@ export class Ladder {
       if (m === null) throw new Error(`ladder: cannot read "${line}"`);
       const from = m[1] === 'C>S' ? 'C' : 'S';
       const params = Object.fromEntries((m[3] ?? '').split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]));
+      this.lineRows.length = 0;
       this.send(from, m[2] === 'none' ? 0 : flagsOf(m[2] ?? ''), params, line);
-      if (m[4] !== undefined) this.expectStates(m[4], line);
+      if (m[4] !== undefined) {
+        this.expectStates(m[4], line);
+        for (const r of this.lineRows) ROWS_TAKEN.add(r);
+      }
     }
     return this;
   }
@@ -89,12 +96,14 @@ export class Ladder {
       this.aIsClient = from === 'C';
       this.analysis = new ConnectionAnalysis(DEFAULT_ANOMALY_OPTIONS);
       this.conn.observer = this.analysis;
+      this.conn.rowHook = (at, state, event) => this.lineRows.push(`${at} ${state} ${event}`);
     }
     void line;
     this.conn.process(seg, (from === 'C') === this.aIsClient);
   }
 
   private aIsClient = true;
+  private readonly lineRows: string[] = [];
 
   /** The endpoint of the client ('C') or the server ('S') as the ladder names them. */
   endpoint(who: 'C' | 'S') {
@@ -104,6 +113,30 @@ export class Ladder {
 
   state(who: 'C' | 'S'): string {
     return this.endpoint(who).state;
+  }
+
+  /**
+   * One side's changes with their evidence: \`STATE@frame\` witnessed by its own segment,
+   * \`STATE@frame^n\` inferred then confirmed by its own segment n, \`STATE@frame~\` inferred,
+   * \`STATE@frame x n,m\` (written \`xn,m\`) contradicted by frames n, m.
+   */
+  path(who: 'C' | 'S'): string {
+    const conn = this.conn as Connection;
+    const name = (who === 'C') === this.aIsClient ? 'a' : 'b';
+    return conn.changes
+      .filter((c) => c.endpoint === name)
+      .map((c) => {
+        const at = `${c.to}@${c.frame}`;
+        if (c.evidence === 'contradicted') return `${at}x${(c.contradictedBy ?? []).join(',')}`;
+        if (c.evidence === 'inferred') return `${at}~`;
+        return c.evidenceFrame !== null && c.evidenceFrame !== c.frame ? `${at}^${c.evidenceFrame}` : at;
+      })
+      .join(' ');
+  }
+
+  /** The segments no row expected, as "send|arrive STATE event@frame". */
+  unexpected(): string[] {
+    return (this.conn as Connection).unexpected.map((u) => `${u.at} ${u.state} ${u.event}@${u.frame}`);
   }
 
   expectStates(spec: string, line = ''): void {
@@ -138,12 +171,76 @@ export function ladder(text: string, opts?: LadderOptions): Ladder {
 
 /** Fixtures per state, each built from the one before (smoltcp's socket_established() …). */
 export const HANDSHAKE = `
-  C>S  SYN          => C:SYN-SENT     S:SYN-RECEIVED
+  C>S  SYN          => C:SYN-SENT     S:UNSEEN
   C<S  SYN,ACK      => C:ESTABLISHED  S:SYN-RECEIVED
   C>S  ACK          => C:ESTABLISHED  S:ESTABLISHED
 `;
 export const established = (opts?: LadderOptions): Ladder => ladder(HANDSHAKE, opts);
+export const synSent = (): Ladder => ladder(`C>S SYN => C:SYN-SENT S:UNSEEN`);
+export const synReceived = (): Ladder => synSent().play(`C<S SYN,ACK => C:ESTABLISHED S:SYN-RECEIVED`);
 export const finWait1 = (): Ladder => established().play(`C>S FIN,ACK => C:FIN-WAIT-1 S:CLOSE-WAIT`);
 export const finWait2 = (): Ladder => finWait1().play(`C<S ACK => C:FIN-WAIT-2 S:CLOSE-WAIT`);
 export const lastAck = (): Ladder => finWait2().play(`C<S FIN,ACK => C:TIME-WAIT S:LAST-ACK`);
 export const timeWait = (): Ladder => lastAck().play(`C>S ACK => C:TIME-WAIT S:CLOSED`);
+
+/** One endpoint's TCB as the observer holds it (smoltcp's socket fixtures). */
+export interface EndpointFixture {
+  state: string;
+  nextSeq: number;
+  lastAck: number | null;
+  finSeq: number | null;
+  window: number;
+}
+
+/**
+ * Fixtures per state, written by hand from the ISNs (not from running the engine): each
+ * sequence number is the ISN plus the SYNs and FINs sent so far, each ACK what the peer sent.
+ * sanity() checks that the state reached through real segments equals them field by field.
+ */
+const C1 = (CLIENT_ISN + 1) >>> 0; // 0xFFFFD8F0: after the client's SYN
+const S1 = (SERVER_ISN + 1) >>> 0; // 0xFFFFFFF1: after the server's SYN
+export const FIXTURES: Record<string, { C: EndpointFixture; S: EndpointFixture }> = {
+  synSent: {
+    C: { state: 'SYN-SENT', nextSeq: 0xffffd8f0, lastAck: null, finSeq: null, window: 1024 },
+    S: { state: 'UNSEEN', nextSeq: 0, lastAck: null, finSeq: null, window: 0 },
+  },
+  synReceived: {
+    C: { state: 'ESTABLISHED', nextSeq: C1, lastAck: null, finSeq: null, window: 1024 },
+    S: { state: 'SYN-RECEIVED', nextSeq: 0xfffffff1, lastAck: C1, finSeq: null, window: 1024 },
+  },
+  established: {
+    C: { state: 'ESTABLISHED', nextSeq: C1, lastAck: S1, finSeq: null, window: 1024 },
+    S: { state: 'ESTABLISHED', nextSeq: S1, lastAck: C1, finSeq: null, window: 1024 },
+  },
+  finWait1: {
+    C: { state: 'FIN-WAIT-1', nextSeq: 0xffffd8f1, lastAck: S1, finSeq: 0xffffd8f0, window: 1024 },
+    S: { state: 'CLOSE-WAIT', nextSeq: S1, lastAck: C1, finSeq: null, window: 1024 },
+  },
+  finWait2: {
+    C: { state: 'FIN-WAIT-2', nextSeq: 0xffffd8f1, lastAck: S1, finSeq: 0xffffd8f0, window: 1024 },
+    S: { state: 'CLOSE-WAIT', nextSeq: S1, lastAck: 0xffffd8f1, finSeq: null, window: 1024 },
+  },
+  lastAck: {
+    C: { state: 'TIME-WAIT', nextSeq: 0xffffd8f1, lastAck: S1, finSeq: 0xffffd8f0, window: 1024 },
+    S: { state: 'LAST-ACK', nextSeq: 0xfffffff2, lastAck: 0xffffd8f1, finSeq: 0xfffffff1, window: 1024 },
+  },
+  timeWait: {
+    C: { state: 'TIME-WAIT', nextSeq: 0xffffd8f1, lastAck: 0xfffffff2, finSeq: 0xffffd8f0, window: 1024 },
+    S: { state: 'CLOSED', nextSeq: 0xfffffff2, lastAck: 0xffffd8f1, finSeq: 0xfffffff1, window: 1024 },
+  },
+};
+
+/** smoltcp's sanity!: the endpoints reached through real segments equal the fixture, field by field. */
+export function sanity(l: Ladder, fixture: { C: EndpointFixture; S: EndpointFixture }): void {
+  for (const who of ['C', 'S'] as const) {
+    const ep = l.endpoint(who);
+    const got: EndpointFixture = {
+      state: ep.state,
+      nextSeq: ep.hasNextSeq ? ep.nextSeq : 0,
+      lastAck: ep.hasLastAck ? ep.lastAck : null,
+      finSeq: ep.sawFin ? ep.finSeq : null,
+      window: ep.window,
+    };
+    expect(got, who === 'C' ? 'client' : 'server').toEqual(fixture[who]);
+  }
+}

@@ -7,6 +7,7 @@
  */
 import type { Connection } from '../tcp/connection.js';
 import type { Finding } from './anomaly.js';
+import { ListenQueueOverflow } from './rules/listen-queue-overflow.js';
 
 export interface CaptureRuleOptions {
   /** --syn-flood-min: never-completed SYNs alive at once, to one ip:port, that make a flood. */
@@ -82,6 +83,8 @@ export class CaptureAnalysis {
   private timeWaitPruneAt = 10_000;
   /** Latest SYN time seen at onEnd: the clock for pruning. */
   private now = -Infinity;
+  /** listen-queue-overflow (its own file, src/analysis/rules/listen-queue-overflow.ts). */
+  private readonly listenQueue = new ListenQueueOverflow();
 
   constructor(private readonly opts: CaptureRuleOptions = DEFAULT_CAPTURE_RULES) {}
 
@@ -108,6 +111,7 @@ export class CaptureAnalysis {
       if (c.to === 'TIME-WAIT') this.timeWait.set(conn.key, { at: c.tsSec + c.tsNsec / 1e9, id: conn.id });
     }
     if (this.timeWait.size > this.timeWaitPruneAt) this.pruneTimeWait(conn.lastTime);
+    this.listenQueue.onEnd(conn);
     if (conn.rolesInferred) return;
     const client = conn.endpointOf('client');
     const server = conn.endpointOf('server');
@@ -237,6 +241,7 @@ export class CaptureAnalysis {
         detail: `${ip} tried ${ports} distinct destination ports on ${hosts === MAX_SCAN_TARGETS ? `${MAX_SCAN_TARGETS} or more` : hosts} host(s); ${pct(s.failed, s.attempts)} of ${s.attempts} attempts were refused or unanswered (thresholds ${o.portScanMinPorts} ports, ${Math.round(o.portScanMinFailedShare * 100)} %)`,
       });
     }
+    out.push(...this.listenQueue.findings());
     return out.sort((a, b) => a.frame - b.frame);
   }
 

@@ -9,7 +9,7 @@ import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
 import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
-import type { Connection, Side, StateChange } from '../tcp/connection.js';
+import type { Connection, Contradiction, Evidence, Side, StateChange } from '../tcp/connection.js';
 import type { EndpointState } from '../tcp/state.js';
 import type { ZeekSession } from '../tcp/zeek/session.js';
 import { ZeekTrack } from '../tcp/zeek/track.js';
@@ -24,6 +24,19 @@ export interface TransitionRecord {
   cause: string;
   rfc: string;
   projected: boolean;
+  /**
+   * witnessed: the endpoint's own segment shows it; inferred: it rests on the peer's segment
+   * arriving when captured; contradicted: later frames show that arrival had not happened (the
+   * change did not take place). Projected changes are inferred.
+   */
+  evidence: Evidence;
+  /** Inferred then confirmed: the endpoint's own frame that proves it; contradicted: the first frame against it. */
+  evidenceFrame: number | null;
+  /** Contradicted: the frames against it (the first 16), and how (resent, crossed, reset). */
+  contradictedBy: number[] | null;
+  contradiction: Contradiction | null;
+  /** The evidence in words, for the row and the tooltip. */
+  why: string;
 }
 
 /** One segment of a kept connection, as the timeline shows it. */
@@ -97,6 +110,8 @@ export interface ConnectionRecord {
   states: { client: EndpointState; server: EndpointState };
   /** States still open when the capture ended (TIME-WAIT's end is projected instead). */
   openAtEnd: { client: boolean; server: boolean };
+  /** What the final state rests on, when it needs saying (an UNSEEN server, a client still in SYN-SENT). */
+  stateNotes: { client: string | null; server: string | null };
   transitions: TransitionRecord[];
   /** Zeek's row for the connection's first packet (the first of zeekRows). */
   zeek: ZeekRecord;
@@ -237,6 +252,11 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
       cause: `2×MSL (${opts.twoMsl} s) after entering TIME-WAIT: projected, never seen on the wire`,
       rfc: 'RFC 9293 §3.6.1',
       projected: true,
+      evidence: 'inferred',
+      evidenceFrame: null,
+      contradictedBy: null,
+      contradiction: null,
+      why: 'projected: TIME-WAIT ends 2×MSL after it began, and nothing on the wire shows it',
     });
   }
   const seed = opts.uidSeed ?? '';
@@ -261,6 +281,7 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
       client: opts.atCaptureEnd && clientEp.state !== 'CLOSED' && clientEp.state !== 'TIME-WAIT',
       server: opts.atCaptureEnd && serverEp.state !== 'CLOSED' && serverEp.state !== 'TIME-WAIT',
     },
+    stateNotes: { client: stateNote(conn, 'client', opts.atCaptureEnd), server: stateNote(conn, 'server', opts.atCaptureEnd) },
     transitions,
     zeek: zeekRows[0] as ZeekRecord,
     zeekRows,
@@ -274,8 +295,9 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
 }
 
 function transitionRecord(conn: Connection, c: StateChange): TransitionRecord {
+  const side = conn.sideOf(c.endpoint);
   return {
-    side: conn.sideOf(c.endpoint),
+    side,
     from: c.from,
     to: c.to,
     frame: c.frame,
@@ -283,7 +305,49 @@ function transitionRecord(conn: Connection, c: StateChange): TransitionRecord {
     cause: c.cause,
     rfc: c.rfc,
     projected: c.projected,
+    evidence: c.evidence,
+    evidenceFrame: c.evidenceFrame,
+    contradictedBy: c.contradictedBy === null ? null : [...c.contradictedBy],
+    contradiction: c.contradiction,
+    why: evidenceWhy(c, side),
   };
+}
+
+/** The evidence rules (README "How tcplens reads an endpoint's state"), in words. */
+export function evidenceWhy(c: Pick<StateChange, 'evidence' | 'frame' | 'evidenceFrame' | 'contradictedBy' | 'contradiction' | 'to' | 'projected'>, side: Side): string {
+  const peer = side === 'client' ? 'server' : 'client';
+  if (c.projected) return 'projected: TIME-WAIT ends 2×MSL after it began, and nothing on the wire shows it';
+  switch (c.evidence) {
+    case 'witnessed':
+      if (c.evidenceFrame === null || c.evidenceFrame === c.frame) return `witnessed: the ${side}'s own segment (frame ${c.frame}) shows it`;
+      return `witnessed: assumed when the ${peer}'s segment of frame ${c.frame} was captured; the ${side}'s own segment of frame ${c.evidenceFrame} proves it`;
+    case 'inferred':
+      return `inferred: assumes the ${peer}'s segment of frame ${c.frame} reached the ${side} when it was captured; nothing the ${side} sent later proves it`;
+    default: {
+      const frames = (c.contradictedBy ?? []).join(', ');
+      const how =
+        c.contradiction === 'crossed'
+          ? `the ${side}'s own FIN (frame ${frames}) does not acknowledge it: the FINs crossed`
+          : c.contradiction === 'reset'
+            ? `the ${side} answered with a RST of the form a port with no connection sends (frame ${frames})`
+            : `resent unchanged (frame${(c.contradictedBy?.length ?? 0) > 1 ? 's' : ''} ${frames}): the ACK that would have settled it never arrived`;
+      return `contradicted: the ${side} would have been ${c.to} if the segment of frame ${c.frame} had arrived; ${how}`;
+    }
+  }
+}
+
+/** Why an endpoint ends where it does, when the packets alone do not say it. */
+function stateNote(conn: Connection, side: Side, atCaptureEnd: boolean): string | null {
+  const ep = conn.endpointOf(side);
+  const peer = conn.endpointOf(side === 'client' ? 'server' : 'client');
+  if (ep.state === 'UNSEEN' && ep.packets === 0 && peer.synCount > 0) {
+    const span = peer.lastSynTime - (conn.firstSec + conn.firstNsec / 1e9);
+    return `nothing was heard from the ${side} (${peer.synCount} SYN${peer.synCount === 1 ? '' : 's'} over ${span.toFixed(3)} s, no answer): it may be down, filtered, or never got the SYN`;
+  }
+  if (ep.state === 'SYN-SENT' && atCaptureEnd) {
+    return `still SYN-SENT at capture end after ${ep.synCount} SYN${ep.synCount === 1 ? '' : 's'}: whether it gave up is not shown (a socket that gives up sends nothing)`;
+  }
+  return null;
 }
 
 export function captureRecord(

@@ -5,11 +5,14 @@
  * (the sender of the first pure SYN) or, with no SYN, the way Zeek decides (rolesInferred).
  */
 import { TcpFlag } from '../decode/fields.js';
-import { Endpoint, onArrive, onSend, recordSent, settleWindowScale } from './endpoint.js';
+import { arriveTransition, classifyArrive, classifySend, Endpoint, recordSent, sendTransition, settleWindowScale } from './endpoint.js';
+import { finsCrossed, inDoubt, noteChange, weigh } from './evidence.js';
 import { WiresharkBases } from './relative-seq.js';
 import type { Segment } from './segment.js';
-import { seqAdd, seqGeq } from './seq.js';
+import { seqAdd } from './seq.js';
+import type { Evidence, StateChange } from './state-change.js';
 import type { EndpointState } from './state.js';
+import type { ArriveEvent, SendEvent, Transition } from './transitions.js';
 import { ZEEK_BARE, ZEEK_DEFAULTS, type ZeekConfig } from './zeek/config.js';
 import type { ZeekSession } from './zeek/session.js';
 import type { ZeekTimers } from './zeek/timers.js';
@@ -22,19 +25,7 @@ export interface Address {
   port: number;
 }
 
-export interface StateChange {
-  /** Which endpoint: 'a' (first packet's sender) or 'b'; mapped to client/server on output. */
-  endpoint: 'a' | 'b';
-  from: EndpointState;
-  to: EndpointState;
-  /** The frame that caused it, or null for a projected change. */
-  frame: number | null;
-  tsSec: number;
-  tsNsec: number;
-  cause: string;
-  rfc: string;
-  projected: boolean;
-}
+export type { Contradiction, Evidence, StateChange } from './state-change.js';
 
 export interface UnexpectedSegment {
   endpoint: 'a' | 'b';
@@ -45,7 +36,7 @@ export interface UnexpectedSegment {
   frame: number;
 }
 
-/** Wireshark's tcp.completeness bits (ANCHORS §2.2). */
+/** Wireshark's tcp.completeness bits (epan/dissectors/packet-tcp.c, TCP_COMPLETENESS_*). */
 export const Completeness = { SYN: 1, SYN_ACK: 2, ACK: 4, DATA: 8, FIN: 16, RST: 32 } as const;
 
 /** Observer of a connection's segments (implemented by analysis/); called after the state step. */
@@ -102,6 +93,8 @@ export class Connection {
   keyHi = 0;
   /** Started by a SYN that reused the four-tuple of an earlier connection (Wireshark's reused_ports). */
   reusedPorts = false;
+  /** Tests only: told of every table row taken (the row-coverage check of test/tcp). */
+  rowHook: ((at: 'send' | 'arrive', state: EndpointState, event: string) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -175,12 +168,20 @@ export class Connection {
     // (conn.changes keeps the changes); a connection held in memory carries no scratch space.
     const changes = SEGMENT_CHANGES;
     changes.length = 0;
-    // A FIN from a side in CLOSE-WAIT that does not acknowledge the peer's FIN proves that
-    // FIN had not arrived yet: the two FINs crossed on the wire (simultaneous close).
-    const crossed = this.finsCrossed(sender, receiver, seg, senderName);
+    // Later evidence first: what this segment shows about earlier inferred changes.
+    weigh(this.changes, sender, receiver, seg);
+    const crossed = finsCrossed(sender, receiver, seg);
     // The sender's side: the segment shows what it did (RFC 9293 §3.10 user calls).
-    this.step(sender, senderName, seg, 'send', changes);
-    if (crossed !== null) this.deliverCrossedFin(sender, senderName, seg, crossed, changes);
+    this.step(sender, senderName, seg, 'send', changes, receiver);
+    // Figure 13: the peer's FIN was in flight when this FIN was sent; it arrives now.
+    if (crossed) {
+      const row = arriveTransition(sender.state, 'fin');
+      if (row !== null && this.rowHook !== null) this.rowHook('arrive', sender.state, 'fin');
+      if (row !== null) {
+        this.apply(sender, senderName, seg, row, 'fin', 'inferred', changes);
+        sender.pendingSeq = seqAdd(receiver.finSeq, 1); // it rests on the peer's FIN, not on this segment
+      }
+    }
     recordSent(sender, seg);
     if (seg.syn && seg.hasAck) settleWindowScale(sender, receiver);
     // The receiver's side: SEGMENT ARRIVES (§3.10.7), delivery assumed at capture time.
@@ -190,76 +191,61 @@ export class Connection {
     return changes;
   }
 
-  private step(ep: Endpoint, name: 'a' | 'b', seg: Segment, at: 'send' | 'arrive', changes: StateChange[], sender?: Endpoint): void {
-    // A segment can carry several steps: an ACK that completes the handshake and a FIN.
-    for (let i = 0; i < 3; i++) {
-      const r = at === 'send' ? onSend(ep, seg) : onArrive(ep, sender as Endpoint, seg);
-      if (r.transition === null) {
-        if (i === 0 && this.isUnexpected(ep.state, r.event, at)) this.noteUnexpected(name, at, ep.state, r.event, seg.frame);
-        return;
-      }
-      const from = ep.state;
-      ep.state = r.transition.to;
-      if (from === 'UNSEEN' && r.transition.to === 'LISTEN') ep.passiveOpen = true;
-      changes.push({
-        endpoint: name,
-        from,
-        to: r.transition.to,
-        frame: seg.frame,
-        tsSec: seg.tsSec,
-        tsNsec: seg.tsNsec,
-        cause: r.transition.cause,
-        rfc: r.transition.rfc,
-        projected: false,
-      });
-      this.changes.push(changes[changes.length - 1] as StateChange);
-      if (r.transition.to === 'MIDSTREAM' || r.transition.to === 'CLOSED') {
-        if (r.transition.to === 'MIDSTREAM') continue;
-        return;
-      }
-    }
-  }
-
   /**
-   * RFC 9293 §3.6, Figure 13 (simultaneous close). The observer assumed the peer's FIN arrived
-   * when it was captured; if this side's own FIN does not acknowledge it, it had not. Undo the
-   * CLOSE-WAIT that assumption made and return the frame of the peer's FIN, to be delivered
-   * after this side's FIN is sent (ESTABLISHED → FIN-WAIT-1 → CLOSING).
+   * One step of an endpoint, as the table says (src/tcp/transitions.ts): a row to another
+   * state changes it; a row to the same state is expected and changes nothing; a row with
+   * `then` took the segment's ACK field only, and the rest is classified again in the new state.
    */
-  private finsCrossed(sender: Endpoint, receiver: Endpoint, seg: Segment, name: 'a' | 'b'): number | null {
-    if (!seg.fin || seg.rst || sender.state !== 'CLOSE-WAIT' || !receiver.sawFin) return null;
-    if (seg.hasAck && seqGeq(seg.ack, seqAdd(receiver.finSeq, 1))) return null;
-    for (let i = this.changes.length - 1; i >= 0; i--) {
-      const c = this.changes[i] as StateChange;
-      if (c.endpoint !== name || c.to !== 'CLOSE-WAIT') continue;
-      this.changes.splice(i, 1);
-      sender.state = c.from;
-      return c.frame;
+  private step(ep: Endpoint, name: 'a' | 'b', seg: Segment, at: 'send' | 'arrive', changes: StateChange[], peer: Endpoint): void {
+    for (let i = 0; i < 3; i++) {
+      let event: SendEvent | ArriveEvent;
+      let row: Transition | null;
+      if (at === 'send') {
+        event = classifySend(seg, ep, peer);
+        row = sendTransition(ep.state, event);
+      } else {
+        event = classifyArrive(seg, peer, ep);
+        if (inDoubt(ep, seg, event)) return;
+        row = arriveTransition(ep.state, event);
+      }
+      if (row === null) {
+        if (i === 0 && this.isUnexpected(ep.state, event, at)) this.noteUnexpected(name, at, ep.state, event, seg.frame);
+        return;
+      }
+      if (this.rowHook !== null) this.rowHook(at, ep.state, event);
+      if (row.to === ep.state) return;
+      this.apply(ep, name, seg, row, event, at === 'send' ? 'witnessed' : 'inferred', changes);
+      if (row.then !== true) return;
     }
-    return null;
   }
 
-  private deliverCrossedFin(ep: Endpoint, name: 'a' | 'b', seg: Segment, finFrame: number | null, changes: StateChange[]): void {
-    if (ep.state !== 'FIN-WAIT-1') return;
+  private apply(ep: Endpoint, name: 'a' | 'b', seg: Segment, row: Transition, event: SendEvent | ArriveEvent, evidence: Evidence, changes: StateChange[]): void {
+    const from = ep.state;
+    ep.state = row.to;
     const change: StateChange = {
       endpoint: name,
-      from: 'FIN-WAIT-1',
-      to: 'CLOSING',
+      from,
+      to: row.to,
       frame: seg.frame,
       tsSec: seg.tsSec,
       tsNsec: seg.tsNsec,
-      cause: `received the peer's FIN (frame ${finFrame ?? '?'}), which crossed its own FIN on the wire (simultaneous close)`,
-      rfc: 'RFC 9293 §3.6',
+      cause: row.cause,
+      rfc: row.rfc,
       projected: false,
+      evidence,
+      evidenceFrame: null,
+      contradictedBy: null,
+      contradiction: null,
     };
-    ep.state = 'CLOSING';
     changes.push(change);
     this.changes.push(change);
+    if (evidence === 'witnessed' && row.to === 'SYN-RECEIVED') ep.passiveOpen = true;
+    noteChange(this.changes, ep, change, event, seg);
   }
 
   /** A (state, event) with no row that says something went off the rails. */
   private isUnexpected(state: EndpointState, event: string, at: 'send' | 'arrive'): boolean {
-    if (event === 'ack') return false;
+    if (event === 'ack' || event === 'ack-of-syn' || event === 'ack-of-fin') return false;
     if (event === 'data') return state === 'CLOSED' || state === 'LISTEN' || (at === 'send' && (state === 'FIN-WAIT-1' || state === 'FIN-WAIT-2' || state === 'CLOSING' || state === 'LAST-ACK' || state === 'TIME-WAIT'));
     return true;
   }

@@ -9,6 +9,17 @@ import type { Segment } from './segment.js';
 import { seqAdd, seqGeq, seqGt, seqInWindow, seqLeq } from './seq.js';
 import type { EndpointState } from './state.js';
 import { ON_ARRIVE, ON_SEND, type ArriveEvent, type SendEvent, type Transition } from './transitions.js';
+import type { StateChange } from './state-change.js';
+
+/** How an inferred change can be confirmed by the endpoint's own later segment. */
+export const Confirm = {
+  /** It cannot be: nothing the endpoint sends shows it (an ACK of its FIN arrived …). */
+  None: 0,
+  /** It acknowledges the segment assumed to arrive (SEG.ACK ≥ pendingSeq). */
+  Ack: 1,
+  /** It sends anything but a SYN or RST (a SYN-RECEIVED endpoint would resend its SYN,ACK). */
+  NonSyn: 2,
+} as const;
 
 export class Endpoint {
   state: EndpointState = 'UNSEEN';
@@ -27,8 +38,29 @@ export class Endpoint {
   finFrame = 0;
   finCount = 0;
   sawRst = false;
-  /** Came through LISTEN (passive open): a RST in SYN-RECEIVED returns it there (§3.10.7.4). */
+  /** The frame of the first RST from the peer that this endpoint accepted (0: none). */
+  rstAcceptedFrame = 0;
+  /** Entered SYN-RECEIVED by answering a SYN (passive OPEN): a RST returns it to LISTEN (§3.10.7.4). */
   passiveOpen = false;
+  /** Payload bytes on its SYN (RFC 7413 TCP Fast Open), and how many SYNs it sent, the last when. */
+  synDataLen = 0;
+  synCount = 0;
+  lastSynFrame = 0;
+  lastSynTime = 0;
+  /**
+   * Evidence (see Connection, "Later evidence"): its latest inferred change still waiting for
+   * confirmation, how it can be confirmed, and the sequence number an ACK must reach.
+   */
+  pending: StateChange | null = null;
+  pendingKind: number = Confirm.None;
+  pendingSeq = 0;
+  /** Its latest inferred change that rests on the peer's ACK of its SYN or FIN arriving. */
+  ackArrival: StateChange | null = null;
+  /** After a contradiction: copies of the peer's segment ending here are not assumed to arrive. */
+  doubtSeq = 0;
+  /** The doubt is about the peer's ACK of its SYN,ACK or FIN (the endpoint resent it after that ACK). */
+  doubtAck = false;
+  doubt: StateChange | null = null;
   /** Last advertised window, raw, and its shift count (−1 until known; 0 if not negotiated). */
   window = 0;
   wscale = -1;
@@ -46,23 +78,35 @@ export class Endpoint {
   }
 }
 
-export interface StepResult {
-  transition: Transition | null;
-  /** The event the segment meant, even when it changed nothing. */
-  event: string;
-}
-
-/** What a segment means to its sender. */
-export function classifySend(seg: Segment): SendEvent {
-  if (seg.rst) return 'rst';
+/** What a segment means to its sender, in the sender's current state. */
+export function classifySend(seg: Segment, sender: Endpoint, peer: Endpoint): SendEvent {
+  if (seg.rst) {
+    // §3.10.7.1: the RST,ACK of a CLOSED port acknowledges the SYN (SEG.ACK = SEG.SEQ + SEG.LEN).
+    if (sender.state === 'UNSEEN' && peer.state === 'SYN-SENT' && seg.hasAck && seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)) return 'rst-to-syn';
+    // The reset form for a segment with ACK: SEG.SEQ = its SEG.ACK, no ACK bit (§3.10.7.1).
+    if (sender.state === 'UNSEEN' && peer.state === 'SYN-RECEIVED' && !seg.hasAck && peer.hasLastAck && seg.seq === peer.lastAck) return 'rst-to-syn-ack';
+    return 'rst';
+  }
   if (seg.syn) return seg.hasAck ? 'syn-ack' : 'syn';
+  if (seg.hasAck) {
+    // Its own ACK shows what arrived where the observer had not assumed it (rows with then:
+    // a FIN on the same segment is taken in the new state).
+    // From SYN-SENT a stack sends nothing but SYNs until a SYN,ACK arrives: an ACK shows one did
+    // (acknowledging the peer's SYN when it was captured; any ACK when it was not).
+    if (sender.state === 'SYN-SENT' && (!peer.hasIsn || (seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)))) return 'ack-of-syn';
+    if (sender.state === 'UNSEEN' && peer.state === 'SYN-RECEIVED' && peer.hasIsn && seqGt(seg.ack, peer.isn) && seqLeq(seg.ack, peer.nextSeq)) return 'ack-of-syn';
+    if (peer.sawFin && (sender.state === 'ESTABLISHED' || sender.state === 'FIN-WAIT-1' || sender.state === 'FIN-WAIT-2') && seqGeq(seg.ack, seqAdd(peer.finSeq, 1))) return 'ack-of-fin';
+  }
   if (seg.fin) return 'fin';
   return seg.len > 0 ? 'data' : 'ack';
 }
 
 /** What a segment from `sender` means to `receiver` in the receiver's current state. */
 export function classifyArrive(seg: Segment, sender: Endpoint, receiver: Endpoint): ArriveEvent {
-  if (seg.rst) return rstAcceptable(seg, sender, receiver) ? 'rst' : 'rst-unacceptable';
+  if (seg.rst) {
+    if (!rstAcceptable(seg, sender, receiver)) return 'rst-unacceptable';
+    return receiver.state === 'SYN-RECEIVED' && receiver.passiveOpen ? 'rst-passive-open' : 'rst';
+  }
   if (seg.syn) {
     if (!seg.hasAck) return 'syn';
     // RFC 9293 §3.10.7.3: in SYN-SENT an ACK is acceptable if SND.UNA < SEG.ACK =< SND.NXT.
@@ -99,22 +143,14 @@ export function rstAcceptable(seg: Segment, sender: Endpoint, receiver: Endpoint
   return seqInWindow(seg.seq, rcvNxt, wnd);
 }
 
-/** Applies the send side of a segment; returns the transition taken, if any. */
-export function onSend(ep: Endpoint, seg: Segment): StepResult {
-  const event = classifySend(seg);
-  const row = ON_SEND[ep.state]?.[event];
-  return { transition: row ?? null, event };
+/** The row a send event takes in a state, or null. */
+export function sendTransition(state: EndpointState, event: SendEvent): Transition | null {
+  return ON_SEND[state]?.[event] ?? null;
 }
 
-/** Applies the arrive side; returns the transition taken, if any. */
-export function onArrive(receiver: Endpoint, sender: Endpoint, seg: Segment): StepResult {
-  const event = classifyArrive(seg, sender, receiver);
-  let row = ON_ARRIVE[receiver.state]?.[event] ?? null;
-  if (row !== null && row.to === 'CLOSED' && receiver.state === 'SYN-RECEIVED' && receiver.passiveOpen) {
-    // §3.10.7.4: a passively opened connection returns to LISTEN on a RST.
-    row = { ...row, to: 'LISTEN' };
-  }
-  return { transition: row, event };
+/** The row an arrive event takes in a state, or null. */
+export function arriveTransition(state: EndpointState, event: ArriveEvent): Transition | null {
+  return ON_ARRIVE[state]?.[event] ?? null;
 }
 
 /** Updates what the sender's segment tells about the sender (after the state step). */
@@ -123,6 +159,12 @@ export function recordSent(ep: Endpoint, seg: Segment): void {
   ep.payloadBytes += seg.len;
   ep.ipBytes += seg.ipLen;
   ep.window = seg.win;
+  if (seg.syn && !seg.rst) {
+    ep.synCount++;
+    ep.lastSynFrame = seg.frame;
+    ep.lastSynTime = seg.tsSec + seg.tsNsec / 1e9;
+    if (seg.len > 0) ep.synDataLen = seg.len;
+  }
   if (seg.syn) {
     ep.isn = seg.seq;
     ep.hasIsn = true;

@@ -18,6 +18,7 @@ import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import { Connection } from './connection.js';
 import { WiresharkBases } from './relative-seq.js';
+import { isSynchronized } from './state.js';
 import { fillSegment, Segment } from './segment.js';
 import { isNewStreamSyn } from './streams.js';
 import { tcpChecksumOk } from './zeek/checksum.js';
@@ -280,11 +281,6 @@ export class Tracker {
 
 function isDone(s: string): boolean {
   return s === 'CLOSED' || s === 'TIME-WAIT' || s === 'LISTEN';
-}
-
-/** RFC 9293 §3.3.2: the states after the handshake, where data may flow (MIDSTREAM: joined in one). */
-function isSynchronized(s: string): boolean {
-  return s !== 'CLOSED' && s !== 'LISTEN' && s !== 'SYN-SENT' && s !== 'SYN-RECEIVED' && s !== 'UNSEEN';
 }
 
 /** A compact, comparable text key for an IPv6 address (no formatting on the hot path). */

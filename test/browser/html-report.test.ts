@@ -67,6 +67,13 @@ if (!HAVE_CHROMIUM) {
         expect(labels.some((l) => l.includes(state)), state).toBe(true);
       }
       expect(labels.some((l) => l.includes('(projected)'))).toBe(true);
+      // The FIN resent at frame 8 contradicts the server's CLOSE-WAIT of frame 7: crossed band, struck label.
+      const struck = await page.locator('#ladder svg text.contradicted').allTextContents();
+      expect(struck.map((t) => t.split('ESTABLISHED →')[0])).toEqual(['CLOSE-WAIT ✗']); // the label, then its <title>
+      expect(await page.locator('#ladder svg text.contradicted title').textContent()).toContain('contradicted: the server would have been CLOSE-WAIT if the segment of frame 7 had arrived');
+      expect(await page.locator('#ladder svg rect.band-evidence.contradicted').count()).toBe(1);
+      // Inferred stretches are hatched: the server's CLOSED after the final ACK, the projected end.
+      expect(await page.locator('#ladder svg rect.band-evidence.inferred').count()).toBeGreaterThan(0);
       expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"]').count()).toBe(1);
       expect(await page.locator('#ladder [data-anomaly="fin-retransmitted"] title').textContent()).toContain('sent its FIN');
       // Frame 8 resends the FIN 200 ms after frame 7: also a retransmission timeout (RTO floor 200 ms).
@@ -74,6 +81,16 @@ if (!HAVE_CHROMIUM) {
       await page.screenshot({ path: join(ARTIFACTS, 'html-report-fin-retransmitted.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
+    });
+
+    test('syn-dropped (kernel sample): the ladder says why the server is UNSEEN and the client still SYN-SENT', async () => {
+      const { page, errors } = await open(await report(join(SAMPLES, 'kernel', 'syn-dropped.pcap'), 'syn-dropped'));
+      const notes = await page.locator('#ladder p.state-note').allTextContents();
+      expect(notes).toHaveLength(2);
+      expect(notes[0]).toMatch(/^client SYN-SENT: still SYN-SENT at capture end after 6 SYNs/);
+      expect(notes[1]).toMatch(/^server UNSEEN: nothing was heard from the server \(6 SYNs over 5\.10\d s, no answer\)/);
+      expect(await page.locator('#ladder p.evidence-legend').count()).toBe(1);
+      expect(errors).toEqual([]);
     });
 
     test('syn-flood: 303 connections paged 50 at a time, filtered, flood chart drawn', async () => {

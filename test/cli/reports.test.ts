@@ -150,10 +150,14 @@ describe('tcplens timeline', () => {
     const lines = run.stdout.split('\n');
     const seg = lines.filter((l) => /^\s+\d+\s+\d+\.\d{6}\s/.test(l));
     expect(seg).toHaveLength(11);
-    expect(seg[0]).toMatch(/^\s+1\s+0\.000000\s+SYN-SENT\s+──SYN seq=0 len=0 win=64240──▶\s+SYN-RECEIVED$/);
-    expect(seg[1]).toMatch(/◀──SYN,ACK seq=0 ack=1 len=0/);
-    expect(seg[7]).toMatch(/^\s+8\s+0\.551000\s+FIN-WAIT-1\s+──FIN,ACK seq=121 ack=601 len=0/);
-    expect(run.stdout).toContain('client: ESTABLISHED → FIN-WAIT-1: sent FIN (active close) (RFC 9293 §3.10.4)');
+    // Nothing is heard from the server until its SYN,ACK: UNSEEN, not SYN-RECEIVED, at frame 1.
+    expect(seg[0]).toMatch(/^\s+1\s+0\.000000\s+SYN-SENT\s+──SYN seq=0 len=0 win=64240──▶\s+UNSEEN$/);
+    expect(seg[1]).toMatch(/◀──SYN,ACK seq=0 ack=1 len=0 win=\d+──\s+SYN-RECEIVED$/);
+    // Frame 8 resends the FIN of frame 7 unchanged: the server is back in ESTABLISHED.
+    expect(seg[7]).toMatch(/^\s+8\s+0\.551000\s+FIN-WAIT-1\s+──FIN,ACK seq=121 ack=601 len=0 win=\d+──▶\s+ESTABLISHED$/);
+    expect(run.stdout).toContain('client: ESTABLISHED → FIN-WAIT-1: sent FIN (active close) (RFC 9293 §3.10.4) [witnessed]');
+    expect(run.stdout).toContain('server: ESTABLISHED → CLOSE-WAIT: received FIN (RFC 9293 §3.10.7.4) [contradicted by frame 8]');
+    expect(run.stdout).toContain('client: SYN-SENT → ESTABLISHED: received SYN,ACK acknowledging its SYN (RFC 9293 §3.10.7.3; RFC 7413 §3) [witnessed by its frame 3]');
     expect(run.stdout).toContain('[retransmission]');
     expect(run.stdout).toContain('! fin-retransmitted:');
     expect(run.stdout).toContain('projected');

@@ -65,6 +65,15 @@
     var height = top + Math.max(list.length, 1) * step + 90;
     var svg = el('svg', { class: 'ladder', width: 920, height: height, viewBox: '0 0 920 ' + height, role: 'img' });
     svg.appendChild(el('title', {}, 'Connection ' + conn.id + ' ladder'));
+    // Evidence patterns: hatched = inferred (rests on a segment arriving), crossed = contradicted.
+    var defs = el('defs', {});
+    var hatch = el('pattern', { id: 'tcplens-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+    hatch.appendChild(el('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#667085', 'stroke-width': 1.5 }));
+    defs.appendChild(hatch);
+    var cross = el('pattern', { id: 'tcplens-cross', width: 6, height: 6, patternUnits: 'userSpaceOnUse' });
+    cross.appendChild(el('path', { d: 'M0 0 L6 6 M6 0 L0 6', stroke: '#b42318', 'stroke-width': 1 }));
+    defs.appendChild(cross);
+    svg.appendChild(defs);
     svg.appendChild(el('text', { x: xs.client, y: 16, 'text-anchor': 'middle', 'font-weight': 'bold' }, 'client ' + conn.client.ip + ':' + conn.client.port));
     svg.appendChild(el('text', { x: xs.server, y: 16, 'text-anchor': 'middle', 'font-weight': 'bold' }, 'server ' + conn.server.ip + ':' + conn.server.port));
     svg.appendChild(el('text', { x: 8, y: 16 }, 'time (s)'));
@@ -79,19 +88,36 @@
     ['client', 'server'].forEach(function (side) {
       svg.appendChild(el('line', { class: 'lifeline', x1: xs[side], y1: 26, x2: xs[side], y2: bottom + 40 }));
       var changes = (conn.transitions || []).filter(function (t) { return t.side === side; });
-      var state = 'UNSEEN', from = 26, bands = [];
-      changes.forEach(function (t) {
-        var y = t.frame === null ? bottom : (yOf[t.frame] !== undefined ? yOf[t.frame] : from);
-        bands.push({ state: state, y1: from, y2: y, projectedEnd: false });
-        state = t.to; from = y;
-        if (t.projected) bands.push({ state: t.from, y1: y - 0.01, y2: y, projectedEnd: true, cause: t.cause });
+      // Bands follow the changes; a change contradicted later ends at the frame against it and
+      // its side goes back where it was. Inferred stretches are hatched, contradicted ones crossed.
+      var events = [];
+      changes.forEach(function (t, k) {
+        var y = t.frame === null ? bottom : (yOf[t.frame] !== undefined ? yOf[t.frame] : null);
+        events.push({ y: y, order: k * 2 + 1, t: t, undo: false });
+        if (t.evidence === 'contradicted' && t.evidenceFrame !== null && yOf[t.evidenceFrame] !== undefined) events.push({ y: yOf[t.evidenceFrame], order: 0, t: t, undo: true });
       });
-      bands.push({ state: state, y1: from, y2: bottom + 40, projectedEnd: false });
+      var lastY = 26;
+      events.forEach(function (e) { if (e.y === null) e.y = lastY; else lastY = e.y; });
+      events.sort(function (a, b) { return a.y - b.y || (a.undo === b.undo ? a.order - b.order : (a.undo ? -1 : 1)); });
+      var state = 'UNSEEN', evidence = 'witnessed', why = 'nothing seen from or about it yet', from = 26, bands = [];
+      events.forEach(function (e) {
+        var t = e.t, y = e.y;
+        bands.push({ state: state, y1: from, y2: y, evidence: evidence, why: why });
+        if (e.undo) { state = t.from; evidence = 'witnessed'; why = 'back to ' + t.from + ': ' + (t.why || ''); }
+        else { state = t.to; evidence = t.projected ? 'inferred' : (t.evidence || 'witnessed'); why = t.why || ''; }
+        from = y;
+        if (!e.undo && t.projected) bands.push({ state: t.from, y1: y - 0.01, y2: y, evidence: 'inferred', why: t.cause });
+      });
+      bands.push({ state: state, y1: from, y2: bottom + 40, evidence: evidence, why: why });
       bands.forEach(function (b) {
         if (b.y2 <= b.y1) return;
-        var r = el('rect', { x: xs[side] - bandW / 2, y: b.y1, width: bandW, height: b.y2 - b.y1, fill: STATE_COLOURS[b.state] || '#fff', stroke: '#98a2b3' });
-        r.appendChild(el('title', {}, side + ': ' + b.state));
+        var r = el('rect', { x: xs[side] - bandW / 2, y: b.y1, width: bandW, height: b.y2 - b.y1, fill: STATE_COLOURS[b.state] || '#fff', stroke: '#98a2b3', class: 'band ' + b.evidence });
+        r.appendChild(el('title', {}, side + ': ' + b.state + (b.why ? ' — ' + b.why : '')));
         svg.appendChild(r);
+        if (b.evidence !== 'witnessed') {
+          var h = el('rect', { x: xs[side] - bandW / 2, y: b.y1, width: bandW, height: b.y2 - b.y1, fill: 'url(#tcplens-' + (b.evidence === 'contradicted' ? 'cross' : 'hatch') + ')', class: 'band-evidence ' + b.evidence, 'pointer-events': 'none' });
+          svg.appendChild(h);
+        }
       });
       var seenAt = {};
       changes.forEach(function (t) {
@@ -101,8 +127,9 @@
         seenAt[y] = n + 1;
         y += n * 12;
         var x = side === 'client' ? xs.client - bandW : xs.server + bandW;
-        var label = el('text', { x: x, y: y + 4, 'text-anchor': side === 'client' ? 'end' : 'start', class: t.projected ? 'projected' : '' }, (t.projected ? '⇢ ' : '') + t.to + (t.projected ? ' (projected)' : ''));
-        label.appendChild(el('title', {}, t.from + ' → ' + t.to + ': ' + t.cause + ' (' + t.rfc + ')'));
+        var cls = t.projected ? 'projected' : (t.evidence === 'contradicted' ? 'contradicted' : (t.evidence === 'inferred' ? 'inferred' : ''));
+        var label = el('text', { x: x, y: y + 4, 'text-anchor': side === 'client' ? 'end' : 'start', class: cls }, (t.projected ? '⇢ ' : '') + t.to + (t.projected ? ' (projected)' : (t.evidence === 'contradicted' ? ' ✗' : (t.evidence === 'inferred' ? ' ?' : ''))));
+        label.appendChild(el('title', {}, t.from + ' → ' + t.to + ': ' + t.cause + ' (' + t.rfc + ')' + (t.why ? '\n' + t.why : '')));
         svg.appendChild(label);
       });
     });
@@ -154,6 +181,19 @@
       note.textContent = 'Segments of this connection are not embedded in the report (size budget); the state changes are drawn. Run: tcplens timeline FILE --conn ' + conn.id;
       host.appendChild(note);
     }
+    // Evidence legend, and why an endpoint ends where it does when the packets alone do not say it.
+    var legend = document.createElement('p');
+    legend.className = 'muted evidence-legend';
+    legend.textContent = 'State bands: solid = witnessed by the endpoint\'s own segment; hatched = inferred (rests on a segment arriving when captured); cross-hatched = contradicted by later frames (hover a band or a state for why).';
+    host.appendChild(legend);
+    ['client', 'server'].forEach(function (side) {
+      var n = conn.stateNotes && conn.stateNotes[side];
+      if (!n) return;
+      var p = document.createElement('p');
+      p.className = 'state-note';
+      p.textContent = side + ' ' + conn.states[side] + ': ' + n;
+      host.appendChild(p);
+    });
     var all = (conn.anomalies || []);
     if (all.length) {
       var h = document.createElement('h3');

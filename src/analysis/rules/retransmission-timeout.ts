@@ -13,11 +13,12 @@ export default defineAnomaly({
   rfc: 'RFC 6298 §2, §5',
   doc: `Set when all of the following are true:
         - a segment is a retransmission by Wireshark's rules (tcp.analysis.retransmission, or spurious_retransmission), not a fast retransmission
+        - it is not a SYN (a resent SYN is the handshake's timer: syn-retransmitted and unanswered-syn tell it)
         - its sender had sent nothing for at least its retransmission timeout: RFC 6298's SRTT + 4·RTTVAR from the RTTs of its data as the peer ACKed it (Wireshark's tcp.analysis.ack_rtt), at least 200 ms (Linux's minimum), or 1 s before any RTT sample
         Reported for each such retransmission, with the silence before it and the timeout: the sender waited for its timer, the slow path of loss recovery.`,
   onSegment(ctx) {
     const bits = ctx.wireshark.frameFlags;
-    if ((bits & (Flag.retransmission | Flag.spurious_retransmission)) === 0 || (bits & Flag.fast_retransmission) !== 0) return;
+    if ((bits & (Flag.retransmission | Flag.spurious_retransmission)) === 0 || (bits & Flag.fast_retransmission) !== 0 || ctx.seg.syn) return;
     const silence = ctx.wireshark.frameSilenceNs;
     if (silence < 0) return;
     const flow = ctx.wireshark.flow(ctx.sender === ctx.conn.a);

@@ -24,6 +24,7 @@ const CAPTURE_WIDE_DOCS: Record<string, string> = {
   'syn-flood': 'many never-completed handshakes to one ip:port at once, within the 63 s a SYN-RECEIVED entry lives',
   'port-scan': 'one source trying many destination ports, mostly refused or unanswered',
   'time-wait-reuse': 'the four-tuple reused within 2×MSL of TIME-WAIT',
+  'listen-queue-overflow': 'a listener that serves some connections and drops or refuses others (SYNs dropped, final ACK ignored or answered with RST): its queues are full',
 };
 
 /** JSON that is safe inside a <script> element: no "</script>", "<!--" or line separators. */

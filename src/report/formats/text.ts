@@ -13,6 +13,7 @@ const CAPTURE_WIDE: Record<string, string> = {
   'syn-flood': 'many half-open handshakes to one ip:port at once (a SYN flood)',
   'port-scan': 'one source trying many ports, mostly refused or unanswered',
   'time-wait-reuse': 'a four-tuple reused within 2×MSL of TIME-WAIT',
+  'listen-queue-overflow': 'a listener that serves some connections and drops or refuses others: its queues are full',
 };
 
 export interface TextOptions {

@@ -4,7 +4,7 @@
  * it; Wireshark flags and anomalies inline.
  */
 import { formatFlags } from '../../decode/format.js';
-import type { ConnectionRecord, SegmentRecord } from '../model.js';
+import type { ConnectionRecord, SegmentRecord, TransitionRecord } from '../model.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
 
 export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], style: Style = PLAIN): string {
@@ -19,6 +19,12 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
   let clientState = 'UNSEEN';
   let serverState = 'UNSEEN';
   for (const s of segments) {
+    // Later evidence first: a change contradicted at this frame did not happen; its side is back where it was.
+    const undone = c.transitions.filter((t) => t.evidence === 'contradicted' && t.evidenceFrame === s.frame);
+    for (const t of undone) {
+      if (t.side === 'client') clientState = t.from;
+      else serverState = t.from;
+    }
     const changes = c.transitions.filter((t) => t.frame === s.frame);
     for (const t of changes) {
       if (t.side === 'client') clientState = t.to;
@@ -29,7 +35,8 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
     const cs = changes.some((t) => t.side === 'client') ? st.cyan(clientState) : st.dim(clientState);
     const ss = changes.some((t) => t.side === 'server') ? st.cyan(serverState) : st.dim(serverState);
     out.push(`  ${String(s.frame).padStart(6)}  ${s.t.toFixed(6).padStart(10)}  ${pad(cs, clientState, 14)}  ${arrow}  ${ss}`);
-    for (const t of changes) out.push(st.dim(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause} (${t.rfc})`));
+    for (const t of undone) out.push(st.yellow(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: back to ${t.from}: the change to ${t.to} at frame ${t.frame} is ${t.why}`));
+    for (const t of changes) out.push(st.dim(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause} (${t.rfc}) [${evidenceTag(t)}]`));
     const flags = c.analysisFrames.find((f) => f.frame === s.frame);
     if (flags) out.push(st.yellow(`  ${''.padStart(18)}  [${flags.flags.join(', ')}]`));
     for (const a of c.anomalies.filter((x) => x.frame === s.frame)) out.push(severityStyle(st, a.severity)(`  ${''.padStart(18)}  ! ${a.id}: ${a.detail}`));
@@ -37,6 +44,10 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
   for (const t of c.transitions.filter((x) => x.projected)) out.push(st.dim(`  ${'-'.padStart(6)}  ${'projected'.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause}`));
   const atEnd = (['client', 'server'] as const).filter((s) => c.openAtEnd[s]).map((s) => `${s} still ${c.states[s]}`);
   if (atEnd.length > 0) out.push(st.dim(`  at the end of the capture: ${atEnd.join(', ')}`));
+  for (const side of ['client', 'server'] as const) {
+    const note = c.stateNotes?.[side];
+    if (note) out.push(st.dim(`  ${side} ${c.states[side]}: ${note}`));
+  }
   const unframed = c.anomalies.filter((a) => !segments.some((s) => s.frame === a.frame));
   for (const a of unframed) out.push(severityStyle(st, a.severity)(`  ! ${a.id} (frame ${a.frame}): ${a.detail}`));
   return out.join('\n');
@@ -50,4 +61,11 @@ function windowText(s: SegmentRecord): string {
 /** Pads by the visible width (styled text carries escape codes). */
 function pad(styled: string, plain: string, width: number): string {
   return styled + ' '.repeat(Math.max(0, width - plain.length));
+}
+
+/** witnessed / inferred / contradicted, with the frames that decide it (README "How tcplens reads an endpoint's state"). */
+function evidenceTag(t: TransitionRecord): string {
+  if (t.evidence === 'contradicted') return `contradicted by frame${(t.contradictedBy?.length ?? 0) > 1 ? 's' : ''} ${(t.contradictedBy ?? []).join(', ')}`;
+  if (t.evidence === 'inferred') return 'inferred: assumes the segment arrived when captured';
+  return t.evidenceFrame !== null && t.evidenceFrame !== t.frame ? `witnessed by its frame ${t.evidenceFrame}` : 'witnessed';
 }

@@ -9,6 +9,7 @@ captureRuleCases('retransmission-timeout', {
   valid: [
     { name: 'fast retransmissions are not timeouts', capture: crafted('fast-retransmission'), expect: [] },
     { name: 'out-of-order segments within the RTT', capture: crafted('out-of-order'), expect: [] },
+    { name: 'a SYN resent with its ISN after a RST, 990 ms later (the handshake timer; syn-retransmitted tells it)', capture: crafted('reused-ports'), expect: [] },
   ],
   invalid: [
     {
