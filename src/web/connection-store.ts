@@ -49,6 +49,13 @@ export class ConnectionStore {
   /** Findings before each row in id order (for paging through all anomalies). */
   private findingsBefore = new Float64Array(0);
   private closed = false;
+  /**
+   * Pages asked for again (a refresh, many people on one link, the page-by-page walk back) and
+   * the records read for them are kept, parsed: reading and parsing rows was most of a page's
+   * time. Both only after finish(), when the store no longer changes.
+   */
+  private readonly pages = new Map<string, ConnectionPage>();
+  private readonly records = new Map<number, ConnectionRecord>();
 
   /** The spool's folder on disk (gone after close). */
   get spoolDir(): string {
@@ -92,6 +99,15 @@ export class ConnectionStore {
   }
 
   query(q: ConnectionQuery): ConnectionPage {
+    const key = this.rowOfId.length > 0 ? JSON.stringify(q) : null;
+    const kept = key === null ? undefined : this.pages.get(key);
+    if (kept !== undefined) return kept;
+    const page = this.run(q);
+    if (key !== null) remember(this.pages, key, page, PAGES_KEPT);
+    return page;
+  }
+
+  private run(q: ConnectionQuery): ConnectionPage {
     const order = this.index.order(q.sort);
     const test = this.index.matcher(q.filter);
     const from = (Math.max(1, q.page) - 1) * q.pageSize;
@@ -106,7 +122,7 @@ export class ConnectionStore {
     }
     const pages = Math.max(1, Math.ceil(matched / q.pageSize));
     const page = Math.min(Math.max(1, q.page), pages);
-    if (page !== q.page && matched > 0) return this.query({ ...q, page });
+    if (page !== q.page && matched > 0) return this.run({ ...q, page });
     return { total: this.index.count, matched, page, pages, pageSize: q.pageSize, connections: rows.map((row) => this.read(row)) };
   }
 
@@ -147,6 +163,21 @@ export class ConnectionStore {
   }
 
   private read(row: number): ConnectionRecord {
-    return JSON.parse(this.spool.read(row)) as ConnectionRecord;
+    const kept = this.records.get(row);
+    if (kept !== undefined) return kept;
+    const record = JSON.parse(this.spool.read(row)) as ConnectionRecord;
+    if (this.rowOfId.length > 0) remember(this.records, row, record, RECORDS_KEPT);
+    return record;
   }
+}
+
+/** Pages and parsed records kept (see ConnectionStore.pages). */
+const PAGES_KEPT = 32;
+const RECORDS_KEPT = 2000;
+
+/** Puts a value in a map used as a least-recently-used cache of `max` entries. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as K);
 }

@@ -48,6 +48,9 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
   // Before anything else: a request for another host name (DNS rebinding) gets no page at all.
   app.use(hostGuard(opts.host));
   app.set('view engine', 'ejs');
+  // Compile each template once (express caches views only under NODE_ENV=production by default):
+  // compiling per request was most of a page's time under load.
+  app.set('view cache', true);
   app.set('views', join(viewsDir(), 'web'));
   app.use(
     helmet({
