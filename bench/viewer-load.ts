@@ -19,6 +19,8 @@ const dir = resolve(process.argv[2] && !process.argv[2].startsWith('--') ? proce
 const concurrency = Number(arg('concurrency', '200'));
 const rounds = Number(arg('rounds', '3'));
 const capture = arg('capture', 'syn-flood.pcapng');
+/** A capture under DIR to have analysed while the pages are loaded (--busy big.pcap). */
+const busy = arg('busy', '');
 
 const viewer = await listen({ root: dir, maxUploadBytes: 1 << 20, host: '127.0.0.1', port: 0, pageWaitMs: 30_000 });
 const url = new URL(viewer.url);
@@ -48,7 +50,12 @@ const pages: [string, string][] = [
   ['asset', '/assets/viewer.css'],
 ];
 await get(c); // analysed once, as a person's first visit would
-console.log(`viewer load: ${concurrency} concurrent requests per page type, ${rounds} rounds, serving ${dir}`);
+if (busy !== '') {
+  // Starts its analysis; this request waits for it in the background.
+  void get(`/api/c/${encodeURIComponent(busy)}?view=bogus`);
+  await new Promise((r) => setTimeout(r, 200));
+}
+console.log(`viewer load: ${concurrency} concurrent requests per page type, ${rounds} rounds, serving ${dir}${busy ? `, while ${busy} is analysed` : ''}`);
 for (const [name, path] of pages) {
   const times: number[] = [];
   let bad = 0;
@@ -62,6 +69,17 @@ for (const [name, path] of pages) {
   times.sort((a, b) => a - b);
   const q = (p: number): string => (times[Math.min(times.length - 1, Math.floor(p * times.length))] as number).toFixed(0);
   console.log(`${name.padEnd(18)} p50 ${q(0.5).padStart(5)} ms  p99 ${q(0.99).padStart(5)} ms  max ${q(1).padStart(5)} ms  errors ${bad}`);
+}
+if (busy !== '') {
+  const progress = await new Promise<string>((done) => {
+    const req = request({ host: url.hostname, port: url.port, path: `/api/c/${encodeURIComponent(busy)}`, agent }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => done(`${res.statusCode} ${body.slice(0, 120)}`));
+    });
+    req.end();
+  });
+  console.log(`${busy} at the end: ${progress}`);
 }
 agent.destroy();
 await viewer.close();
