@@ -2,7 +2,8 @@
  * One fuzz worker (a child process of run.ts, heap capped at 1 GB): takes mutant indexes (or
  * regression files) over IPC, writes each mutant to a file, runs the commands in-process
  * (check.ts) and answers with the problems found. An uncaught exception is reported as a crash
- * of the mutant in hand, then the worker exits; run.ts starts another.
+ * of the mutant in hand, then the worker exits; run.ts starts another. FUZZ_TIMING=1 prints each
+ * mutant's size and time on stderr (to see where a campaign's time goes).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
