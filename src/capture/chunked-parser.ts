@@ -48,13 +48,19 @@ export abstract class ChunkedParser {
     return this.base + this.pos;
   }
 
+  /** Stream offset just past the last byte received (consumed plus the leftover). */
+  get received(): number {
+    return this.base + this.buf.length;
+  }
+
   protected abstract parse(): void;
 
   protected get leftover(): number {
     return this.buf.length - this.pos;
   }
 
-  protected warn(code: CaptureWarningCode, fileOffset: number, message: string): void {
+  /** Records a warning (open-capture.ts adds the stream's own, such as a cut gzip trailer). */
+  warn(code: CaptureWarningCode, fileOffset: number, message: string): void {
     this.warningCount++;
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ code, fileOffset, message });
   }

@@ -24,6 +24,8 @@ export type CaptureErrorCode =
 export type CaptureWarningCode =
   | 'TRUNCATED_RECORD'
   | 'TRUNCATED_BLOCK'
+  /** The gzip stream ends before its trailer (CRC and size): the file was cut while being written or copied. */
+  | 'TRUNCATED_GZIP'
   | 'CAPLEN_EXCEEDS_SNAPLEN'
   | 'INVALID_TIMESTAMP'
   | 'UNSUPPORTED_LINKTYPE'

@@ -2,8 +2,8 @@
  * The capture stage's front door: opens a file (or standard input), sniffs the format from
  * its magic number, never from its name, undoes gzip, and streams every frame to a sink.
  *
- *   a1b2c3d4 / d4c3b2a1  pcap, microseconds        → pcap-reader (pcap-parser)
- *   a1b23c4d / 4d3cb2a1  pcap, nanoseconds         → pcap-reader (pcap-parser)
+ *   a1b2c3d4 / d4c3b2a1  pcap, microseconds        → pcap-reader
+ *   a1b23c4d / 4d3cb2a1  pcap, nanoseconds         → pcap-reader
  *   0a0d0d0a             pcapng section header     → pcapng-reader
  *   "snoop\0\0\0"         Solaris snoop (RFC 1761)  → snoop-reader
  *   1f8b                 gzip                      → gunzip, then sniff again
@@ -13,10 +13,10 @@
  */
 import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { ChunkedParser } from './chunked-parser.js';
 import { CaptureFormatError, type CaptureWarning } from './errors.js';
 import type { CaptureInfo, FrameSink } from './frame.js';
+import { gunzipChunks, type GunzipState } from './gunzip.js';
 import { READ_CHUNK_SIZE } from './limits.js';
 import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng-reader.js';
 import { PCAP_MAGIC_NSEC, PCAP_MAGIC_USEC, PcapReader } from './pcap-reader.js';
@@ -85,6 +85,10 @@ function emptyInfo(): CaptureInfo {
 /**
  * Reads a whole capture, handing each frame to the sink. Resolves when the file is read to its
  * end or damage stops it (result.error). Rejects only on programming errors in the sink.
+ *
+ * No stream of the reading path can raise an uncaught 'error' event: the file stream (or the one
+ * given, or standard input) has a listener from the moment it exists, and gunzip listens to its
+ * own (gunzip.ts). Stream errors reach the reading loop and become the file's error.
  */
 export async function readCapture(source: CaptureSource, sink: FrameSink, name?: string): Promise<CaptureResult> {
   const label = name ?? (typeof source === 'string' ? source : '<stream>');
@@ -106,10 +110,15 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     result.error = new CaptureFormatError('READ_FAILED', 0, (err as Error).message);
     return result;
   }
+  // Errors also reach whoever iterates the stream; this listener only makes sure none is uncaught
+  // (a stream can fail after its reader has stopped, e.g. while being destroyed).
+  const ignore = (): void => {};
+  raw.on('error', ignore);
   let parser: ChunkedParser | null = null;
-  let gunzip: ReturnType<typeof createGunzip> | null = null;
   let chunks: AsyncIterable<Buffer> = raw;
+  let git: AsyncGenerator<Buffer> | null = null;
   let head: Buffer = Buffer.alloc(0);
+  const gz: GunzipState = { cut: false, compressedBytes: 0 };
   try {
     // Sniff: gather at least 4 bytes (standard input may deliver fewer at first).
     const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -121,11 +130,9 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     const rest = prefixed(head, it);
     if (sniffFormat(head) === 'gzip') {
       info.gzip = true;
-      // Z_SYNC_FLUSH: a gzip stream cut short still yields what it holds, and the capture
-      // reader then reports the truncated record, as it would for the plain file.
-      gunzip = createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: READ_CHUNK_SIZE });
-      chunks = Readable.from(rest).pipe(gunzip);
-      const git = chunks[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      // A gzip stream cut short yields all it holds, and then the capture reader reports its own
+      // cut record (as it would for the plain file) and a TRUNCATED_GZIP warning follows.
+      git = gunzipChunks(rest, gz, READ_CHUNK_SIZE);
       head = Buffer.alloc(0);
       while (head.length < SNIFF_LEN) {
         const next = await git.next();
@@ -139,6 +146,7 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
 
     const format = sniffFormat(head);
     if (head.length === 0) {
+      if (gz.cut) throw new CaptureFormatError('BAD_GZIP', 0, `the gzip stream is cut short after ${gz.compressedBytes} compressed bytes, before any capture data`);
       throw new CaptureFormatError('EMPTY_FILE', 0, info.gzip ? 'the gzip stream holds no data' : 'the file is empty');
     }
     if (format === 'pcap' || format === 'pcap-nsec') parser = new PcapReader(sink, info);
@@ -168,19 +176,47 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
       }
     }
     // Stopped on purpose: what is left unread is not damage.
-    if (!stopped) parser.end();
+    if (!stopped) {
+      const received = parser.received;
+      try {
+        parser.end();
+      } finally {
+        if (gz.cut) {
+          parser.warn(
+            'TRUNCATED_GZIP',
+            received,
+            `the gzip stream is cut short after ${gz.compressedBytes} compressed bytes (its end and CRC are missing): the capture data ends at byte ${received}; everything before was read`,
+          );
+        }
+      }
+    }
   } catch (err) {
     if (err instanceof CaptureFormatError) result.error = err;
     else if (isZlibError(err)) {
-      result.error = new CaptureFormatError('BAD_GZIP', parser?.consumed ?? 0, `gzip data is damaged (${(err as Error).message}); offset is in the decompressed stream`);
+      const at = parser?.received ?? head.length;
+      result.error = new CaptureFormatError(
+        'BAD_GZIP',
+        at,
+        `gzip data is damaged (${(err as Error).message}) within its first ${gz.compressedBytes} compressed bytes; the capture data before byte ${at} was read`,
+      );
     } else if (isIoError(err)) {
       result.error = new CaptureFormatError('READ_FAILED', parser?.consumed ?? 0, (err as Error).message);
     } else {
       throw err;
     }
   } finally {
+    // Stops gunzip (if any) before its source goes; teardown errors are absorbed by `ignore`.
+    try {
+      if (chunks !== raw) await (chunks as AsyncGenerator<Buffer>).return(undefined);
+      await git?.return(undefined);
+    } catch {
+      // the result already says what went wrong, if anything did
+    }
     if (raw !== process.stdin) raw.destroy();
-    gunzip?.destroy();
+    else {
+      // Leave standard input unread but quiet, with no listener of ours piling up on it.
+      setImmediate(() => raw.removeListener('error', ignore));
+    }
   }
   if (parser !== null) {
     result.packets = parser.packets;
@@ -192,12 +228,17 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
   return result;
 }
 
+/** `head` then the rest of the iterator; stopping early stops the iterator too. */
 async function* prefixed(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done === true) return;
-    yield next.value;
+  try {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
   }
 }
 

@@ -30,6 +30,8 @@ export interface Analysis {
   store: ConnectionStore;
   /** Exit-like status: the capture could not be read to its end. */
   error: string | null;
+  /** The analysis itself failed (a fault of tcplens, not of the file): the capture's pages say so. */
+  failure: string | null;
   promise: Promise<Analysis>;
 }
 
@@ -50,6 +52,8 @@ export class AnalysisCache {
   constructor(
     private readonly options: Partial<AnalyzeOptions> = {},
     private readonly maxEntries = 4,
+    /** The analysis to run (tests give one that fails). */
+    private readonly analyze: typeof analyzeCapture = analyzeCapture,
   ) {
     removeOrphanSpools();
     process.once('exit', this.removeOnExit);
@@ -70,8 +74,8 @@ export class AnalysisCache {
       return hit;
     }
     const store = new ConnectionStore();
-    const a: Analysis = { key, file, state: 'running', bytesRead: 0, totalBytes: size, started: Date.now(), capture: null, captureWide: [], store, error: null, promise: null as unknown as Promise<Analysis> };
-    a.promise = analyzeCapture(file, file, this.options, {
+    const a: Analysis = { key, file, state: 'running', bytesRead: 0, totalBytes: size, started: Date.now(), capture: null, captureWide: [], store, error: null, failure: null, promise: null as unknown as Promise<Analysis> };
+    a.promise = this.analyze(file, file, this.options, {
       collect: false,
       onConnection: (record) => store.add(record),
       onProgress: (read) => {
@@ -84,6 +88,13 @@ export class AnalysisCache {
       a.error = r.decode.error ? `at byte ${r.decode.error.fileOffset}: ${r.decode.error.message}` : null;
       a.state = 'done';
       a.bytesRead = a.totalBytes;
+      return a;
+    }, (err: unknown) => {
+      // Never the viewer's end: this capture's pages show the failure, the rest carry on.
+      process.stderr.write(`tcplens serve: the analysis of ${file} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      store.finish();
+      a.failure = err instanceof Error ? err.message : String(err);
+      a.state = 'done';
       return a;
     });
     this.entries.set(key, a);

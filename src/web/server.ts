@@ -15,6 +15,8 @@ import { isWholeCapture } from '../capture/errors.js';
 import { discover, looksLikeCapture } from '../capture/find-captures.js';
 import { asset, viewsDir } from '../report/views.js';
 import { AnalysisCache } from './cache.js';
+import { hostGuard, sameOriginGuard } from './guards.js';
+import { HttpError } from './http-error.js';
 import { captureUrl, displayPath } from './paths.js';
 import { captureRoutes } from './routes/capture.js';
 import { listCaptures } from './routes/list.js';
@@ -36,21 +38,19 @@ export interface Viewer {
   close(): Promise<void>;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
 
 export function createApp(opts: ServeOptions, cache = new AnalysisCache()): express.Express {
   const root = realpathSync(opts.root);
   const dataDir = opts.dataDir ?? join(root, '.tcplens-uploads');
   const app = express();
   app.disable('x-powered-by');
+  // Before anything else: a request for another host name (DNS rebinding) gets no page at all.
+  app.use(hostGuard(opts.host));
   app.set('view engine', 'ejs');
+  // Compile each template once (express caches views only under NODE_ENV=production by default):
+  // compiling per request was most of a page's time under load.
+  app.set('view cache', true);
   app.set('views', join(viewsDir(), 'web'));
   app.use(
     helmet({
@@ -106,7 +106,17 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
     limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 4 },
   });
 
-  app.post(['/upload', '/api/upload'], upload.single('capture'), (req, res, next) => {
+  // multer's own errors (sizes, counts) keep their status; a body that is not a readable form
+  // (busboy: "Unexpected end of form", "Boundary not found") is the client's fault: 400.
+  const receive = upload.single('capture');
+  const uploadForm = (req: Request, res: Response, next: NextFunction): void => {
+    receive(req, res, (err?: unknown) => {
+      if (err === undefined || err === null || err instanceof multer.MulterError || isSystemError(err)) return next(err);
+      next(new HttpError(400, `The upload is not a readable form (${err instanceof Error ? err.message : String(err)}): send it as multipart/form-data with the capture in the field "capture".`));
+    });
+  };
+
+  app.post(['/upload', '/api/upload'], sameOriginGuard, uploadForm, (req, res, next) => {
     const api = req.path.startsWith('/api/');
     const file = req.file;
     if (file === undefined) return next(new HttpError(400, 'No file was uploaded: send the capture in the form field "capture".'));
@@ -127,6 +137,11 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
     let status = 500;
     let message = 'Something went wrong on the server; the details are in its log.';
     if (err instanceof HttpError) ({ status, message } = err);
+    else if (err instanceof URIError) {
+      // The router could not percent-decode the path (`/c/%`, `/c/%c0%ae`).
+      status = 400;
+      message = 'The address is not valid percent-encoding.';
+    }
     else if (err instanceof multer.MulterError) {
       status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
       message = err.code === 'LIMIT_FILE_SIZE' ? `The upload is larger than the ${formatBytes(opts.maxUploadBytes)} limit (--max-upload).` : `Upload refused: ${err.message}.`;
@@ -136,6 +151,11 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
     else res.render('error', { status, message });
   });
   return app;
+}
+
+/** An error of the operating system (a full disk, a folder we may not write), not of the request. */
+function isSystemError(err: unknown): boolean {
+  return typeof (err as { syscall?: unknown } | null)?.syscall === 'string';
 }
 
 function displayPathOfRoot(root: string): string {

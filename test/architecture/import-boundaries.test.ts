@@ -55,3 +55,69 @@ test('no protocol number outside decode/fields.ts is written as a bare hex liter
   }
   expect(offenders).toEqual([]);
 });
+
+/** Relative imports (static, re-exports, type-only alike) of every file under src/, as absolute paths. */
+function importGraph(): Map<string, string[]> {
+  const all = files(SRC);
+  const known = new Set(all);
+  const graph = new Map<string, string[]>();
+  for (const file of all) {
+    const targets = [...readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*'(\.[^']+)'/g)]
+      .map((m) => resolve(dirname(file), m[1] ?? '').replace(/\.js$/, '.ts'))
+      .filter((t) => known.has(t));
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** Strongly connected components with more than one file, or a file importing itself (Tarjan). */
+function importCycles(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop() as string;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.map((f) => relative(SRC, f)).sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+test('no import cycle anywhere in src/, inside a folder or across', () => {
+  expect(importCycles(importGraph())).toEqual([]);
+});
+
+test('the cycle check finds a cycle inside a folder and one through a third file', () => {
+  const g = new Map([
+    ['/s/web/server.ts', ['/s/web/routes/capture.ts', '/s/web/paths.ts']],
+    ['/s/web/routes/capture.ts', ['/s/web/server.ts']],
+    ['/s/web/paths.ts', []],
+    ['/s/tcp/a.ts', ['/s/tcp/b.ts']],
+    ['/s/tcp/b.ts', ['/s/tcp/c.ts']],
+    ['/s/tcp/c.ts', ['/s/tcp/a.ts']],
+    ['/s/tcp/self.ts', ['/s/tcp/self.ts']],
+  ]);
+  expect(importCycles(g).map((c) => c.length).sort()).toEqual([1, 2, 3]);
+});

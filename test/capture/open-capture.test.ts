@@ -52,7 +52,7 @@ describe('gzip', () => {
     expect(result.error).toBeNull();
     expect(frames.length).toBeGreaterThan(5);
     expect(frames.length).toBeLessThan(40);
-    expect(result.warnings.map((w) => w.code)).toEqual(['TRUNCATED_RECORD']);
+    expect(result.warnings.map((w) => w.code)).toEqual(['TRUNCATED_RECORD', 'TRUNCATED_GZIP']);
   });
 
   test('damaged gzip data is a clear error', async () => {

@@ -153,7 +153,7 @@ describe('the viewer connection store', () => {
     mkdirSync(orphan, { recursive: true });
     writeFileSync(join(orphan, 'connections.ndjson.deflate-blocks'), 'x');
     const live = new ConnectionStore();
-    const liveDir = (live as unknown as { dir: string }).dir;
+    const liveDir = live.spoolDir;
     expect(removeOrphanSpools()).toBeGreaterThanOrEqual(1);
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(liveDir)).toBe(true);
@@ -164,7 +164,7 @@ describe('the viewer connection store', () => {
     const s = new ConnectionStore();
     s.add(records[0] as ConnectionRecord);
     s.finish();
-    const dir = (s as unknown as { dir: string }).dir;
+    const dir = s.spoolDir;
     expect(existsSync(dir)).toBe(true);
     s.close();
     expect(existsSync(dir)).toBe(false);

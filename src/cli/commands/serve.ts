@@ -31,6 +31,13 @@ export async function runServe(args: ServeArgs): Promise<number> {
   if (maxUploadBytes === null || maxUploadBytes <= 0) throw new UsageError(`--max-upload must be a size such as 512MB, not ${args['max-upload']}`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, not ${args.port}`);
   const dataDir = args.data !== undefined ? resolve(args.data) : undefined;
+  // Last resort: a fault no route caught is logged and the viewer carries on serving the other
+  // captures (each capture's own failures already become its error page, web/cache.ts).
+  const survive = (err: unknown): void => {
+    process.stderr.write(`tcplens serve: internal error, the viewer carries on: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  };
+  process.on('uncaughtException', survive);
+  process.on('unhandledRejection', survive);
   const viewer = await listen({ root, ...(dataDir ? { dataDir } : {}), maxUploadBytes, host: args.host, port: args.port });
   process.stdout.write(`tcplens: serving ${root} at ${viewer.url} (uploads up to ${formatBytes(maxUploadBytes)}); Ctrl-C stops\n`);
   await new Promise<void>((done) => {
@@ -41,5 +48,7 @@ export async function runServe(args: ServeArgs): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.removeListener('uncaughtException', survive);
+  process.removeListener('unhandledRejection', survive);
   return 0;
 }

@@ -6,12 +6,13 @@
 import type express from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
+import { looksLikeCapture } from '../../capture/find-captures.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
-import { HttpError } from '../server.js';
+import { HttpError } from '../http-error.js';
 
 const PAGE_SIZE = 100;
 const ANOMALY_PAGE_SIZE = 200;
@@ -43,7 +44,8 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const api = params['0'] !== undefined && params['0'] !== '';
       const requested = params['1'] ?? '';
       const file = insideRoot(root, requested);
-      if (file === null) throw new HttpError(404, 'No such capture here.');
+      // A file that is not a capture is as absent as a missing one: its bytes are never quoted.
+      if (file === null || !looksLikeCapture(file)) throw new HttpError(404, 'No such capture here.');
       const display = displayPath(root, file);
       const base = captureUrl(display);
       const analysis = cache.get(file);
@@ -55,6 +57,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         clearTimeout(timer);
       }
       if (analysis.state === 'running') return progress(res, api, display, analysis);
+      if (analysis.failure !== null) throw new HttpError(500, `tcplens could not analyse ${display}: ${analysis.failure}. The details are in the viewer's log; the other captures are not affected.`);
       const store = analysis.store;
       const view = String(req.query['view'] ?? 'overview');
       const common = { path: display, base, error: analysis.error };

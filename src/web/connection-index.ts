@@ -1,0 +1,184 @@
+/**
+ * The columns of a connection store, by row (rows in the order connections ended): about 60
+ * bytes a connection (addresses as indexes into one table of hosts, ports, final states, an
+ * anomaly bit set, start, duration, packets, bytes), with the filter and the sorts that run over
+ * them. A sort order, once made, is kept for the next page.
+ */
+import { ANOMALY_IDS } from '../analysis/anomaly-ids.js';
+import type { ConnectionFilter } from '../report/filters.js';
+import type { ConnectionRecord } from '../report/model.js';
+import { ALL_STATES, type EndpointState } from '../tcp/state.js';
+
+export const SORT_KEYS = ['id', 'start', 'duration', 'packets', 'bytes', 'client', 'server', 'state', 'anomalies'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+if (ANOMALY_IDS.length > 32) throw new Error('connection-index: more than 32 anomaly ids do not fit the bit set');
+const ANOMALY_BIT = new Map(ANOMALY_IDS.map((id, i) => [id, 2 ** i]));
+const STATE_INDEX = new Map<string, number>(ALL_STATES.map((s, i) => [s, i]));
+/** States in the order their names sort (the `state` sort key compares names, as before). */
+const STATE_RANK = (() => {
+  const rank = new Uint8Array(ALL_STATES.length);
+  [...ALL_STATES].sort().forEach((s, r) => (rank[STATE_INDEX.get(s) as number] = r));
+  return rank;
+})();
+
+export class ConnectionIndex {
+  private capacity = 0;
+  count = 0;
+  /** Columns, by row (rows in the order connections ended). */
+  private id = new Uint32Array(0);
+  private clientHost = new Uint32Array(0);
+  private serverHost = new Uint32Array(0);
+  private clientPort = new Uint16Array(0);
+  private serverPort = new Uint16Array(0);
+  private clientState = new Uint8Array(0);
+  private serverState = new Uint8Array(0);
+  private anomalyBits = new Uint32Array(0);
+  private anomalyCount = new Uint16Array(0);
+  private start = new Float64Array(0);
+  private duration = new Float64Array(0);
+  private packets = new Float64Array(0);
+  private bytes = new Float64Array(0);
+  private readonly hosts: string[] = [];
+  private readonly hostIndex = new Map<string, number>();
+  private readonly orders = new Map<SortKey, Int32Array>();
+  private hostRank: Uint32Array | null = null;
+
+  /** Takes a connection as it ends; returns its row. */
+  add(r: ConnectionRecord): number {
+    if (this.count === this.capacity) this.grow();
+    const row = this.count++;
+    this.id[row] = r.id;
+    this.clientHost[row] = this.host(r.client.ip);
+    this.serverHost[row] = this.host(r.server.ip);
+    this.clientPort[row] = r.client.port;
+    this.serverPort[row] = r.server.port;
+    this.clientState[row] = STATE_INDEX.get(r.states.client) ?? 0;
+    this.serverState[row] = STATE_INDEX.get(r.states.server) ?? 0;
+    let bits = 0;
+    for (const a of r.anomalies) bits |= ANOMALY_BIT.get(a.id) ?? 0;
+    this.anomalyBits[row] = bits >>> 0;
+    this.anomalyCount[row] = Math.min(65535, r.anomalies.length);
+    this.start[row] = Number(r.start); // "sec.nsec": ties are broken by id, so a float is enough
+    this.duration[row] = r.duration;
+    this.packets[row] = r.packets.client + r.packets.server;
+    this.bytes[row] = r.bytes.client + r.bytes.server;
+    return row;
+  }
+
+  idOf(row: number): number {
+    return this.id[row] as number;
+  }
+
+  findingsOf(row: number): number {
+    return this.anomalyCount[row] as number;
+  }
+
+  /** A test of rows against a filter; null when the filter takes every row. */
+  matcher(f: ConnectionFilter): ((row: number) => boolean) | null {
+    const ids = f.ids?.length ? new Set(f.ids) : null;
+    // A host never seen cannot match: -1 matches no row.
+    const hosts = f.hosts?.length ? f.hosts.map((h) => this.hostIndex.get(h.toLowerCase()) ?? -1) : null;
+    const ports = f.ports?.length ? f.ports : null;
+    const states = f.states?.length ? f.states.map((s: EndpointState) => STATE_INDEX.get(s) ?? -1) : null;
+    let bits = 0;
+    for (const a of f.anomalies ?? []) bits |= ANOMALY_BIT.get(a) ?? 0;
+    const anomalies = f.anomalies?.length ? bits >>> 0 : null;
+    if (ids === null && hosts === null && ports === null && states === null && anomalies === null) return null;
+    return (row) => {
+      if (ids !== null && !ids.has(this.id[row] as number)) return false;
+      if (hosts !== null && !hosts.includes(this.clientHost[row] as number) && !hosts.includes(this.serverHost[row] as number)) return false;
+      if (ports !== null && !ports.includes(this.clientPort[row] as number) && !ports.includes(this.serverPort[row] as number)) return false;
+      // Like netstat, a state names where an endpoint is (here: where it was when the connection ended).
+      if (states !== null && !states.includes(this.clientState[row] as number) && !states.includes(this.serverState[row] as number)) return false;
+      if (anomalies !== null && ((this.anomalyBits[row] as number) & anomalies) === 0) return false;
+      return true;
+    };
+  }
+
+  /** Rows sorted by a key, ascending, ties by id; made once per key. */
+  order(key: SortKey): Int32Array {
+    let o = this.orders.get(key);
+    if (o !== undefined) return o;
+    o = new Int32Array(this.count);
+    for (let i = 0; i < this.count; i++) o[i] = i;
+    const id = this.id;
+    const byKey = this.keyColumn(key);
+    o.sort((x, y) => {
+      const a = byKey(x);
+      const b = byKey(y);
+      return a < b ? -1 : a > b ? 1 : (id[x] as number) - (id[y] as number);
+    });
+    this.orders.set(key, o);
+    return o;
+  }
+
+  private keyColumn(key: SortKey): (row: number) => number {
+    switch (key) {
+      case 'start':
+        return (r) => this.start[r] as number;
+      case 'duration':
+        return (r) => this.duration[r] as number;
+      case 'packets':
+        return (r) => this.packets[r] as number;
+      case 'bytes':
+        return (r) => this.bytes[r] as number;
+      case 'client': {
+        const rank = this.ranks();
+        return (r) => (rank[this.clientHost[r] as number] as number) * 65536 + (this.clientPort[r] as number);
+      }
+      case 'server': {
+        const rank = this.ranks();
+        return (r) => (rank[this.serverHost[r] as number] as number) * 65536 + (this.serverPort[r] as number);
+      }
+      case 'state':
+        return (r) => (STATE_RANK[this.clientState[r] as number] as number) * 64 + (STATE_RANK[this.serverState[r] as number] as number);
+      case 'anomalies':
+        return (r) => this.anomalyCount[r] as number;
+      default:
+        return (r) => this.id[r] as number;
+    }
+  }
+
+  /** Each host's rank in text order (hosts sort as strings, then ports as numbers). */
+  private ranks(): Uint32Array {
+    if (this.hostRank !== null) return this.hostRank;
+    const byText = this.hosts.map((_, i) => i).sort((a, b) => ((this.hosts[a] as string) < (this.hosts[b] as string) ? -1 : 1));
+    const rank = new Uint32Array(this.hosts.length);
+    byText.forEach((h, r) => (rank[h] = r));
+    return (this.hostRank = rank);
+  }
+
+  private host(ip: string): number {
+    let i = this.hostIndex.get(ip);
+    if (i === undefined) {
+      i = this.hosts.length;
+      this.hosts.push(ip);
+      this.hostIndex.set(ip, i);
+    }
+    return i;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.capacity * 2);
+    const g = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array | Int32Array>(old: T, make: new (n: number) => T): T => {
+      const a = new make(cap);
+      a.set(old as never);
+      return a;
+    };
+    this.id = g(this.id, Uint32Array);
+    this.clientHost = g(this.clientHost, Uint32Array);
+    this.serverHost = g(this.serverHost, Uint32Array);
+    this.clientPort = g(this.clientPort, Uint16Array);
+    this.serverPort = g(this.serverPort, Uint16Array);
+    this.clientState = g(this.clientState, Uint8Array);
+    this.serverState = g(this.serverState, Uint8Array);
+    this.anomalyBits = g(this.anomalyBits, Uint32Array);
+    this.anomalyCount = g(this.anomalyCount, Uint16Array);
+    this.start = g(this.start, Float64Array);
+    this.duration = g(this.duration, Float64Array);
+    this.packets = g(this.packets, Float64Array);
+    this.bytes = g(this.bytes, Float64Array);
+    this.capacity = cap;
+  }
+}
