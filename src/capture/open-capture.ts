@@ -2,8 +2,8 @@
  * The capture stage's front door: opens a file (or standard input), sniffs the format from
  * its magic number, never from its name, undoes gzip, and streams every frame to a sink.
  *
- *   a1b2c3d4 / d4c3b2a1  pcap, microseconds        → pcap-reader
- *   a1b23c4d / 4d3cb2a1  pcap, nanoseconds         → pcap-reader
+ *   a1b2c3d4 / d4c3b2a1  pcap, microseconds        → pcap-reader (pcap-parser)
+ *   a1b23c4d / 4d3cb2a1  pcap, nanoseconds         → pcap-reader (pcap-parser)
  *   0a0d0d0a             pcapng section header     → pcapng-reader
  *   "snoop\0\0\0"         Solaris snoop (RFC 1761)  → snoop-reader
  *   1f8b                 gzip                      → gunzip, then sniff again

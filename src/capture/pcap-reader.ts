@@ -1,24 +1,25 @@
 /**
  * Classic pcap (libpcap savefile), microsecond and nanosecond, both byte orders.
  *
- * Records are read here, straight from the chunk: the guard that walks the record headers
- * (validating each captured length before waiting for its bytes) hands each whole record to the
- * sink as it goes, with the frame's bytes a view at an offset of the chunk (no slice, no
- * object, no event per record). This replaces the npm package pcap-parser on the record path:
- * its per-record work (a method looked up by name for each field, three slices, three events,
- * two objects) was 80 % of reading a capture of empty records — 1.2 M records/s, 20 MB/s, so a
- * 1 GB capture of 67 M empty records took 96 s to analyse. It also needed its gaps covered
- * (no nanosecond magic, a version check that accepts 1.4, a deprecated `new Buffer` when a
- * record straddles chunks). What this file checks, as before:
- * - the version (libpcap reads 2.0 to 2.4) and the link type's reserved bits;
+ * Records are parsed by the npm package pcap-parser 0.2.1; this file wraps it and covers the
+ * gaps listed in ../shared/ANCHORS.md §5.2. A guard walks the record headers ahead of the
+ * parser and hands it only whole, validated records:
+ * - nanosecond files (magic a1b23c4d): the parser knows only the microsecond magic, so it is
+ *   given a copy of the file header with that magic and its "microseconds" field is read as
+ *   nanoseconds (the record layout is identical);
+ * - the version check (`major != 2 && minor != 4` in the library accepts 1.4) is done here;
  * - a captured length above 256 KiB ends the file with an error instead of being buffered;
  * - a truncated last record becomes a warning with its offset instead of vanishing;
- * - a sub-second field of a second or more is carried into the seconds, with a warning.
+ * - the parser's leftover buffer is cleared after each whole-record chunk, so it never
+ *   reaches its concatenation path: the deprecated `new Buffer(n)` is never called and no
+ *   chunk is copied twice.
  *
  * Layout (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-04.html §4, §5):
  *   file header  magic(4) major(2) minor(2) thiszone(4) sigfigs(4) snaplen(4) linktype(4)
  *   record       ts_sec(4) ts_frac(4) caplen(4) origlen(4) data[caplen]
  */
+import { EventEmitter } from 'node:events';
+import { parse as pcapParse, type Packet, type Parser } from 'pcap-parser';
 import { ChunkedParser } from './chunked-parser.js';
 import { CaptureFormatError } from './errors.js';
 import type { CaptureInfo, FrameSink } from './frame.js';
@@ -36,12 +37,27 @@ const LINKTYPE_MASK = 0x0000ffff;
 const LINKTYPE_RESERVED = 0x03ff0000;
 const LINKTYPE_FCS_PRESENT = 0x04000000;
 
+/** Feeds pcap-parser synchronously: it only listens for 'data' and calls pause/resume. */
+class FeedStream extends EventEmitter {
+  pause(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
+}
+
 export class PcapReader extends ChunkedParser {
   private littleEndian = true;
   private nanosecond = false;
   private headerDone = false;
   private snaplen = 0;
   private linkType = 0;
+  private readonly feed = new FeedStream();
+  private parser: Parser | null = null;
+  /** Stream offset of the next record pcap-parser will emit. */
+  private nextRecordOffset = FILE_HEADER_LEN;
+  private readonly onPacket = (packet: Packet): void => this.deliver(packet);
 
   constructor(sink: FrameSink, info: CaptureInfo) {
     super(sink, info);
@@ -54,18 +70,19 @@ export class PcapReader extends ChunkedParser {
     }
     const buf = this.buf;
     const le = this.littleEndian;
+    const flushFrom = this.pos;
     let pos = this.pos;
     while (buf.length - pos >= RECORD_HEADER_LEN) {
       const caplen = le ? buf.readUInt32LE(pos + REC.CAPLEN) : buf.readUInt32BE(pos + REC.CAPLEN);
       if (caplen > MAX_RECORD_CAPLEN) {
-        this.pos = pos;
+        this.flush(flushFrom, pos);
         throw new CaptureFormatError(
           'BAD_RECORD_LENGTH',
           this.base + pos,
           `record ${this.frameNumber + 1}: captured length ${caplen} is larger than the ${MAX_RECORD_CAPLEN}-byte maximum; the file is damaged from here`,
         );
       }
-      if (caplen > this.snaplen && this.snaplen > 0) {
+      if (this.snaplen > 0 && caplen > this.snaplen) {
         // libpcap (sf-pcap.c) reads such records too ("Solaris 2.3 … BUFMOD"), and so does
         // Wireshark: the snap length in the header is advice, the 256 KiB cap is the limit.
         this.warnOnce(
@@ -75,13 +92,9 @@ export class PcapReader extends ChunkedParser {
         );
       }
       if (buf.length - pos - RECORD_HEADER_LEN < caplen) break;
-      // Past here the record is whole: pos moves on before the sink runs, so a sink that
-      // throws leaves the reader after this record.
-      this.pos = pos + RECORD_HEADER_LEN + caplen;
-      this.deliver(buf, pos, caplen);
-      pos = this.pos;
+      pos += RECORD_HEADER_LEN + caplen;
     }
-    this.pos = pos;
+    this.flush(flushFrom, pos);
   }
 
   end(): void {
@@ -128,7 +141,7 @@ export class PcapReader extends ChunkedParser {
     const u32 = (o: number): number => (le ? buf.readUInt32LE(this.pos + o) : buf.readUInt32BE(this.pos + o));
     const major = u16(HDR.MAJOR);
     const minor = u16(HDR.MINOR);
-    // libpcap reads 2.0 to 2.4.
+    // libpcap reads 2.0 to 2.4 (the ANCHORS §5.2 bug lets pcap-parser accept 1.4 and 2.3 alike).
     if (major !== 2 || minor > 4) {
       throw new CaptureFormatError(
         'UNSUPPORTED_VERSION',
@@ -175,18 +188,42 @@ export class PcapReader extends ChunkedParser {
     f.iface = 0;
     f.section = 1;
 
+    this.parser = pcapParse(this.feed);
+    this.parser.on('packet', this.onPacket);
+    this.parser.on('error', (err: Error) => {
+      // Unreachable with the guard in front (magic and version are checked above), kept so
+      // that a library surprise becomes a clear file error rather than an unhandled event.
+      throw new CaptureFormatError('MALFORMED_BLOCK', this.nextRecordOffset, `pcap-parser: ${err.message}`);
+    });
+    const header = Buffer.from(buf.subarray(this.pos, this.pos + FILE_HEADER_LEN));
+    if (this.nanosecond) {
+      if (le) header.writeUInt32LE(PCAP_MAGIC_USEC, 0);
+      else header.writeUInt32BE(PCAP_MAGIC_USEC, 0);
+    }
+    this.feed.emit('data', header);
+    this.parser.buffer = null;
     this.pos += FILE_HEADER_LEN;
     this.headerDone = true;
   }
 
-  /** Hands the whole record at buf[at] (header, then caplen bytes) to the sink. */
-  private deliver(buf: Buffer, at: number, caplen: number): void {
-    const le = this.littleEndian;
+  /** Hands whole records buf[from, to) to pcap-parser, which emits one 'packet' per record. */
+  private flush(from: number, to: number): void {
+    if (to > from) {
+      this.feed.emit('data', this.buf.subarray(from, to));
+      // Every record was whole, so the parser's leftover is empty: drop it (see file comment).
+      (this.parser as Parser).buffer = null;
+    }
+    this.pos = to;
+  }
+
+  private deliver(packet: Packet): void {
+    const h = packet.header;
     const f = this.frame;
     f.frame = ++this.frameNumber;
-    f.fileOffset = this.base + at;
-    let sec = le ? buf.readUInt32LE(at + REC.TS_SEC) : buf.readUInt32BE(at + REC.TS_SEC);
-    let frac = le ? buf.readUInt32LE(at + REC.TS_FRAC) : buf.readUInt32BE(at + REC.TS_FRAC);
+    f.fileOffset = this.nextRecordOffset;
+    this.nextRecordOffset += RECORD_HEADER_LEN + h.capturedLength;
+    let sec = h.timestampSeconds;
+    let frac = h.timestampMicroseconds;
     const perSecond = this.nanosecond ? 1_000_000_000 : 1_000_000;
     if (frac >= perSecond) {
       this.warnOnce(
@@ -199,10 +236,10 @@ export class PcapReader extends ChunkedParser {
     }
     f.tsSec = sec;
     f.tsNsec = this.nanosecond ? frac : frac * 1000;
-    f.caplen = caplen;
-    f.origLen = le ? buf.readUInt32LE(at + REC.ORIGLEN) : buf.readUInt32BE(at + REC.ORIGLEN);
-    f.bytes = buf;
-    f.start = at + RECORD_HEADER_LEN;
+    f.caplen = h.capturedLength;
+    f.origLen = h.originalLength;
+    f.bytes = packet.data;
+    f.start = 0;
     this.packets++;
     this.sink.onFrame(f);
   }
