@@ -69,9 +69,7 @@ export default defineAnomaly({
       const from = seqDiff(seq, w.hi) > 0 ? seq : w.hi;
       const skip = seqDiff(from, seq);
       const n = seqDiff(end, from);
-      const src = seg.bytes;
-      const base = seg.payloadOffset + skip;
-      for (let i = 0; i < n; i++) w.bytes[((from + i) >>> 0) % WINDOW] = src[base + i] as number;
+      copyIntoRing(w.bytes, from, seg.bytes, seg.payloadOffset + skip, n);
       w.start[w.next] = from;
       w.len[w.next] = n;
       w.frame[w.next] = seg.frame;
@@ -81,6 +79,22 @@ export default defineAnomaly({
     }
   },
 });
+
+/**
+ * Writes `n` bytes of `src` from `at`, for sequence numbers from `seq` on, into the ring: only
+ * the last WINDOW of them can stay, in at most two block copies (no per-byte work).
+ */
+function copyIntoRing(ring: Uint8Array, seq: number, src: Uint8Array, at: number, n: number): void {
+  if (n > WINDOW) {
+    seq = (seq + (n - WINDOW)) >>> 0;
+    at += n - WINDOW;
+    n = WINDOW;
+  }
+  const pos = seq % WINDOW;
+  const first = Math.min(n, WINDOW - pos);
+  ring.set(src.subarray(at, at + first), pos);
+  if (first < n) ring.set(src.subarray(at + first, at + n), 0);
+}
 
 function compare(ctx: SegmentContext, memo: Memo, w: Window, seg: Segment, seq: number, end: number): void {
   const src = seg.bytes as Uint8Array;
