@@ -80,7 +80,17 @@ export class ContentGaps {
       this.rangeLimitHit = true;
       return false;
     }
-    r.splice(i, j - i, seq, upper);
+    // Replace ranges [i, j) by [seq, upper) in place (no splice: it would allocate per segment).
+    if (j === i) {
+      r.push(0, 0);
+      for (let k = r.length - 1; k >= i + 2; k--) r[k] = r[k - 2] as number;
+    } else if (j > i + 2) {
+      const d = j - i - 2;
+      for (let k = i + 2; k + d < r.length; k++) r[k] = r[k + d] as number;
+      r.length -= d;
+    }
+    r[i] = seq;
+    r[i + 1] = upper;
     this.blockInserted();
     return true;
   }
@@ -107,7 +117,10 @@ export class ContentGaps {
     const r = this.ranges;
     let n = 0;
     while (n < r.length && (r[n + 1] as number) <= seq) n += 2;
-    if (n > 0) r.splice(0, n);
+    if (n > 0) {
+      for (let k = 0; k + n < r.length; k++) r[k] = r[k + n] as number;
+      r.length -= n;
+    }
     if (r.length > 0 && r[0] === this.lastReassemSeq) this.blockInserted();
     if (seq > this.trimSeq) this.trimSeq = seq;
   }

@@ -37,6 +37,8 @@ interface Entry {
 
 export class ZeekTimers {
   private readonly heap: Entry[] = [];
+  /** Dispatched entries, reused by add (a connection's timers re-arm every few seconds). */
+  private readonly free: Entry[] = [];
   private seq = 0;
   /** Network time: the latest packet time seen (RunState.cc update_network_time). */
   now = -Infinity;
@@ -46,7 +48,17 @@ export class ZeekTimers {
   }
 
   add(at: number, kind: ZeekTimerKind, owner: TimerOwner, epoch: number): void {
-    const e: Entry = { at, seq: this.seq++, kind, owner, epoch };
+    const reused = this.free.pop();
+    let e: Entry;
+    if (reused === undefined) e = { at, seq: this.seq++, kind, owner, epoch };
+    else {
+      e = reused;
+      e.at = at;
+      e.seq = this.seq++;
+      e.kind = kind;
+      e.owner = owner;
+      e.epoch = epoch;
+    }
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
@@ -65,7 +77,12 @@ export class ZeekTimers {
     const h = this.heap;
     while (h.length > 0 && (h[0] as Entry).at <= this.now) {
       const top = this.pop();
-      top.owner.onTimer(top.kind, this.now, top.epoch);
+      const owner = top.owner;
+      const kind = top.kind;
+      const epoch = top.epoch;
+      top.owner = NO_OWNER; // drop the session reference
+      if (this.free.length < MAX_FREE) this.free.push(top);
+      owner.onTimer(kind, this.now, epoch);
     }
   }
 
@@ -89,6 +106,9 @@ export class ZeekTimers {
     return top;
   }
 }
+
+const NO_OWNER: TimerOwner = { onTimer: () => undefined };
+const MAX_FREE = 4096;
 
 function less(a: Entry, b: Entry): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
