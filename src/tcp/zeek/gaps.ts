@@ -19,6 +19,8 @@
  */
 
 export const MAX_RANGES = 1024;
+/** Shared, never written: a direction gets its own list at its first block. */
+const NO_RANGES: number[] = [];
 
 /** Receives the holes TCP_Reassembler::Undelivered finds (TCP_Reassembler::Gap). */
 export interface GapSink<E> {
@@ -31,7 +33,7 @@ export class ContentGaps {
   /** Reassembler::trim_seq: everything below was acknowledged and dropped. */
   trimSeq = 1;
   /** Sorted disjoint [start, end) pairs: the blocks Zeek would hold. */
-  private ranges: number[] = [];
+  private ranges: number[] = NO_RANGES;
   skipDeliveries = false;
   didEof = false;
   rangeLimitHit = false;
@@ -63,6 +65,7 @@ export class ContentGaps {
   /** Reassembler::NewBlock (without the payload overlap check). Returns false past MAX_RANGES. */
   newBlock(seq: number, len: number): boolean {
     if (len <= 0) return true;
+    if (this.ranges === NO_RANGES) this.ranges = [];
     let upper = seq + len;
     if (upper <= this.trimSeq) return true; // "Old data, don't do any work for it."
     if (seq < this.trimSeq) seq = this.trimSeq; // "Partially old data, just keep the good stuff."
