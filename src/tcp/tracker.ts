@@ -239,6 +239,7 @@ export class Tracker {
     conn.ended = true;
     conn.observer?.onEnd?.(conn);
     this.opts.onEnd?.(conn);
+    conn.zeekTrack.release();
   }
 }
 

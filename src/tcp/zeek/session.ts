@@ -66,6 +66,8 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
   private deferredGenEvent = false;
   /** Set once Zeek has removed the session: a later packet of the four-tuple starts a new row. */
   removed: ZeekRemoval | null = null;
+  /** Set when the tcplens connection is handed on: its timers no longer matter. */
+  released = false;
   /** Session inactivity_timeout and the generation of its timer (a cancelled timer is stale). */
   private inactivityTimeout = 0;
   private inactivityEpoch = 0;
@@ -728,8 +730,12 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     this.inactivityTimeout = timeout;
   }
 
+  live(): boolean {
+    return this.removed === null && !this.released;
+  }
+
   onTimer(kind: ZeekTimerKind, t: number, epoch: number): void {
-    if (this.removed !== null) return;
+    if (!this.live()) return;
     if (kind === ZeekTimerKind.Inactivity) {
       if (epoch === this.inactivityEpoch) this.inactivityTimer(t);
       return;

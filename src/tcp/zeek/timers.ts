@@ -25,6 +25,8 @@ export type ZeekTimerKind = (typeof ZeekTimerKind)[keyof typeof ZeekTimerKind];
 export interface TimerOwner {
   /** Called with the network time of the dispatch; `epoch` is the one the timer was set in. */
   onTimer(kind: ZeekTimerKind, t: number, epoch: number): void;
+  /** False once the owner's timers can no longer matter (removed, or its connection handed on). */
+  live(): boolean;
 }
 
 interface Entry {
@@ -42,12 +44,19 @@ export class ZeekTimers {
   private seq = 0;
   /** Network time: the latest packet time seen (RunState.cc update_network_time). */
   now = -Infinity;
+  /**
+   * The heap size at which timers of dead owners are dropped. A session removed by one timer
+   * still has others pending (its 1-minute inactivity timer outlives a 5-second attempt): without
+   * this, a SYN flood would keep every session until its last timer fired.
+   */
+  private compactAt = COMPACT_MIN;
 
   get size(): number {
     return this.heap.length;
   }
 
   add(at: number, kind: ZeekTimerKind, owner: TimerOwner, epoch: number): void {
+    if (this.heap.length >= this.compactAt) this.compact();
     const reused = this.free.pop();
     let e: Entry;
     if (reused === undefined) e = { at, seq: this.seq++, kind, owner, epoch };
@@ -86,29 +95,53 @@ export class ZeekTimers {
     }
   }
 
+  /** Drops the entries of dead owners and rebuilds the heap (amortised: the limit doubles past the live ones). */
+  private compact(): void {
+    const h = this.heap;
+    let n = 0;
+    for (let i = 0; i < h.length; i++) {
+      const e = h[i] as Entry;
+      if (e.owner.live()) h[n++] = e;
+      else if (this.free.length < MAX_FREE) {
+        e.owner = NO_OWNER;
+        this.free.push(e);
+      }
+    }
+    h.length = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    this.compactAt = Math.max(COMPACT_MIN, 2 * n);
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    const e = h[i] as Entry;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && less(h[r] as Entry, h[l] as Entry) ? r : l;
+      if (!less(h[c] as Entry, e)) break;
+      h[i] = h[c] as Entry;
+      i = c;
+    }
+    h[i] = e;
+  }
+
   private pop(): Entry {
     const h = this.heap;
     const top = h[0] as Entry;
     const last = h.pop() as Entry;
     if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && less(h[r] as Entry, h[l] as Entry) ? r : l;
-        if (!less(h[c] as Entry, last)) break;
-        h[i] = h[c] as Entry;
-        i = c;
-      }
-      h[i] = last;
+      h[0] = last;
+      this.siftDown(0);
     }
     return top;
   }
 }
 
-const NO_OWNER: TimerOwner = { onTimer: () => undefined };
+const NO_OWNER: TimerOwner = { onTimer: () => undefined, live: () => false };
 const MAX_FREE = 4096;
+const COMPACT_MIN = 4096;
 
 function less(a: Entry, b: Entry): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
