@@ -269,6 +269,7 @@ export class Tracker {
       }
     } else this.live.delete(conn.key);
     conn.ended = true;
+    conn.zeekTrack.release(); // Zeek's pending timers of its sessions no longer matter
     conn.observer?.onEnd?.(conn);
     this.opts.onEnd?.(conn);
     if (!remember) return;

@@ -16,16 +16,38 @@ const SHOWN = 16;
 const MAX_REPORTS = 8;
 
 class Window {
-  readonly bytes = new Uint8Array(WINDOW);
+  /** One allocation: the ring of bytes, then the segment ring (start, length, frame). */
+  private readonly mem = new ArrayBuffer(WINDOW + 3 * 4 * SEGMENTS);
+  readonly bytes = new Uint8Array(this.mem, 0, WINDOW);
   /** First sequence number not yet written (the highest seen + 1). */
   hi = 0;
   started = false;
   /** The segments whose first copies are in `bytes`: start, length, frame (a ring). */
-  readonly start = new Uint32Array(SEGMENTS);
-  readonly len = new Uint32Array(SEGMENTS);
-  readonly frame = new Uint32Array(SEGMENTS);
+  readonly start = new Uint32Array(this.mem, WINDOW, SEGMENTS);
+  readonly len = new Uint32Array(this.mem, WINDOW + 4 * SEGMENTS, SEGMENTS);
+  readonly frame = new Uint32Array(this.mem, WINDOW + 8 * SEGMENTS, SEGMENTS);
   n = 0;
   next = 0;
+
+  reset(): this {
+    this.hi = 0;
+    this.started = false;
+    this.n = 0;
+    this.next = 0;
+    return this;
+  }
+}
+
+/**
+ * Windows of ended connections, reused by new ones (a capture of many short connections would
+ * otherwise make and collect two windows per connection). Bounded; a window holds no reference
+ * to its connection, so sharing the pool between analyses is harmless.
+ */
+const POOL: Window[] = [];
+const POOL_MAX = 256;
+
+function takeWindow(): Window {
+  return POOL.pop()?.reset() ?? new Window();
 }
 
 interface Memo {
@@ -35,6 +57,9 @@ interface Memo {
 }
 
 const newMemo = (): Memo => ({ client: null, server: null, reports: 0 });
+
+/** Buffer's native compare, called on the frame's bytes (any Uint8Array) without making views. */
+const compareBytes = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
 
 export default defineAnomaly({
   id: 'inconsistent-retransmission',
@@ -54,7 +79,7 @@ export default defineAnomaly({
     if (seg.len === 0 || seg.rst || seg.bytes === null || seg.payloadCaptured < seg.len) return;
     const memo = ctx.memo(newMemo);
     let w = memo[ctx.side];
-    if (w === null) w = memo[ctx.side] = new Window();
+    if (w === null) w = memo[ctx.side] = takeWindow();
     const seq = seg.syn ? (seg.seq + 1) >>> 0 : seg.seq;
     if (!w.started) {
       w.started = true;
@@ -69,7 +94,16 @@ export default defineAnomaly({
       const from = seqDiff(seq, w.hi) > 0 ? seq : w.hi;
       const skip = seqDiff(from, seq);
       const n = seqDiff(end, from);
-      copyIntoRing(w.bytes, from, seg.bytes, seg.payloadOffset + skip, n);
+      const base = seg.payloadOffset + skip;
+      // At most the last WINDOW bytes matter; copied natively (a view of the frame, then set), in
+      // two parts where the ring wraps.
+      const keep = n > WINDOW ? WINDOW : n;
+      const s0 = base + n - keep;
+      const at = (((from + n - keep) >>> 0) % WINDOW) | 0;
+      const first = keep < WINDOW - at ? keep : WINDOW - at;
+      const src = seg.bytes;
+      w.bytes.set(new Uint8Array(src.buffer, src.byteOffset + s0, first), at);
+      if (first < keep) w.bytes.set(new Uint8Array(src.buffer, src.byteOffset + s0 + first, keep - first), 0);
       w.start[w.next] = from;
       w.len[w.next] = n;
       w.frame[w.next] = seg.frame;
@@ -78,23 +112,14 @@ export default defineAnomaly({
       w.hi = end;
     }
   },
+  onEnd(ctx) {
+    const memo = ctx.seen<Memo>();
+    if (memo === undefined) return;
+    for (const w of [memo.client, memo.server]) if (w !== null && POOL.length < POOL_MAX) POOL.push(w);
+    memo.client = null;
+    memo.server = null;
+  },
 });
-
-/**
- * Writes `n` bytes of `src` from `at`, for sequence numbers from `seq` on, into the ring: only
- * the last WINDOW of them can stay, in at most two block copies (no per-byte work).
- */
-function copyIntoRing(ring: Uint8Array, seq: number, src: Uint8Array, at: number, n: number): void {
-  if (n > WINDOW) {
-    seq = (seq + (n - WINDOW)) >>> 0;
-    at += n - WINDOW;
-    n = WINDOW;
-  }
-  const pos = seq % WINDOW;
-  const first = Math.min(n, WINDOW - pos);
-  ring.set(src.subarray(at, at + first), pos);
-  if (first < n) ring.set(src.subarray(at + first, at + n), 0);
-}
 
 function compare(ctx: SegmentContext, memo: Memo, w: Window, seg: Segment, seq: number, end: number): void {
   const src = seg.bytes as Uint8Array;
@@ -110,6 +135,10 @@ function compare(ctx: SegmentContext, memo: Memo, w: Window, seg: Segment, seq: 
     if (seqDiff(hiEnd, lo) <= 0) continue;
     const n = seqDiff(hiEnd, lo);
     const off = seg.payloadOffset + seqDiff(lo, seq);
+    // Native comparison first (no allocation); the byte loop runs only when they differ.
+    const at = (lo >>> 0) % WINDOW;
+    const first = n < WINDOW - at ? n : WINDOW - at;
+    if (compareBytes.call(src, w.bytes, at, at + first, off, off + first) === 0 && (first === n || compareBytes.call(src, w.bytes, 0, n - first, off + first, off + n) === 0)) continue;
     for (let j = 0; j < n; j++) {
       if (w.bytes[((lo + j) >>> 0) % WINDOW] === src[off + j]) continue;
       // Both versions from the first byte that differs.

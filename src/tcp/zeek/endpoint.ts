@@ -20,19 +20,7 @@ export const ZeekState = {
 export type ZeekState = (typeof ZeekState)[keyof typeof ZeekState];
 
 const TWO32 = 4294967296;
-
-/** Session::ScaledHistoryEntry: a letter at the 1st, 10th, 100th … instance. */
-export class ScaledCounter {
-  count = 0;
-  threshold = 1;
-
-  /** Counts one instance; true when this one gets a history letter. */
-  hit(): boolean {
-    if (++this.count !== this.threshold) return false;
-    this.threshold *= 10;
-    return true;
-  }
-}
+const UNTOUCHED_GAPS = new ContentGaps();
 
 /** TCP_Endpoint.cc is_handshake(). */
 export function isHandshake(s: ZeekState): boolean {
@@ -62,12 +50,20 @@ export class ZeekEndpoint {
   windowSeq = 0;
   windowAckSeq = 0;
   lastTime = 0;
-  readonly retransmissions = new ScaledCounter();
-  readonly zeroWindows = new ScaledCounter();
-  readonly checksumErrors = new ScaledCounter();
-  readonly gapCounter = new ScaledCounter();
-  /** The reassembler's view of this endpoint's byte stream (content gaps). */
-  readonly gaps = new ContentGaps();
+  /** Session::ScaledHistoryEntry counters and thresholds (TCP_Endpoint rxmt_, win0_, chk_, gap_). */
+  private rxmtCnt = 0;
+  private rxmtThresh = 1;
+  private win0Cnt = 0;
+  private win0Thresh = 1;
+  private chkCnt = 0;
+  private chkThresh = 1;
+  private gapCnt = 0;
+  private gapThresh = 1;
+  /**
+   * The reassembler's view of this endpoint's byte stream (content gaps): a shared, never
+   * written default until something changes it (ownGaps), so a SYN-only connection makes none.
+   */
+  gaps: ContentGaps = UNTOUCHED_GAPS;
   /** ConnSize analyzer: packets and IP bytes. */
   packets = 0;
   ipBytes = 0;
@@ -80,6 +76,36 @@ export class ZeekEndpoint {
       this.prevState = this.state;
       this.state = s;
     }
+  }
+
+  /** TCP_Endpoint::DidRxmit … Gap: counts one instance; true when it gets a history letter (1st, 10th, 100th …). */
+  didRxmit(): boolean {
+    if (++this.rxmtCnt !== this.rxmtThresh) return false;
+    this.rxmtThresh *= 10;
+    return true;
+  }
+
+  zeroWindow(): boolean {
+    if (++this.win0Cnt !== this.win0Thresh) return false;
+    this.win0Thresh *= 10;
+    return true;
+  }
+
+  checksumError(): boolean {
+    if (++this.chkCnt !== this.chkThresh) return false;
+    this.chkThresh *= 10;
+    return true;
+  }
+
+  gap(): boolean {
+    if (++this.gapCnt !== this.gapThresh) return false;
+    this.gapThresh *= 10;
+    return true;
+  }
+
+  ownGaps(): ContentGaps {
+    if (this.gaps === UNTOUCHED_GAPS) this.gaps = new ContentGaps();
+    return this.gaps;
   }
 
   /** TCP_Endpoint::IsActive: "!= INACTIVE && ! did_close". */

@@ -19,6 +19,8 @@
  */
 
 export const MAX_RANGES = 1024;
+/** Shared, never written: a direction gets its own list at its first block. */
+const NO_RANGES: number[] = [];
 
 /** Receives the holes TCP_Reassembler::Undelivered finds (TCP_Reassembler::Gap). */
 export interface GapSink<E> {
@@ -31,7 +33,7 @@ export class ContentGaps {
   /** Reassembler::trim_seq: everything below was acknowledged and dropped. */
   trimSeq = 1;
   /** Sorted disjoint [start, end) pairs: the blocks Zeek would hold. */
-  private ranges: number[] = [];
+  private ranges: number[] = NO_RANGES;
   skipDeliveries = false;
   didEof = false;
   rangeLimitHit = false;
@@ -63,6 +65,7 @@ export class ContentGaps {
   /** Reassembler::NewBlock (without the payload overlap check). Returns false past MAX_RANGES. */
   newBlock(seq: number, len: number): boolean {
     if (len <= 0) return true;
+    if (this.ranges === NO_RANGES) this.ranges = [];
     let upper = seq + len;
     if (upper <= this.trimSeq) return true; // "Old data, don't do any work for it."
     if (seq < this.trimSeq) seq = this.trimSeq; // "Partially old data, just keep the good stuff."
@@ -80,7 +83,17 @@ export class ContentGaps {
       this.rangeLimitHit = true;
       return false;
     }
-    r.splice(i, j - i, seq, upper);
+    // Replace ranges [i, j) by [seq, upper) in place (no splice: it would allocate per segment).
+    if (j === i) {
+      r.push(0, 0);
+      for (let k = r.length - 1; k >= i + 2; k--) r[k] = r[k - 2] as number;
+    } else if (j > i + 2) {
+      const d = j - i - 2;
+      for (let k = i + 2; k + d < r.length; k++) r[k] = r[k + d] as number;
+      r.length -= d;
+    }
+    r[i] = seq;
+    r[i + 1] = upper;
     this.blockInserted();
     return true;
   }
@@ -107,7 +120,10 @@ export class ContentGaps {
     const r = this.ranges;
     let n = 0;
     while (n < r.length && (r[n + 1] as number) <= seq) n += 2;
-    if (n > 0) r.splice(0, n);
+    if (n > 0) {
+      for (let k = 0; k + n < r.length; k++) r[k] = r[k + n] as number;
+      r.length -= n;
+    }
     if (r.length > 0 && r[0] === this.lastReassemSeq) this.blockInserted();
     if (seq > this.trimSeq) this.trimSeq = seq;
   }

@@ -37,6 +37,7 @@ export interface ZeekWeird {
 
 /** Weirds kept per connection (Zeek logs the first 1000 of each name per connection, then samples). */
 export const MAX_WEIRDS = 256;
+const NO_WEIRDS: readonly ZeekWeird[] = [];
 
 /** Why the session ended: the timer or rule that removed it, or the end of the capture. */
 export type ZeekRemoval = 'attempt' | 'inactivity' | 'expire' | 'partial-close' | 'reset' | 'close' | 'reuse' | 'end';
@@ -65,6 +66,8 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
   private deferredGenEvent = false;
   /** Set once Zeek has removed the session: a later packet of the four-tuple starts a new row. */
   removed: ZeekRemoval | null = null;
+  /** Set when the tcplens connection is handed on: its timers no longer matter. */
+  released = false;
   /** Session inactivity_timeout and the generation of its timer (a cancelled timer is stale). */
   private inactivityTimeout = 0;
   private inactivityEpoch = 0;
@@ -72,7 +75,8 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
   private analyzerEpoch = 0;
   /** conn.log missed_bytes: the content_gap lengths (base/protocols/conn/main.zeek). */
   missedBytes = 0;
-  readonly weirds: ZeekWeird[] = [];
+  /** The weirds raised (a shared empty list until the first). */
+  weirds: readonly ZeekWeird[] = NO_WEIRDS;
   weirdCount = 0;
   private didWeird = false;
   /** The segment being processed (for the time and frame of weirds). */
@@ -129,7 +133,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     // skipped (not processed, not counted by ConnSize). Only when the payload was captured whole.
     if (seg.badChecksum && !this.cfg.ignoreChecksums && !seg.payloadCut) {
       this.weird('bad_TCP_checksum');
-      if (endpoint.checksumErrors.hit()) this.addHistory(endpoint.isOrig ? 'C' : 'c');
+      if (endpoint.checksumError()) this.addHistory(endpoint.isOrig ? 'C' : 'c');
       return;
     }
     // ConnSize_Analyzer::DeliverPacket: packets and IP bytes.
@@ -313,7 +317,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     // "Zero windows are boring if either (1) they come with a RST packet or after a RST packet,
     // or (2) they come after the peer has sent a FIN"
     if (window === 0 && (flags & RST) === 0 && ep.peer.state !== ZeekState.CLOSED && ep.state !== ZeekState.RESET) {
-      if (ep.zeroWindows.hit()) this.addHistory(ep.isOrig ? 'W' : 'w');
+      if (ep.zeroWindow()) this.addHistory(ep.isOrig ? 'W' : 'w');
     }
     if ((flags & (SYN | FIN | RST)) === 0 && ep.state !== ZeekState.CLOSED && ep.state !== ZeekState.RESET) {
       if (seqDiff(baseSeq, ep.windowSeq) >= 0 && seqDiff(ackSeq, ep.windowAckSeq) >= 0) {
@@ -386,7 +390,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
       ep.updateLastSeq(lastSeq);
     } else if (len > 0) {
       // TCP_Endpoint::DidRxmit
-      if (ep.retransmissions.hit()) this.addHistory(ep.isOrig ? 'T' : 't');
+      if (ep.didRxmit()) this.addHistory(ep.isOrig ? 'T' : 't');
     }
     return delta;
   }
@@ -618,7 +622,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
       this.weird('truncated_tcp_payload');
       return;
     }
-    const g = ep.gaps;
+    const g = ep.ownGaps();
     if (g.skipDeliveries) return;
     const ack = ep.toRelativeSeqSpace(ep.ackSeq, ep.ackWraps);
     let upper = seq + len;
@@ -660,14 +664,14 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
 
   /** Reassembler::TrimToSeq → DataBlockList::Trim. */
   private trimToSeq(ep: ZeekEndpoint, seq: number): void {
-    const g = ep.gaps;
+    const g = ep.ownGaps();
     if (seq > g.lastReassemSeq) this.undelivered(ep, seq);
     g.dropBelow(seq);
   }
 
   /** TCP_Reassembler::Undelivered. */
   private undelivered(ep: ZeekEndpoint, upTo: number): void {
-    const g = ep.gaps;
+    const g = ep.ownGaps();
     if (upTo <= 2 && this.isPartial) {
       // "Since it was a partial connection, we faked up its initial sequence numbers as though
       // we'd seen a SYN … the first packet we saw instantiating the partial connection was a
@@ -681,7 +685,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
   /** TCP_Reassembler::Gap: G/g only while both are established or cleanly closing; missed_bytes likewise, or always with report_gaps_for_partial. */
   gap(ep: ZeekEndpoint, _at: number, len: number): void {
     const clean = isClean(ep) && isClean(ep.peer);
-    if (clean && ep.gapCounter.hit()) this.addHistory(ep.isOrig ? 'G' : 'g');
+    if (clean && ep.gap()) this.addHistory(ep.isOrig ? 'G' : 'g');
     if (this.cfg.reportGapsForPartial || clean) this.missedBytes += len;
   }
 
@@ -702,7 +706,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
   private checkEof(ep: ZeekEndpoint): void {
     const g = ep.gaps;
     if (!g.didEof && (ep.finCount > 0 || ep.state === ZeekState.CLOSED || ep.state === ZeekState.RESET) && !this.dataPending(ep)) {
-      g.didEof = true;
+      ep.ownGaps().didEof = true;
       this.endpointEof(ep);
     }
   }
@@ -726,8 +730,12 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     this.inactivityTimeout = timeout;
   }
 
+  live(): boolean {
+    return this.removed === null && !this.released;
+  }
+
   onTimer(kind: ZeekTimerKind, t: number, epoch: number): void {
-    if (this.removed !== null) return;
+    if (!this.live()) return;
     if (kind === ZeekTimerKind.Inactivity) {
       if (epoch === this.inactivityEpoch) this.inactivityTimer(t);
       return;
@@ -867,7 +875,8 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     this.weirdCount++;
     if (this.weirds.length >= MAX_WEIRDS) return;
     const s = this.cur;
-    this.weirds.push({ name, addl, source, tsSec: s?.tsSec ?? 0, tsNsec: s?.tsNsec ?? 0, frame: s?.frame ?? 0 });
+    if (this.weirds === NO_WEIRDS) this.weirds = [];
+    (this.weirds as ZeekWeird[]).push({ name, addl, source, tsSec: s?.tsSec ?? 0, tsNsec: s?.tsNsec ?? 0, frame: s?.frame ?? 0 });
   }
 }
 

@@ -25,6 +25,8 @@ export type ZeekTimerKind = (typeof ZeekTimerKind)[keyof typeof ZeekTimerKind];
 export interface TimerOwner {
   /** Called with the network time of the dispatch; `epoch` is the one the timer was set in. */
   onTimer(kind: ZeekTimerKind, t: number, epoch: number): void;
+  /** False once the owner's timers can no longer matter (removed, or its connection handed on). */
+  live(): boolean;
 }
 
 interface Entry {
@@ -37,16 +39,35 @@ interface Entry {
 
 export class ZeekTimers {
   private readonly heap: Entry[] = [];
+  /** Dispatched entries, reused by add (a connection's timers re-arm every few seconds). */
+  private readonly free: Entry[] = [];
   private seq = 0;
   /** Network time: the latest packet time seen (RunState.cc update_network_time). */
   now = -Infinity;
+  /**
+   * The heap size at which timers of dead owners are dropped. A session removed by one timer
+   * still has others pending (its 1-minute inactivity timer outlives a 5-second attempt): without
+   * this, a SYN flood would keep every session until its last timer fired.
+   */
+  private compactAt = COMPACT_MIN;
 
   get size(): number {
     return this.heap.length;
   }
 
   add(at: number, kind: ZeekTimerKind, owner: TimerOwner, epoch: number): void {
-    const e: Entry = { at, seq: this.seq++, kind, owner, epoch };
+    if (this.heap.length >= this.compactAt) this.compact();
+    const reused = this.free.pop();
+    let e: Entry;
+    if (reused === undefined) e = { at, seq: this.seq++, kind, owner, epoch };
+    else {
+      e = reused;
+      e.at = at;
+      e.seq = this.seq++;
+      e.kind = kind;
+      e.owner = owner;
+      e.epoch = epoch;
+    }
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
@@ -65,8 +86,45 @@ export class ZeekTimers {
     const h = this.heap;
     while (h.length > 0 && (h[0] as Entry).at <= this.now) {
       const top = this.pop();
-      top.owner.onTimer(top.kind, this.now, top.epoch);
+      const owner = top.owner;
+      const kind = top.kind;
+      const epoch = top.epoch;
+      top.owner = NO_OWNER; // drop the session reference
+      if (this.free.length < MAX_FREE) this.free.push(top);
+      owner.onTimer(kind, this.now, epoch);
     }
+  }
+
+  /** Drops the entries of dead owners and rebuilds the heap (amortised: the limit doubles past the live ones). */
+  private compact(): void {
+    const h = this.heap;
+    let n = 0;
+    for (let i = 0; i < h.length; i++) {
+      const e = h[i] as Entry;
+      if (e.owner.live()) h[n++] = e;
+      else if (this.free.length < MAX_FREE) {
+        e.owner = NO_OWNER;
+        this.free.push(e);
+      }
+    }
+    h.length = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    this.compactAt = Math.max(COMPACT_MIN, 2 * n);
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    const e = h[i] as Entry;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && less(h[r] as Entry, h[l] as Entry) ? r : l;
+      if (!less(h[c] as Entry, e)) break;
+      h[i] = h[c] as Entry;
+      i = c;
+    }
+    h[i] = e;
   }
 
   private pop(): Entry {
@@ -74,21 +132,16 @@ export class ZeekTimers {
     const top = h[0] as Entry;
     const last = h.pop() as Entry;
     if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && less(h[r] as Entry, h[l] as Entry) ? r : l;
-        if (!less(h[c] as Entry, last)) break;
-        h[i] = h[c] as Entry;
-        i = c;
-      }
-      h[i] = last;
+      h[0] = last;
+      this.siftDown(0);
     }
     return top;
   }
 }
+
+const NO_OWNER: TimerOwner = { onTimer: () => undefined, live: () => false };
+const MAX_FREE = 4096;
+const COMPACT_MIN = 4096;
 
 function less(a: Entry, b: Entry): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);

@@ -61,6 +61,11 @@ export class ZeekTrack {
     return s;
   }
 
+  /** The tcplens connection was handed on: Zeek's pending timers of its sessions can be dropped. */
+  release(): void {
+    for (const s of this.sessions) s.released = true;
+  }
+
   /** Whether tcplens endpoint a is Zeek's originator in session s. */
   static origIsA(s: ZeekSession): boolean {
     return s.aIsOrig === s.firstFromA;

@@ -5,6 +5,7 @@
  * "conn_state history orig_pkts/resp_pkts ended_by".
  */
 import { describe, expect, test } from 'vitest';
+import { ZeekTimerKind, ZeekTimers } from '../../../src/tcp/zeek/timers.js';
 import { summary, zeekLadder } from './zeek-ladder.js';
 
 describe('AttemptTimer (tcp_attempt_delay = 5 s)', () => {
@@ -148,5 +149,26 @@ describe('IsReuse: a new SYN on the four-tuple', () => {
       t=3 C>S SYN seq=9000`);
     expect(summary(rows)).toEqual(['SF ShAFf 3/2 reuse', 'S0 S 1/0 end']);
     expect(rows[0]?.weirds.map((w) => w.name)).toEqual(['premature_connection_reuse']);
+  });
+});
+
+describe('ZeekTimers: bounded by the live sessions', () => {
+  // A session removed by its attempt timer still has a 1-minute inactivity timer pending; a SYN
+  // flood must not keep every session until then.
+  test('timers of dead owners are dropped when the queue grows', () => {
+    const timers = new ZeekTimers();
+    const owners = Array.from({ length: 20_000 }, () => ({ alive: true, onTimer: () => undefined, live(): boolean { return this.alive; } }));
+    owners.forEach((o, i) => {
+      timers.add(1000 + i, ZeekTimerKind.Inactivity, o, 0);
+      if (i > 10) (owners[i - 10] as { alive: boolean }).alive = false;
+    });
+    expect(timers.size).toBeLessThan(10_000);
+    // live owners' timers still fire, in time order
+    const fired: number[] = [];
+    const o = { onTimer: (_k: number, t: number) => void fired.push(t), live: () => true };
+    timers.add(5, ZeekTimerKind.Expire, o, 0);
+    timers.add(3, ZeekTimerKind.Expire, o, 0);
+    timers.advance(10);
+    expect(fired).toEqual([10, 10]);
   });
 });
