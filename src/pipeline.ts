@@ -1,6 +1,6 @@
 /**
  * The composition root: capture → decode → tcp → analysis → report. The only file that knows
- * every stage (STYLE 2.2).
+ * every stage; imports otherwise only go down the pipeline (test/architecture/import-boundaries.test.ts).
  */
 import { CaptureAnalysis, DEFAULT_CAPTURE_RULES, type CaptureRuleOptions } from './analysis/capture-analysis.js';
 import { ConnectionAnalysis } from './analysis/connection-analysis.js';

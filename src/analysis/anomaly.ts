@@ -1,5 +1,5 @@
 /**
- * Anomaly rules: one file per rule, named by its id (STYLE 2.8), with declarative metadata and
+ * Anomaly rules: one file per rule, named by its id (typescript-eslint's one file per rule), with declarative metadata and
  * pure detectors that read the tracker's state and never change it.
  */
 import type { Connection, Side, StateChange } from '../tcp/connection.js';

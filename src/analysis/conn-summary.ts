@@ -1,6 +1,6 @@
 /**
  * Zeek's one-word verdicts, computed exactly as zeek/zeek scripts/base/protocols/conn/main.zeek
- * computes conn_state (ANCHORS §1.3), from the two Zeek endpoint states and the history.
+ * computes conn_state (Zeek scripts/base/protocols/conn/main.zeek, conn_state()), from the two Zeek endpoint states and the history.
  */
 import type { Connection } from '../tcp/connection.js';
 import { ZeekState } from '../tcp/zeek/endpoint.js';
@@ -53,7 +53,7 @@ export function zeekConnState(z: ZeekSession): ConnState {
   return 'OTH';
 }
 
-/** Wireshark's tcp.completeness label (ANCHORS §2.2). */
+/** Wireshark's tcp.completeness label (packet-tcp.c conversation_completeness_fill). */
 export function completenessLabel(value: number): string {
   switch (value) {
     case 1:

@@ -16,7 +16,7 @@ const NO_CHANGES: readonly StateChange[] = [];
 /**
  * The one context every rule sees, refilled for each segment and rule: connections are fed one
  * segment at a time, so one object serves them all and the per-packet path allocates no
- * closures (STYLE 2.5). memo, seen and report act for the rule being run.
+ * closures. memo, seen and report act for the rule being run.
  */
 class RuleContext implements SegmentContext, EndContext {
   analysis: ConnectionAnalysis = null as unknown as ConnectionAnalysis;

@@ -3,7 +3,7 @@
  *
  * A Frame is reused: the reader overwrites it for every record and calls the sink with the
  * same object. `bytes` is a view into the reader's current chunk and is valid only until the
- * sink returns. Copy out the primitives you keep (STYLE 2.5: "copy out only what you keep").
+ * sink returns. Copy out the primitives you keep (gopacket's ZeroCopyReadPacketData contract).
  */
 export class Frame {
   /** 1-based; equals tshark's frame.number (pcapng custom blocks use a number too, as in tshark). */

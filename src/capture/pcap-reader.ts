@@ -2,7 +2,7 @@
  * Classic pcap (libpcap savefile), microsecond and nanosecond, both byte orders.
  *
  * Records are parsed by the npm package pcap-parser 0.2.1; this file wraps it and covers the
- * gaps listed in ../shared/ANCHORS.md §5.2. A guard walks the record headers ahead of the
+ * gaps of pcap-parser 0.2.1 (lib/pcap-parser.js: no pcapng or nanosecond pcap, a loose version check, silent truncation). A guard walks the record headers ahead of the
  * parser and hands it only whole, validated records:
  * - nanosecond files (magic a1b23c4d): the parser knows only the microsecond magic, so it is
  *   given a copy of the file header with that magic and its "microseconds" field is read as
@@ -141,7 +141,7 @@ export class PcapReader extends ChunkedParser {
     const u32 = (o: number): number => (le ? buf.readUInt32LE(this.pos + o) : buf.readUInt32BE(this.pos + o));
     const major = u16(HDR.MAJOR);
     const minor = u16(HDR.MINOR);
-    // libpcap reads 2.0 to 2.4 (the ANCHORS §5.2 bug lets pcap-parser accept 1.4 and 2.3 alike).
+    // libpcap reads 2.0 to 2.4 (pcap-parser 0.2.1's version check accepts 1.4 and 2.3 alike).
     if (major !== 2 || minor > 4) {
       throw new CaptureFormatError(
         'UNSUPPORTED_VERSION',

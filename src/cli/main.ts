@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * tcplens command line. Exit codes are part of the API (STYLE 2.4): 0 done, 1 findings at or
+ * tcplens command line. Exit codes are part of the API: 0 done, 1 findings at or
  * above --fail-on, 2 usage error, 3 a capture could not be read to its end.
  */
 import yargs from 'yargs';

@@ -1,6 +1,6 @@
 /**
  * The layer walk: link → IPv4/IPv6 → TCP, into one reused DecodedPacket. No allocation per
- * packet; damage is recorded in the packet, never thrown (STYLE 2.4, 2.5).
+ * packet; damage is recorded in the packet, never thrown, and nothing is allocated per packet (gopacket's DecodingLayerParser idea).
  */
 import type { Frame } from '../capture/frame.js';
 import { EtherType, IpProto } from './fields.js';

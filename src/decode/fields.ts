@@ -1,5 +1,5 @@
 /**
- * Every protocol number and byte offset the decoders use, by name (STYLE 2.3, smoltcp's
+ * Every protocol number and byte offset the decoders use, by name (smoltcp's
  * `mod field`). No protocol literal appears in logic outside this file.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Text forms of decoded values, shared by every output (STYLE 2.3: one formatFlags).
+ * Text forms of decoded values, shared by every output (one formatFlags).
  */
 import { TcpFlag } from './fields.js';
 import type { DecodeIssue } from './issues.js';

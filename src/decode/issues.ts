@@ -1,5 +1,5 @@
 /**
- * Damage inside one packet is data, never an exception (STYLE 2.4). A decoder that cannot go
+ * Damage inside one packet is data, never an exception (etherparse's lax slicing: partial results and the reason they stop). A decoder that cannot go
  * on records why in the reused packet and returns; every layer decoded before it stays valid.
  *
  * - truncated: the bytes end before the layer does (captured length, or a length field of an

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import type { Finding } from '../../analysis/anomaly.js';
-import { RULES } from '../../analysis/rules/index.js';
+import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
 import { allFindings, countBy, stateCounts } from '../summary.js';
@@ -20,28 +20,12 @@ export interface HtmlOptions {
   version?: string;
 }
 
-const CAPTURE_WIDE_DOCS: Record<string, string> = {
-  'syn-flood': 'many never-completed handshakes to one ip:port at once, within the 63 s a SYN-RECEIVED entry lives',
-  'port-scan': 'one source trying many destination ports, mostly refused or unanswered',
-  'time-wait-reuse': 'the four-tuple reused within 2×MSL of TIME-WAIT',
-  'listen-queue-overflow': 'a listener that serves some connections and drops or refuses others (SYNs dropped, final ACK ignored or answered with RST): its queues are full',
-};
 
 /** JSON that is safe inside a <script> element: no "</script>", "<!--" or line separators. */
 export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function docOf(id: string): string {
-  const rule = RULES.find((r) => r.id === id);
-  if (rule === undefined) return CAPTURE_WIDE_DOCS[id] ?? '';
-  return rule.doc
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('- '))
-    .map((l) => l.slice(2))
-    .join('; ');
-}
 
 export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): string {
   const maxDetails = opts.maxDetails ?? 5000;
@@ -49,7 +33,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
   const all = allFindings(doc);
   const anomalyGroups = countBy(all.map((a) => a.id)).map(([id, n]) => {
     const list = all.filter((a) => a.id === id);
-    return { id, count: n, severity: list[0]?.severity ?? 'note', doc: docOf(id), examples: list.slice(0, 5) };
+    return { id, count: n, severity: list[0]?.severity ?? 'note', doc: explanation(id), examples: list.slice(0, 5) };
   });
   // Details for connections with anomalies first, then in order, within the budget.
   const order = [...conns].sort((a, b) => Number(b.anomalies.length > 0) - Number(a.anomalies.length > 0) || a.id - b.id);

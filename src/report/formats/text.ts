@@ -4,17 +4,11 @@
  * table of connections.
  */
 import type { Finding } from '../../analysis/anomaly.js';
-import { RULES } from '../../analysis/rules/index.js';
+import { explanation } from '../../analysis/anomaly-ids.js';
 import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
 import { Tally } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
 
-const CAPTURE_WIDE: Record<string, string> = {
-  'syn-flood': 'many half-open handshakes to one ip:port at once (a SYN flood)',
-  'port-scan': 'one source trying many ports, mostly refused or unanswered',
-  'time-wait-reuse': 'a four-tuple reused within 2×MSL of TIME-WAIT',
-  'listen-queue-overflow': 'a listener that serves some connections and drops or refuses others: its queues are full',
-};
 
 export interface TextOptions {
   style?: Style;
@@ -77,9 +71,8 @@ export class TextSummary {
     for (const [id, n] of counts) {
       // Capture-wide findings first, then the connections', as in the JSON document.
       const list: (Finding & { conn?: number; stream?: number })[] = [...captureWide.filter((a) => a.id === id), ...(this.examplesOf.get(id) ?? [])];
-      const rule = RULES.find((r) => r.id === id);
       const sev = list[0]?.severity ?? 'note';
-      out.push(`  ${String(n).padStart(7)}  ${severityStyle(st, sev)(`${id} (${sev})`)}  ${st.dim(rule ? firstLine(rule.doc) : (CAPTURE_WIDE[id] ?? ''))}`);
+      out.push(`  ${String(n).padStart(7)}  ${severityStyle(st, sev)(`${id} (${sev})`)}  ${st.dim(explanation(id))}`);
       for (const a of list.slice(0, this.examples)) {
         out.push(`           ${a.conn !== undefined ? `connection ${a.conn} (tcp.stream ${a.stream}), ` : ''}frame ${a.frame}: ${a.detail}`);
       }
@@ -130,10 +123,5 @@ function table(rows: ConnectionRecord[], st: Style): string[] {
 
 function addr(a: { ip: string; port: number }): string {
   return a.ip.includes(':') ? `[${a.ip}]:${a.port}` : `${a.ip}:${a.port}`;
-}
-
-function firstLine(doc: string): string {
-  const lines = doc.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('- '));
-  return lines.map((l) => l.slice(2)).join('; ');
 }
 
