@@ -4,7 +4,6 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
-import { htmlReport } from '../../report/formats/html.js';
 import { TextSummary } from '../../report/formats/text.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
@@ -152,7 +151,11 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   } else if (!streaming) {
     const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
     if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
-    else if (args.format === 'html') out.line(htmlReport(doc, result.segments, { version: VERSION }));
+    else if (args.format === 'html') {
+      // ejs loads only for html.
+      const { htmlReport } = await import('../../report/formats/html.js');
+      out.line(htmlReport(doc, result.segments, { version: VERSION }));
+    }
   }
   await out.end();
   if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));

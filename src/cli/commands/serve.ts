@@ -2,7 +2,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { formatBytes, listen, parseSize } from '../../web/server.js';
 import { UsageError } from '../usage.js';
 
 export interface ServeArgs {
@@ -25,6 +24,8 @@ export function serveBuilder(y: Argv): Argv<ServeArgs> {
 }
 
 export async function runServe(args: ServeArgs): Promise<number> {
+  // The web stack (express, ejs, multer …) loads only for serve: every other command starts without it.
+  const { formatBytes, listen, parseSize } = await import('../../web/server.js');
   const root = resolve(args.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`DIR must be a folder, not ${args.dir}`);
   const maxUploadBytes = parseSize(args['max-upload']);
