@@ -5,6 +5,7 @@
  * and its distinct sources up to a cap; per source, the destination ports it tried; sources
  * and destinations that cannot make a finding any more are forgotten when there are too many.
  */
+import { formatEndpoint } from '../decode/format.js';
 import type { Connection } from '../tcp/connection.js';
 import type { Finding } from './anomaly.js';
 import { ListenQueueOverflow } from './rules/listen-queue-overflow.js';
@@ -121,7 +122,7 @@ export class CaptureAnalysis {
     const refused = server.sawRst && !answered;
     const dst = conn.address('server');
     const src = conn.address('client');
-    const key = `${dst.ip.includes(':') ? `[${dst.ip}]` : dst.ip}:${dst.port}`;
+    const key = formatEndpoint(dst);
     const synTime = conn.firstSec + conn.firstNsec / 1e9;
     if (synTime > this.now) this.now = synTime;
     let t = this.targets.get(key);

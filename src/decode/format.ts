@@ -39,6 +39,16 @@ export function formatIpv6(a: Uint8Array): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+/** An address as a host part: IPv6 in brackets (RFC 3986 §3.2.2), so a port can follow. */
+export function hostPart(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
+/** `ip:port`, `[ipv6]:port`. */
+export function formatEndpoint(a: { ip: string; port: number }): string {
+  return `${hostPart(a.ip)}:${a.port}`;
+}
+
 export function formatSrc(p: DecodedPacket): string {
   return p.ipVersion === 4 ? formatIpv4(p.src4) : formatIpv6(p.src6);
 }

@@ -5,6 +5,7 @@
  * overwrite; a strict content security policy allows only this server's own scripts and
  * styles; errors never show a stack trace.
  */
+import { hostPart } from '../decode/format.js';
 import { mkdirSync, realpathSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -189,7 +190,7 @@ export function listen(opts: ServeOptions): Promise<Viewer> {
     const server = app.listen(opts.port, opts.host, () => {
       const addr = server.address();
       const port = typeof addr === 'object' && addr !== null ? addr.port : opts.port;
-      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      const host = hostPart(opts.host);
       resolve({
         server,
         url: `http://${host}:${port}/`,

@@ -9,6 +9,7 @@
  * timer resends the SYN,ACK; with net.ipv4.tcp_abort_on_overflow = 1 the ACK is answered by a
  * RST instead (listen(2): the backlog bounds the queue of completely established sockets).
  */
+import { formatEndpoint } from '../../decode/format.js';
 import type { Connection } from '../../tcp/connection.js';
 import type { Finding } from '../anomaly.js';
 
@@ -69,7 +70,7 @@ export class ListenQueueOverflow {
     const dropped = server.packets === 0 && server.state === 'UNSEEN';
     if (!completed && !dropped && ignored === null && reset === null) return;
     const addr = conn.address('server');
-    const key = `${addr.ip.includes(':') ? `[${addr.ip}]` : addr.ip}:${addr.port}`;
+    const key = formatEndpoint(addr);
     let l = this.listeners.get(key);
     if (l === undefined) {
       if (this.listeners.size >= MAX_LISTENERS) this.prune();

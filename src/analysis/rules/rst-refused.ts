@@ -1,3 +1,4 @@
+import { formatEndpoint } from '../../decode/format.js';
 import { defineAnomaly } from '../anomaly.js';
 
 export default defineAnomaly({
@@ -16,7 +17,7 @@ export default defineAnomaly({
     if (!seg.rst || receiverBefore !== 'SYN-SENT') return;
     if (!ctx.receiverChanges.some((c) => c.to === 'CLOSED' && c.from === 'SYN-SENT')) return;
     const addr = ctx.conn.address(ctx.side);
-    const where = `${addr.ip.includes(':') ? `[${addr.ip}]` : addr.ip}:${addr.port}`;
+    const where = formatEndpoint(addr);
     if (senderBefore === 'UNSEEN') {
       ctx.report(seg.frame, ctx.side, `connection refused: no listener on ${where}; the ${ctx.side} answered the ${ctx.peerSide}'s SYN with RST,ACK (ack ${seg.ack}) from CLOSED`);
     } else {

@@ -1,4 +1,5 @@
 /** `tcplens analyze FILE|- [--format text|json|ndjson|csv|zeek] [filters] [-o FILE]`. */
+import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../../pipeline.js';
@@ -36,7 +37,21 @@ export interface AnalyzeArgs extends FilterArgs {
 const d = DEFAULT_ANALYZE_OPTIONS;
 /** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
 const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
-export const VERSION = '0.1.0';
+/** tcplens's version, from its package.json (as `--version` prints it), found upwards from here (src/ or dist/src/). */
+export const VERSION = packageVersion();
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const up of ['../../../package.json', '../../../../package.json']) {
+    try {
+      const pkg = require(up) as { name?: string; version?: string };
+      if (pkg.name === 'tcplens' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
 
 /** The engine's options, shared with `timeline`. */
 export function withEngineOptions<T>(y: Argv<T>): Argv<T> {

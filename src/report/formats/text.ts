@@ -3,6 +3,7 @@
  * and by Zeek conn_state; frames by Wireshark flag; anomalies by id with their explanation and the first examples; then a
  * table of connections.
  */
+import { formatEndpoint } from '../../decode/format.js';
 import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
 import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
@@ -122,6 +123,6 @@ function table(rows: ConnectionRecord[], st: Style): string[] {
 }
 
 function addr(a: { ip: string; port: number }): string {
-  return a.ip.includes(':') ? `[${a.ip}]:${a.port}` : `${a.ip}:${a.port}`;
+  return formatEndpoint(a);
 }
 
