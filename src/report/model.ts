@@ -14,30 +14,13 @@ import type { EndpointState } from '../tcp/state.js';
 import type { ZeekSession } from '../tcp/zeek/session.js';
 import { ZeekTrack } from '../tcp/zeek/track.js';
 
-export interface TransitionRecord {
+/** A state change as reports show it: the tracker's StateChange with its side and a text timestamp. */
+export type TransitionRecord = Omit<StateChange, 'endpoint' | 'tsSec' | 'tsNsec'> & {
   side: Side;
-  from: EndpointState;
-  to: EndpointState;
-  /** null for a projected change (TIME-WAIT's end). */
-  frame: number | null;
   ts: string;
-  cause: string;
-  rfc: string;
-  projected: boolean;
-  /**
-   * witnessed: the endpoint's own segment shows it; inferred: it rests on the peer's segment
-   * arriving when captured; contradicted: later frames show that arrival had not happened (the
-   * change did not take place). Projected changes are inferred.
-   */
-  evidence: Evidence;
-  /** Inferred then confirmed: the endpoint's own frame that proves it; contradicted: the first frame against it. */
-  evidenceFrame: number | null;
-  /** Contradicted: the frames against it (the first 16), and how (resent, crossed, reset). */
-  contradictedBy: number[] | null;
-  contradiction: Contradiction | null;
   /** The evidence in words, for the row and the tooltip. */
   why: string;
-}
+};
 
 /** One segment of a kept connection, as the timeline shows it. */
 export interface SegmentRecord {

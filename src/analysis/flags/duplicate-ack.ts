@@ -13,19 +13,11 @@
  * at 1) and returns to 0 when the direction's ACK number changes; the frame it duplicates is the
  * last one that changed the ACK number. (MPTCP's tolerated duplicates are not modelled.)
  */
-import { TcpFlag } from '../../decode/fields.js';
 import type { Segment } from '../../tcp/segment.js';
-import { DUP_ACK_AFTER_UNSEEN, type WiresharkFlow } from './flow.js';
+import { DUP_ACK_AFTER_UNSEEN, repeatsLastAck, type WiresharkFlow } from './flow.js';
 
 export function isDuplicateAck(seg: Segment, fwd: WiresharkFlow): boolean {
-  return (
-    seg.len === 0 &&
-    seg.win !== 0 &&
-    seg.win === fwd.window &&
-    seg.seq === fwd.nextSeq &&
-    seg.ack === fwd.lastAck &&
-    (seg.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0
-  );
+  return seg.win !== 0 && seg.win === fwd.window && repeatsLastAck(seg, fwd);
 }
 
 /** Counts one more duplicate in the direction; returns its number. */

@@ -116,6 +116,15 @@ export class WiresharkFlow {
 export const UNACKED_STRIDE = 5;
 
 /**
+ * The part that window update, keep-alive ACK, zero-window-probe ACK and duplicate ACK share
+ * (packet-tcp.c tcp_analyze_sequence_number): no payload, the next expected sequence number,
+ * the direction's last ACK number again, and none of SYN, FIN and RST.
+ */
+export function repeatsLastAck(seg: Segment, fwd: WiresharkFlow): boolean {
+  return seg.len === 0 && seg.seq === fwd.nextSeq && seg.ack === fwd.lastAck && (seg.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0;
+}
+
+/**
  * tcp.window_size of a segment from the flow `fwd` (dissect_tcp): a SYN's window is never scaled;
  * otherwise the raw window shifted by the flow's scale when known, else raw (tcp_default_window_scaling
  * is "not known" by default). Call before windowOptions for the same segment.

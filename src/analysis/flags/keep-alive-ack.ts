@@ -10,19 +10,10 @@
  *
  * A keep-alive ACK is not also a duplicate ACK (Wireshark skips the remaining forward checks).
  */
-import { TcpFlag } from '../../decode/fields.js';
 import type { Segment } from '../../tcp/segment.js';
 import { Flag } from './flag-bits.js';
-import type { WiresharkFlow } from './flow.js';
+import { repeatsLastAck, type WiresharkFlow } from './flow.js';
 
 export function isKeepAliveAck(seg: Segment, fwd: WiresharkFlow, rev: WiresharkFlow): boolean {
-  return (
-    seg.len === 0 &&
-    seg.win !== 0 &&
-    seg.win === fwd.window &&
-    seg.seq === fwd.nextSeq &&
-    seg.ack === fwd.lastAck &&
-    (rev.lastSegmentFlags & Flag.keep_alive) !== 0 &&
-    (seg.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0
-  );
+  return seg.win !== 0 && seg.win === fwd.window && (rev.lastSegmentFlags & Flag.keep_alive) !== 0 && repeatsLastAck(seg, fwd);
 }

@@ -11,17 +11,9 @@
  * Until its direction has sent a segment, the "last window" is Wireshark's G_MAXUINT32, so the
  * first pure ACK of a side can be a window update when its numbers happen to match.
  */
-import { TcpFlag } from '../../decode/fields.js';
 import type { Segment } from '../../tcp/segment.js';
-import type { WiresharkFlow } from './flow.js';
+import { repeatsLastAck, type WiresharkFlow } from './flow.js';
 
 export function isWindowUpdate(seg: Segment, fwd: WiresharkFlow): boolean {
-  return (
-    seg.len === 0 &&
-    seg.win !== 0 &&
-    seg.win !== fwd.window &&
-    seg.seq === fwd.nextSeq &&
-    seg.ack === fwd.lastAck &&
-    (seg.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0
-  );
+  return seg.win !== 0 && seg.win !== fwd.window && repeatsLastAck(seg, fwd);
 }

@@ -10,19 +10,10 @@
  *
  * A zero-window-probe ACK is not also a duplicate ACK.
  */
-import { TcpFlag } from '../../decode/fields.js';
 import type { Segment } from '../../tcp/segment.js';
 import { Flag } from './flag-bits.js';
-import type { WiresharkFlow } from './flow.js';
+import { repeatsLastAck, type WiresharkFlow } from './flow.js';
 
 export function isZeroWindowProbeAck(seg: Segment, fwd: WiresharkFlow, rev: WiresharkFlow): boolean {
-  return (
-    seg.len === 0 &&
-    seg.win === 0 &&
-    seg.win === fwd.window &&
-    seg.seq === fwd.nextSeq &&
-    seg.ack === fwd.lastAck &&
-    (rev.lastSegmentFlags & Flag.zero_window_probe) !== 0 &&
-    (seg.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0
-  );
+  return seg.win === 0 && fwd.window === 0 && (rev.lastSegmentFlags & Flag.zero_window_probe) !== 0 && repeatsLastAck(seg, fwd);
 }
