@@ -2,7 +2,8 @@
  * The composition root: capture → decode → tcp → analysis → report. The only file that knows
  * every stage; imports otherwise only go down the pipeline (test/architecture/import-boundaries.test.ts).
  */
-import { CaptureAnalysis, DEFAULT_CAPTURE_RULES, type CaptureRuleOptions } from './analysis/capture-analysis.js';
+import { CaptureAnalysis } from './analysis/capture-analysis.js';
+import { DEFAULT_ANALYZE_OPTIONS, DEFAULT_CAPTURE_RULES, type AnalyzeOptions } from './analysis/options.js';
 import { ConnectionAnalysis } from './analysis/connection-analysis.js';
 import type { Finding } from './analysis/anomaly.js';
 import type { CaptureWarning } from './capture/errors.js';
@@ -99,37 +100,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
   return { ...result, tcpPackets, laterFragments, damagedPackets, capturedBytes, firstTs, lastTs: sawTs ? formatTimestamp(lastSec, lastNsec) : null };
 }
 
-export interface AnalyzeOptions {
-  /** Maximum segment lifetime, seconds: TIME-WAIT lasts 2×MSL (default 30: Linux's 60 s TIME-WAIT). */
-  msl: number;
-  /** Seconds in CLOSE-WAIT before long-close-wait is reported. */
-  longCloseWait: number;
-  /** Seconds a zero window must last to be a zero-window-stall. */
-  zeroWindowStall: number;
-  /** Share of a direction's payload bytes resent above which high-retransmission is reported. */
-  retransmissionShare: number;
-  /** Seconds without packets before a connection is handed on and forgotten. */
-  idleTimeout: number;
-  /** Connections held at once before finished and never-synchronized ones are handed on early. */
-  maxConnections: number;
-  captureRules: CaptureRuleOptions;
-  /** Model Zeek run bare (`zeek -b`, no protocol scripts) instead of with its default scripts. */
-  zeekBare: boolean;
-  /** Model Zeek run with -C (ignore_checksums): segments with a bad TCP checksum are processed, not skipped. */
-  zeekIgnoreChecksums: boolean;
-}
-
-export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
-  msl: 30,
-  longCloseWait: 30,
-  zeroWindowStall: 0.5,
-  retransmissionShare: 0.05,
-  idleTimeout: 3600,
-  maxConnections: 20_000,
-  captureRules: DEFAULT_CAPTURE_RULES,
-  zeekBare: false,
-  zeekIgnoreChecksums: false,
-};
+export { DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions } from './analysis/options.js';
 
 export interface AnalyzeHooks {
   /** Called as each connection ends (eviction or end of capture), in that order; with its segments when kept. */

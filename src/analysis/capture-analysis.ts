@@ -10,28 +10,9 @@ import type { Connection } from '../tcp/connection.js';
 import type { Finding } from './anomaly.js';
 import { ListenQueueOverflow } from './rules/listen-queue-overflow.js';
 
-export interface CaptureRuleOptions {
-  /** --syn-flood-min: never-completed SYNs alive at once, to one ip:port, that make a flood. */
-  synFloodMinHalfOpen: number;
-  /** --syn-flood-max-completed: above this share of completed handshakes, it is a busy server, not a flood. */
-  synFloodMaxCompletedShare: number;
-  /** Seconds a Linux SYN-RECEIVED entry lives (tcp_synack_retries = 5 → 63 s). */
-  synRecvLifetime: number;
-  /** --port-scan-min-ports: distinct destination ports from one source. */
-  portScanMinPorts: number;
-  /** --port-scan-min-failed: share of those attempts refused or unanswered. */
-  portScanMinFailedShare: number;
-  mslSeconds: number;
-}
+import { DEFAULT_CAPTURE_RULES, type CaptureRuleOptions } from './options.js';
 
-export const DEFAULT_CAPTURE_RULES: CaptureRuleOptions = {
-  synFloodMinHalfOpen: 100,
-  synFloodMaxCompletedShare: 0.5,
-  synRecvLifetime: 63,
-  portScanMinPorts: 50,
-  portScanMinFailedShare: 0.8,
-  mslSeconds: 30,
-};
+export { DEFAULT_CAPTURE_RULES, type CaptureRuleOptions };
 
 interface Target {
   attempts: number;

@@ -1,21 +1,12 @@
 /** `tcplens analyze FILE|- [--format text|json|ndjson|csv|zeek] [filters] [-o FILE]`. */
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
-import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
-import { analysisDocument, analyzeCapture, DEFAULT_ANALYZE_OPTIONS } from '../../pipeline.js';
-import { isEmptyFilter, matches } from '../../report/filters.js';
-import { csvHeader, csvRow } from '../../report/formats/csv.js';
-import { TextSummary } from '../../report/formats/text.js';
-import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
-import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
-import { openOutput, progressBar, readFilter, styleFor, withFilters, type FilterArgs } from '../common.js';
-import { ExitCode, LineWriter } from '../output.js';
-import { reportCaptureProblems } from '../report-errors.js';
-import { CAPTURE_FILE_POSITIONAL, inputArg } from '../stdin.js';
+import { DEFAULT_ANALYZE_OPTIONS } from '../../analysis/options.js';
+import { withFilters, type FilterArgs } from '../common.js';
+import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 import { UsageError } from '../usage.js';
 
 export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'zeek-weird', 'html'] as const;
-export { ANOMALY_IDS };
 
 export interface AnalyzeArgs extends FilterArgs {
   file: string;
@@ -35,8 +26,6 @@ export interface AnalyzeArgs extends FilterArgs {
 }
 
 const d = DEFAULT_ANALYZE_OPTIONS;
-/** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
-const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
 /** tcplens's version, from its package.json (as `--version` prints it), found upwards from here (src/ or dist/src/). */
 export const VERSION = packageVersion();
 
@@ -118,62 +107,8 @@ export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
     .example('$0 analyze capture.pcap -f html -o report.html', 'one HTML file with ladders; opens offline') as unknown as Argv<AnalyzeArgs>;
 }
 
+/** Runs the command; the engine and the formats load here, not when the command line is read. */
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
-  const filter = readFilter(args, ANOMALY_IDS);
-  const file = inputArg(args.file);
-  const stream = openOutput(args.output);
-  const out = new LineWriter(stream);
-  // Only json and html keep every connection (one document); the rest stream in bounded memory.
-  const streaming = args.format !== 'json' && args.format !== 'html';
-  const summary = args.format === 'text' ? new TextSummary() : null;
-  const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
-  if (args.format === 'zeek') out.line(zeekHeader());
-  const weirdLog = args.format === 'zeek-weird' ? new ZeekWeirdLog() : null;
-  if (weirdLog !== null) out.line(zeekWeirdHeader());
-  if (args.format === 'csv') out.line(csvHeader());
-  const progress = progressBar();
-  let shown = 0;
-  const result = await analyzeCapture(file, file, engineOptions(args), {
-    collect: !streaming,
-    ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),
-    afterChunk: () => out.wait(),
-    onProgress: (read, total) => progress.update(read, total),
-    onConnection(record) {
-      if (!streaming || !keep(record)) return;
-      shown++;
-      if (summary !== null) summary.add(record);
-      else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'connection', ...record }));
-      else if (args.format === 'zeek') out.line(zeekRow(record));
-      else if (weirdLog !== null) {
-        const rows = weirdLog.rows(record);
-        if (rows !== '') out.line(rows);
-      } else out.line(csvRow(record));
-    },
-  });
-  progress.stop();
-  const anomalies = filter.anomalies?.length ? result.anomalies.filter((a) => filter.anomalies?.includes(a.id)) : result.anomalies;
-  if (args.format === 'ndjson') {
-    for (const a of anomalies) out.line(JSON.stringify({ type: 'anomaly', ...a }));
-    const byId: Record<string, number> = {};
-    for (const a of anomalies) byId[a.id] = (byId[a.id] ?? 0) + 1;
-    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId }));
-  } else if (args.format === 'zeek') {
-    out.line(zeekFooter());
-  } else if (weirdLog !== null) {
-    out.line(zeekWeirdFooter());
-  } else if (summary !== null) {
-    out.line(summary.render(result.capture, anomalies, styleFor(stream)));
-  } else if (!streaming) {
-    const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
-    if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
-    else if (args.format === 'html') {
-      // ejs loads only for html.
-      const { htmlReport } = await import('../../report/formats/html.js');
-      out.line(htmlReport(doc, result.segments, { version: VERSION }));
-    }
-  }
-  await out.end();
-  if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
-  reportCaptureProblems(result.decode);
-  return result.decode.error ? ExitCode.UNREADABLE : ExitCode.OK;
+  const { analyze } = await import('./analyze-run.js');
+  return analyze(args);
 }

@@ -16,7 +16,8 @@ import type { AuditTask } from '../audit-worker.js';
 import { discover } from '../../capture/find-captures.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { UsageError } from '../usage.js';
-import { ANOMALY_IDS, VERSION, engineOptions, withEngineOptions, type AnalyzeArgs } from './analyze.js';
+import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
+import { VERSION, engineOptions, withEngineOptions, type AnalyzeArgs } from './analyze.js';
 
 export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
   paths: string[];

@@ -1,0 +1,46 @@
+/** `tcplens timeline`, run: the ladders of the connections asked for. */
+import { analyzeCapture } from '../../pipeline.js';
+import { timelineText } from '../../report/formats/timeline.js';
+import { openOutput, progressBar, styleFor } from '../common.js';
+import { ExitCode, LineWriter } from '../output.js';
+import { reportCaptureProblems } from '../report-errors.js';
+import { inputArg } from '../stdin.js';
+import { UsageError } from '../usage.js';
+import { engineOptions } from './analyze.js';
+import type { TimelineArgs } from './timeline.js';
+
+export async function timeline(args: TimelineArgs): Promise<number> {
+  const ids = args.conn ?? [];
+  const streams = args.stream ?? [];
+  const bad = ids.filter((c) => !Number.isInteger(c) || c < 1);
+  if (bad.length) throw new UsageError(`--conn must be a connection id (1, 2, …), not ${bad.join(', ')}`);
+  const badStreams = streams.filter((c) => !Number.isInteger(c) || c < 0);
+  if (badStreams.length) throw new UsageError(`--stream must be a Wireshark tcp.stream number (0, 1, …), not ${badStreams.join(', ')}`);
+  const seenStreams = new Set<number>();
+  const file = inputArg(args.file);
+  const stream = openOutput(args.output);
+  const out = new LineWriter(stream);
+  const progress = progressBar();
+  const result = await analyzeCapture(file, file, engineOptions(args), {
+    collect: false,
+    keepSegmentsOf: new Set(ids),
+    keepSegmentsOfStreams: new Set(streams),
+    onProgress: (read, total) => progress.update(read, total),
+    onConnection(record, segments) {
+      if (!ids.includes(record.id) && !streams.includes(record.stream)) return;
+      seenStreams.add(record.stream);
+      out.line(timelineText(record, segments ?? [], styleFor(stream)));
+      out.line('');
+    },
+  });
+  progress.stop();
+  const missing = [...ids.filter((id) => id > result.connectionCount), ...streams.filter((s) => !seenStreams.has(s)).map((s) => `in tcp.stream ${s}`)];
+  await out.end();
+  if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
+  reportCaptureProblems(result.decode);
+  if (missing.length > 0) {
+    process.stderr.write(`tcplens: ${args.file} has ${result.connectionCount} TCP connection${result.connectionCount === 1 ? '' : 's'}; no connection ${missing.join(', ')}\n`);
+    return ExitCode.USAGE;
+  }
+  return result.decode.error ? ExitCode.UNREADABLE : ExitCode.OK;
+}
