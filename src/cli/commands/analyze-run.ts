@@ -10,7 +10,7 @@ import { openOutput, progressBar, readFilter, styleFor } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import { engineOptions, VERSION, type AnalyzeArgs } from './analyze.js';
+import { engineOptions, VERSION, type AnalyzeArgs } from './args.js';
 
 /** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
 const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };

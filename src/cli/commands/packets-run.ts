@@ -4,7 +4,7 @@ import { packetJson, packetText, tcpAnalysisJson } from '../../report/packet-lin
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import type { PacketsArgs } from './packets.js';
+import type { PacketsArgs } from './args.js';
 
 export async function packets(args: PacketsArgs): Promise<number> {
   const file = inputArg(args.file);

@@ -2,12 +2,9 @@
 import type { Argv } from 'yargs';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 
-export const PACKET_FORMATS = ['text', 'ndjson'] as const;
+import { PACKET_FORMATS, type PacketsArgs } from './args.js';
 
-export interface PacketsArgs {
-  file: string;
-  format: (typeof PACKET_FORMATS)[number];
-}
+export { PACKET_FORMATS, type PacketsArgs } from './args.js';
 
 export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
   return y

@@ -6,8 +6,7 @@ import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
-import { engineOptions } from './analyze.js';
-import type { TimelineArgs } from './timeline.js';
+import { engineOptions, type TimelineArgs } from './args.js';
 
 export async function timeline(args: TimelineArgs): Promise<number> {
   const ids = args.conn ?? [];

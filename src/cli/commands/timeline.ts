@@ -2,12 +2,9 @@
 import type { Argv } from 'yargs';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 import { UsageError } from '../usage.js';
-import { withEngineOptions, type AnalyzeArgs } from './analyze.js';
+import { withEngineOptions, type TimelineArgs } from './args.js';
 
-export interface TimelineArgs extends AnalyzeArgs {
-  conn?: number[];
-  stream?: number[];
-}
+export type { TimelineArgs } from './args.js';
 
 export function timelineBuilder(y: Argv): Argv<TimelineArgs> {
   return withEngineOptions(

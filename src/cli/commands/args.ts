@@ -1,0 +1,106 @@
+/**
+ * What the capture-reading commands share and their runners need, with light imports only:
+ * their arguments, the engine's options and the version. (The runners, *-run.ts, import this,
+ * never the command modules that load them.)
+ */
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
+import { DEFAULT_ANALYZE_OPTIONS } from '../../analysis/options.js';
+import type { FilterArgs } from '../common.js';
+import { UsageError } from '../usage.js';
+
+export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'zeek-weird', 'html'] as const;
+
+export interface AnalyzeArgs extends FilterArgs {
+  file: string;
+  format: (typeof ANALYZE_FORMATS)[number];
+  output?: string;
+  msl: number;
+  'long-close-wait': number;
+  'zero-window-stall': number;
+  'retransmission-share': number;
+  'idle-timeout': number;
+  'max-connections': number;
+  'syn-flood-min': number;
+  'syn-flood-max-completed': number;
+  'port-scan-min-ports': number;
+  'port-scan-min-failed': number;
+  'zeek-ignore-checksums': boolean;
+}
+
+const d = DEFAULT_ANALYZE_OPTIONS;
+/** tcplens's version, from its package.json (as `--version` prints it), found upwards from here (src/ or dist/src/). */
+export const VERSION = packageVersion();
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const up of ['../../../package.json', '../../../../package.json']) {
+    try {
+      const pkg = require(up) as { name?: string; version?: string };
+      if (pkg.name === 'tcplens' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
+
+/** The engine's options, shared with `timeline`. */
+export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('msl', { type: 'number', default: d.msl, describe: 'maximum segment lifetime in seconds; TIME-WAIT lasts 2×MSL' })
+    .option('long-close-wait', { type: 'number', default: d.longCloseWait, describe: 'seconds in CLOSE-WAIT before long-close-wait is reported' })
+    .option('zero-window-stall', { type: 'number', default: d.zeroWindowStall, describe: 'seconds a zero window must last to be reported as zero-window-stall' })
+    .option('retransmission-share', { type: 'number', default: d.retransmissionShare, describe: "high-retransmission: share of a direction's payload bytes resent (0.05 = 5 %)" })
+    .option('idle-timeout', { type: 'number', default: d.idleTimeout, describe: 'seconds without packets before a connection is closed out (bounds memory)' })
+    .option('max-connections', { type: 'number', default: d.maxConnections, describe: 'connections held at once; past it, finished and never-synchronized ones are handed on early, oldest first (bounds memory in floods and scans)' })
+    .option('syn-flood-min', { type: 'number', default: d.captureRules.synFloodMinHalfOpen, describe: 'syn-flood: never-completed SYNs to one ip:port alive at once (within 63 s)' })
+    .option('syn-flood-max-completed', { type: 'number', default: d.captureRules.synFloodMaxCompletedShare, describe: 'syn-flood: not reported when more than this share of handshakes completes' })
+    .option('port-scan-min-ports', { type: 'number', default: d.captureRules.portScanMinPorts, describe: 'port-scan: distinct destination ports tried by one source' })
+    .option('port-scan-min-failed', { type: 'number', default: d.captureRules.portScanMinFailedShare, describe: 'port-scan: share of those attempts refused or unanswered' })
+    .option('zeek-ignore-checksums', { type: 'boolean', default: false, describe: "Zeek model as `zeek -C`: segments with bad TCP checksums (checksum offload, loopback captures) are analyzed, not only marked C/c" })
+    .check((a) => {
+      const args = a as unknown as Record<string, unknown>;
+      for (const k of ['msl', 'long-close-wait', 'zero-window-stall', 'idle-timeout', 'max-connections', 'syn-flood-min', 'port-scan-min-ports']) {
+        const v = args[k];
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${k} must be a positive number, not ${String(v)}`);
+      }
+      for (const k of ['syn-flood-max-completed', 'port-scan-min-failed', 'retransmission-share']) {
+        const v = args[k];
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`--${k} must be a share between 0 and 1, not ${String(v)}`);
+      }
+      return true;
+    }) as Argv<T>;
+}
+
+export function engineOptions(args: AnalyzeArgs) {
+  return {
+    msl: args.msl,
+    longCloseWait: args['long-close-wait'],
+    zeroWindowStall: args['zero-window-stall'],
+    retransmissionShare: args['retransmission-share'],
+    idleTimeout: args['idle-timeout'],
+    maxConnections: Math.floor(args['max-connections']),
+    zeekIgnoreChecksums: args['zeek-ignore-checksums'] === true,
+    captureRules: {
+      ...d.captureRules,
+      synFloodMinHalfOpen: args['syn-flood-min'],
+      synFloodMaxCompletedShare: args['syn-flood-max-completed'],
+      portScanMinPorts: args['port-scan-min-ports'],
+      portScanMinFailedShare: args['port-scan-min-failed'],
+    },
+  };
+}
+
+
+export interface TimelineArgs extends AnalyzeArgs {
+  conn?: number[];
+  stream?: number[];
+}
+
+export const PACKET_FORMATS = ['text', 'ndjson'] as const;
+
+export interface PacketsArgs {
+  file: string;
+  format: (typeof PACKET_FORMATS)[number];
+}
