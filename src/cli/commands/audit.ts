@@ -10,10 +10,10 @@ import ejs from 'ejs';
 import { Piscina } from 'piscina';
 import type { Argv } from 'yargs';
 import type { Severity } from '../../analysis/anomaly.js';
-import { auditLine, failures, summarize, summaryText, type AuditFileResult } from '../../report/audit.js';
+import { auditLine, failedResult, failures, skippedText, summarize, summaryText, type AuditFileResult } from '../../report/audit.js';
 import { viewsDir } from '../../report/views.js';
 import type { AuditTask } from '../audit-worker.js';
-import { discover } from '../../capture/find-captures.js';
+import { auditInputs } from '../../capture/audit-inputs.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { UsageError } from '../usage.js';
 import { ANOMALY_IDS, VERSION, engineOptions, withEngineOptions, type AnalyzeArgs } from './analyze.js';
@@ -25,6 +25,7 @@ export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
   html?: string;
   'fail-on'?: string[];
   'fail-on-severity'?: Severity;
+  verbose?: boolean;
 }
 
 export function auditBuilder(y: Argv): Argv<AuditArgs> {
@@ -35,7 +36,8 @@ export function auditBuilder(y: Argv): Argv<AuditArgs> {
       .option('jobs', { alias: 'j', type: 'number', default: availableParallelism(), describe: 'captures analysed at once, on worker threads' })
       .option('html', { type: 'string', describe: 'write each capture\'s HTML report and an index.html into this folder' })
       .option('fail-on', { type: 'string', array: true, describe: 'exit 1 when any of these anomaly ids is found (comma-separated or repeated)' })
-      .option('fail-on-severity', { choices: ['note', 'warning', 'error'] as const, describe: 'exit 1 when any finding of this severity or above is found' }),
+      .option('fail-on-severity', { choices: ['note', 'warning', 'error'] as const, describe: 'exit 1 when any finding of this severity or above is found' })
+      .option('verbose', { alias: 'v', type: 'boolean', describe: 'list the files skipped in folders because they are no captures' }),
   )
     .example('$0 audit /var/captures', 'every capture under the folder, in parallel')
     .example("$0 audit 'dumps/*.pcap.gz' --fail-on syn-flood,missing-final-ack", 'exit 1 when either is found')
@@ -51,30 +53,48 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   const failOn = (args['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const unknown = failOn.filter((id) => !ANOMALY_IDS.includes(id));
   if (unknown.length) throw new UsageError(`--fail-on must name anomaly ids (${ANOMALY_IDS.join(', ')}); not ${unknown.join(', ')}`);
-  const { files, missing } = discover(args.paths);
-  if (missing.length > 0) throw new UsageError(`no such file, folder or matching glob: ${missing.join(', ')}`);
-  if (files.length === 0) throw new UsageError(`no capture files found in ${args.paths.join(', ')}`);
+  const inputs = auditInputs(args.paths);
+  const { files, skipped } = inputs;
+  // A missing path among others is that path's error; only an audit of nothing is a usage error.
+  if (files.length === 0 && inputs.problems.length === 0) {
+    if (inputs.missing.length > 0) throw new UsageError(`no such file, folder or matching glob: ${inputs.missing.join(', ')}`);
+    throw new UsageError(`no capture files found in ${args.paths.join(', ')}${skipped.length > 0 ? ` (${skippedText(skipped.length)})` : ''}`);
+  }
+  const problems = [
+    ...inputs.missing.map((file) => ({ file, error: 'no such file, folder or matching glob' })),
+    ...inputs.problems,
+  ].map((p) => failedResult(p.file, p.error));
   if (args.html !== undefined) mkdirSync(args.html, { recursive: true });
 
   const out = new LineWriter();
-  const pool = new Piscina({ filename: new URL('../audit-worker.js', import.meta.url).href, maxThreads: args.jobs, minThreads: Math.min(args.jobs, files.length) });
+  const report = (r: AuditFileResult): void => {
+    if (args.format === 'text') out.line(auditLine(r));
+    else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'file', ...r }));
+    out.flush();
+  };
+  for (const r of problems) report(r);
+  const results: AuditFileResult[] = [...problems, ...new Array<AuditFileResult>(files.length)];
   const options = { ...engineOptions({ ...args, file: '', format: 'json' } as AnalyzeArgs) };
-  const results: AuditFileResult[] = new Array(files.length);
+  const pool = files.length === 0 ? null : new Piscina({ filename: new URL('../audit-worker.js', import.meta.url).href, maxThreads: args.jobs, minThreads: Math.min(args.jobs, files.length) });
   try {
     await Promise.all(
       files.map(async (file, i) => {
         const task: AuditTask = { file, options, htmlDir: args.html ?? null, htmlName: htmlName(file, i), version: VERSION };
-        const r = (await pool.run(task)) as AuditFileResult;
-        results[i] = r;
-        if (args.format === 'text') out.line(auditLine(r));
-        else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'file', ...r }));
-        out.flush();
+        let r: AuditFileResult;
+        try {
+          r = (await (pool as Piscina).run(task)) as AuditFileResult;
+        } catch (err) {
+          // Whatever a worker throws belongs to its file: the audit goes on.
+          r = failedResult(file, err instanceof Error ? err.message : String(err));
+        }
+        results[problems.length + i] = r;
+        report(r);
       }),
     );
   } finally {
-    await pool.destroy();
+    await pool?.destroy();
   }
-  const summary = summarize(results);
+  const summary = summarize(results, skipped);
   const failed = failures(results, { ids: failOn, severity: args['fail-on-severity'] ?? null });
   if (args.html !== undefined) {
     const template = readFileSync(join(viewsDir(), 'audit-index.ejs'), 'utf8');
@@ -83,6 +103,7 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   if (args.format === 'text') {
     out.line('');
     out.line(summaryText(summary));
+    if (args.verbose) for (const k of skipped) out.line(`  skipped ${k.file}: ${k.reason}`);
     if (failed.length > 0) out.line(`failing (${[...failOn, ...(args['fail-on-severity'] ? [`severity ≥ ${args['fail-on-severity']}`] : [])].join(', ')}): ${failed.length} finding kinds, e.g. ${failed.slice(0, 3).join('; ')}`);
   } else if (args.format === 'ndjson') {
     out.line(JSON.stringify({ type: 'summary', ...summary, failing: failed }));
