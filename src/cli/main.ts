@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze.js';
 import { auditBuilder, runAudit, type AuditArgs } from './commands/audit.js';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
+import { queryBuilder, runQuery, type QueryArgs } from './commands/query.js';
 import { runServe, serveBuilder, type ServeArgs } from './commands/serve.js';
 import { runTimeline, timelineBuilder, type TimelineArgs } from './commands/timeline.js';
 import { ExitCode } from './output.js';
@@ -53,6 +54,14 @@ export async function main(argv: string[]): Promise<number> {
         code = await runAudit(args);
       },
     )
+    .command<QueryArgs>(
+      'query <database> <sql>',
+      'SQL over audit results written with audit --db or --parquet (tables files, connections, anomalies)',
+      queryBuilder,
+      async (args) => {
+        code = await runQuery(args);
+      },
+    )
     .command<ServeArgs>(
       'serve [dir]',
       'the local web viewer: browse a folder of captures, their connections and ladders',
@@ -61,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         code = await runServe(args);
       },
     )
-    .demandCommand(1, 'name a command: analyze, timeline, audit, serve or packets')
+    .demandCommand(1, 'name a command: analyze, timeline, audit, query, serve or packets')
     .strict()
     .help()
     .alias('h', 'help')

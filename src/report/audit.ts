@@ -3,6 +3,7 @@
  * them, and the exit code scripts act on. Plain JSON, like report/model.ts.
  */
 import type { Severity } from '../analysis/anomaly.js';
+import type { AuditRows } from './audit-rows.js';
 
 export interface AuditFileResult {
   file: string;
@@ -21,6 +22,10 @@ export interface AuditFileResult {
   /** The HTML report written for it, relative to the --html folder. */
   html: string | null;
   seconds: number;
+  /** The machine that analysed it (a queued audit's worker). */
+  host?: string;
+  /** Table rows for --db / --parquet; never printed. */
+  rows?: AuditRows;
 }
 
 export interface AuditSummary {

@@ -3,8 +3,8 @@
  * finishes, one summary, and an exit code: 3 when a file could not be read to its end, else 1
  * when --fail-on / --fail-on-severity finds something, else 0.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import ejs from 'ejs';
 import { Piscina } from 'piscina';
@@ -12,6 +12,8 @@ import type { Argv } from 'yargs';
 import type { Severity } from '../../analysis/anomaly.js';
 import { auditLine, failedResult, failures, skippedText, summarize, summaryText, type AuditFileResult } from '../../report/audit.js';
 import { viewsDir } from '../../report/views.js';
+import type { CaptureIdentity } from '../../report/audit-rows.js';
+import { AuditStore } from '../../report/audit-store.js';
 import type { AuditTask } from '../audit-worker.js';
 import { auditInputs } from '../../capture/audit-inputs.js';
 import { ExitCode, LineWriter } from '../output.js';
@@ -26,6 +28,8 @@ export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
   'fail-on'?: string[];
   'fail-on-severity'?: Severity;
   verbose?: boolean;
+  db?: string;
+  parquet?: string;
 }
 
 export function auditBuilder(y: Argv): Argv<AuditArgs> {
@@ -37,15 +41,28 @@ export function auditBuilder(y: Argv): Argv<AuditArgs> {
       .option('html', { type: 'string', describe: 'write each capture\'s HTML report and an index.html into this folder' })
       .option('fail-on', { type: 'string', array: true, describe: 'exit 1 when any of these anomaly ids is found (comma-separated or repeated)' })
       .option('fail-on-severity', { choices: ['note', 'warning', 'error'] as const, describe: 'exit 1 when any finding of this severity or above is found' })
-      .option('verbose', { alias: 'v', type: 'boolean', describe: 'list the files skipped in folders because they are no captures' }),
+      .option('verbose', { alias: 'v', type: 'boolean', describe: 'list the files skipped in folders because they are no captures' })
+      .option('db', { type: 'string', describe: 'add the results to this DuckDB database (tables files, connections, anomalies; a capture already there is not added again)' })
+      .option('parquet', { type: 'string', describe: 'write the tables as files.parquet, connections.parquet, anomalies.parquet into this folder (added to what it holds)' }),
   )
     .example('$0 audit /var/captures', 'every capture under the folder, in parallel')
     .example("$0 audit 'dumps/*.pcap.gz' --fail-on syn-flood,missing-final-ack", 'exit 1 when either is found')
-    .example('$0 audit dumps --fail-on-severity error --html report/', 'HTML reports and an index') as unknown as Argv<AuditArgs>;
+    .example('$0 audit dumps --fail-on-severity error --html report/', 'HTML reports and an index')
+    .example('$0 audit dumps --db audits.duckdb', "then: $0 query audits.duckdb \"SELECT …\"") as unknown as Argv<AuditArgs>;
 }
 
 function htmlName(file: string, index: number): string {
   return `${String(index + 1).padStart(4, '0')}-${basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}.html`;
+}
+
+/** Path, size and modification time: what makes two audits of a capture the same one. */
+export function identityOf(path: string): CaptureIdentity {
+  try {
+    const st = statSync(path);
+    return { path, size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return { path, size: 0, mtimeMs: 0 };
+  }
 }
 
 export async function runAudit(args: AuditArgs): Promise<number> {
@@ -67,7 +84,14 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   if (args.html !== undefined) mkdirSync(args.html, { recursive: true });
 
   const out = new LineWriter();
+  const withRows = args.db !== undefined || args.parquet !== undefined;
+  const store = withRows ? await AuditStore.open({ ...(args.db !== undefined ? { db: args.db } : {}), ...(args.parquet !== undefined ? { parquet: args.parquet } : {}) }) : null;
+  const host = hostname();
   const report = (r: AuditFileResult): void => {
+    if (store !== null) {
+      store.add(identityOf(r.file), r, host);
+      delete r.rows;
+    }
     if (args.format === 'text') out.line(auditLine(r));
     else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'file', ...r }));
     out.flush();
@@ -79,7 +103,7 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   try {
     await Promise.all(
       files.map(async (file, i) => {
-        const task: AuditTask = { file, options, htmlDir: args.html ?? null, htmlName: htmlName(file, i), version: VERSION };
+        const task: AuditTask = { file, options, htmlDir: args.html ?? null, htmlName: htmlName(file, i), version: VERSION, rows: withRows };
         let r: AuditFileResult;
         try {
           r = (await (pool as Piscina).run(task)) as AuditFileResult;
@@ -93,6 +117,7 @@ export async function runAudit(args: AuditArgs): Promise<number> {
     );
   } finally {
     await pool?.destroy();
+    await store?.close();
   }
   const summary = summarize(results, skipped);
   const failed = failures(results, { ids: failOn, severity: args['fail-on-severity'] ?? null });
