@@ -11,6 +11,7 @@ import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets
 import { queryBuilder, runQuery, type QueryArgs } from './commands/query.js';
 import { runServe, serveBuilder, type ServeArgs } from './commands/serve.js';
 import { runTimeline, timelineBuilder, type TimelineArgs } from './commands/timeline.js';
+import { runWorker, workerBuilder, type WorkerArgs } from './commands/worker.js';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
 import { UsageError } from './usage.js';
@@ -54,6 +55,14 @@ export async function main(argv: string[]): Promise<number> {
         code = await runAudit(args);
       },
     )
+    .command<WorkerArgs>(
+      'worker',
+      'analyse the captures of audits queued with audit --queue (BullMQ on Redis), on this machine',
+      workerBuilder,
+      async (args) => {
+        code = await runWorker(args);
+      },
+    )
     .command<QueryArgs>(
       'query <database> <sql>',
       'SQL over audit results written with audit --db or --parquet (tables files, connections, anomalies)',
@@ -70,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         code = await runServe(args);
       },
     )
-    .demandCommand(1, 'name a command: analyze, timeline, audit, query, serve or packets')
+    .demandCommand(1, 'name a command: analyze, timeline, audit, worker, query, serve or packets')
     .strict()
     .help()
     .alias('h', 'help')

@@ -14,6 +14,8 @@ import { auditLine, failedResult, failures, skippedText, summarize, summaryText,
 import { viewsDir } from '../../report/views.js';
 import type { CaptureIdentity } from '../../report/audit-rows.js';
 import { AuditStore } from '../../report/audit-store.js';
+import { probeRedis, type CaptureProgress } from '../queue/common.js';
+import { RedisLostError, queueRunner, type Runner } from '../queue/coordinator.js';
 import type { AuditTask } from '../audit-worker.js';
 import { auditInputs } from '../../capture/audit-inputs.js';
 import { ExitCode, LineWriter } from '../output.js';
@@ -30,6 +32,8 @@ export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
   verbose?: boolean;
   db?: string;
   parquet?: string;
+  queue?: string;
+  'redis-timeout': number;
 }
 
 export function auditBuilder(y: Argv): Argv<AuditArgs> {
@@ -43,11 +47,14 @@ export function auditBuilder(y: Argv): Argv<AuditArgs> {
       .option('fail-on-severity', { choices: ['note', 'warning', 'error'] as const, describe: 'exit 1 when any finding of this severity or above is found' })
       .option('verbose', { alias: 'v', type: 'boolean', describe: 'list the files skipped in folders because they are no captures' })
       .option('db', { type: 'string', describe: 'add the results to this DuckDB database (tables files, connections, anomalies; a capture already there is not added again)' })
+      .option('queue', { type: 'string', describe: 'enqueue the captures on this Redis (redis://HOST:PORT[/DB]) for `tcplens worker`s on many machines, and wait' })
+      .option('redis-timeout', { type: 'number', default: 60, describe: 'with --queue: seconds without Redis before the audit ends, naming what finished' })
       .option('parquet', { type: 'string', describe: 'write the tables as files.parquet, connections.parquet, anomalies.parquet into this folder (added to what it holds)' }),
   )
     .example('$0 audit /var/captures', 'every capture under the folder, in parallel')
     .example("$0 audit 'dumps/*.pcap.gz' --fail-on syn-flood,missing-final-ack", 'exit 1 when either is found')
     .example('$0 audit dumps --fail-on-severity error --html report/', 'HTML reports and an index')
+    .example('$0 audit /shared/dumps --queue redis://queue.example:6379', 'on the tcplens workers of many machines')
     .example('$0 audit dumps --db audits.duckdb', "then: $0 query audits.duckdb \"SELECT …\"") as unknown as Argv<AuditArgs>;
 }
 
@@ -65,7 +72,48 @@ export function identityOf(path: string): CaptureIdentity {
   }
 }
 
+/** The embedded default: captures on this machine's worker threads. */
+function localRunner(jobs: number, files: number): Runner {
+  const pool = new Piscina({ filename: new URL('../audit-worker.js', import.meta.url).href, maxThreads: jobs, minThreads: Math.min(jobs, files) });
+  return {
+    async run(task) {
+      try {
+        return (await pool.run(task)) as AuditFileResult;
+      } catch (err) {
+        // Whatever a worker throws belongs to its file: the audit goes on.
+        return failedResult(task.file, err instanceof Error ? err.message : String(err));
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+/** Files and bytes done across all workers, on stderr (a terminal only), from BullMQ progress events. */
+async function progressBar(identities: readonly CaptureIdentity[]): Promise<{ progress(p: CaptureProgress): void; done(r: AuditFileResult, id: CaptureIdentity): void; stop(): void }> {
+  const { default: cliProgress } = await import('cli-progress');
+  const totalMb = identities.reduce((n, i) => n + i.size, 0) / 1e6;
+  const bar = new cliProgress.SingleBar({ format: 'queue |{bar}| {value}/{total} files | {mb}/{totalMb} MB | {workers}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic);
+  let bytes = 0;
+  let files = 0;
+  const hosts = new Set<string>();
+  const values = (): Record<string, string> => ({ mb: (bytes / 1e6).toFixed(1), totalMb: totalMb.toFixed(1), workers: `${hosts.size} worker host${hosts.size === 1 ? '' : 's'}` });
+  bar.start(identities.length, 0, values());
+  return {
+    progress(p) {
+      hosts.add(p.host);
+      bar.update(files, values());
+    },
+    done(_r, id) {
+      files++;
+      bytes += id.size;
+      bar.update(files, values());
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 export async function runAudit(args: AuditArgs): Promise<number> {
+  if (!(args['redis-timeout'] > 0)) throw new UsageError(`--redis-timeout must be a number of seconds above 0, not ${String(args['redis-timeout'])}`);
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new UsageError(`--jobs must be a whole number of at least 1, not ${String(args.jobs)}`);
   const failOn = (args['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const unknown = failOn.filter((id) => !ANOMALY_IDS.includes(id));
@@ -83,40 +131,62 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   ].map((p) => failedResult(p.file, p.error));
   if (args.html !== undefined) mkdirSync(args.html, { recursive: true });
 
+  const identities = files.map(identityOf);
+  // Redis is checked before anything is written: unreachable at start is a usage error (exit 2).
+  const connection = args.queue !== undefined && files.length > 0 ? await probeRedis(args.queue) : null;
   const out = new LineWriter();
   const withRows = args.db !== undefined || args.parquet !== undefined;
   const store = withRows ? await AuditStore.open({ ...(args.db !== undefined ? { db: args.db } : {}), ...(args.parquet !== undefined ? { parquet: args.parquet } : {}) }) : null;
   const host = hostname();
-  const report = (r: AuditFileResult): void => {
+  const bar = connection !== null && process.stderr.isTTY ? await progressBar(identities) : null;
+  const report = (r: AuditFileResult, identity: CaptureIdentity): void => {
     if (store !== null) {
-      store.add(identityOf(r.file), r, host);
+      store.add(identity, r, host);
       delete r.rows;
     }
+    bar?.done(r, identity);
     if (args.format === 'text') out.line(auditLine(r));
     else if (args.format === 'ndjson') out.line(JSON.stringify({ type: 'file', ...r }));
     out.flush();
   };
-  for (const r of problems) report(r);
+  for (const r of problems) report(r, identityOf(r.file));
   const results: AuditFileResult[] = [...problems, ...new Array<AuditFileResult>(files.length)];
   const options = { ...engineOptions({ ...args, file: '', format: 'json' } as AnalyzeArgs) };
-  const pool = files.length === 0 ? null : new Piscina({ filename: new URL('../audit-worker.js', import.meta.url).href, maxThreads: args.jobs, minThreads: Math.min(args.jobs, files.length) });
+  let runner: Runner | null = null;
+  let lost: Promise<never> = new Promise(() => {});
   try {
-    await Promise.all(
+    if (files.length > 0) {
+      if (connection !== null) {
+        const q = await queueRunner(connection, args.queue as string, { redisTimeoutMs: args['redis-timeout'] * 1000, onProgress: (p) => bar?.progress(p) });
+        runner = q;
+        lost = q.lost;
+      } else runner = localRunner(args.jobs, files.length);
+    }
+    const all = Promise.all(
       files.map(async (file, i) => {
         const task: AuditTask = { file, options, htmlDir: args.html ?? null, htmlName: htmlName(file, i), version: VERSION, rows: withRows };
-        let r: AuditFileResult;
-        try {
-          r = (await (pool as Piscina).run(task)) as AuditFileResult;
-        } catch (err) {
-          // Whatever a worker throws belongs to its file: the audit goes on.
-          r = failedResult(file, err instanceof Error ? err.message : String(err));
-        }
+        const r = await (runner as Runner).run(task, identities[i] as CaptureIdentity);
         results[problems.length + i] = r;
-        report(r);
+        report(r, identities[i] as CaptureIdentity);
       }),
     );
+    try {
+      await Promise.race([all, lost]);
+    } catch (err) {
+      if (!(err instanceof RedisLostError)) throw err;
+      // Say what finished; what did not is each file's error, so the exit code is 3.
+      const missing = files.filter((_, i) => results[problems.length + i] === undefined);
+      process.stderr.write(`tcplens: ${err.message}: ${files.length - missing.length} of ${files.length} captures finished; not finished: ${missing.join(', ')}\n`);
+      files.forEach((file, i) => {
+        if (results[problems.length + i] !== undefined) return;
+        const r = failedResult(file, `not finished: ${err.message}`);
+        results[problems.length + i] = r;
+        report(r, identities[i] as CaptureIdentity);
+      });
+    }
   } finally {
-    await pool?.destroy();
+    bar?.stop();
+    await runner?.close();
     await store?.close();
   }
   const summary = summarize(results, skipped);
