@@ -95,6 +95,7 @@ export async function runWorker(args: WorkerArgs): Promise<number> {
       stalledInterval: args['lock-duration'],
       maxStalledCount: args.attempts,
       maxStartedAttempts: args.attempts,
+      autorun: false,
     },
   );
   // While Redis is away BullMQ reports errors and keeps reconnecting: say so, do not die.
@@ -108,11 +109,19 @@ export async function runWorker(args: WorkerArgs): Promise<number> {
   });
   await worker.waitUntilReady();
   process.stderr.write(`tcplens worker on ${host}: ${QUEUE_NAME} at ${args.queue}, ${args.jobs} at once\n`);
+  const running = worker.run();
+  // The first SIGINT/SIGTERM lets the captures in hand finish; a second one leaves at once
+  // (their jobs go back to the queue when their locks expire).
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const leave = (): void => process.exit(ExitCode.OK);
+  process.once('SIGINT', leave);
+  process.once('SIGTERM', leave);
+  process.stderr.write('tcplens worker: finishing the captures in hand (signal again to leave now)\n');
   await worker.close();
+  await running.catch(() => {});
   await pool.destroy();
   return ExitCode.OK;
 }

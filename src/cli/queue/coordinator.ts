@@ -40,21 +40,19 @@ export async function queueRunner(
 
   const settle = (id: string, value: unknown): void => {
     const w = awaited.get(id);
-    if (w === undefined) return;
+    const r = (typeof value === 'string' ? JSON.parse(value) : value) as AuditFileResult | null | undefined;
+    if (w === undefined || r === null || r === undefined) return; // no value yet: the sweep asks again
     awaited.delete(id);
-    const r = (typeof value === 'string' ? JSON.parse(value) : value) as AuditFileResult;
     w.resolve(r);
   };
-  const fail = (id: string, reason: string, attempts: number): void => {
+  const fail = (id: string, reason: string): void => {
     const w = awaited.get(id);
     if (w === undefined) return;
     awaited.delete(id);
-    w.resolve(failedResult(w.job.task.file, `failed on the queue after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`));
+    w.resolve(failedResult(w.job.task.file, `failed on the queue: ${reason}`));
   };
   events.on('completed', ({ jobId, returnvalue }) => settle(jobId, returnvalue));
-  events.on('failed', ({ jobId, failedReason }) => {
-    void queue.getJob(jobId).then((j) => fail(jobId, failedReason, j?.attemptsStarted ?? j?.attemptsMade ?? 1), () => fail(jobId, failedReason, 1));
-  });
+  events.on('failed', ({ jobId, failedReason }) => fail(jobId, failedReason));
   events.on('progress', ({ jobId, data }) => {
     const w = awaited.get(jobId);
     if (w !== undefined && typeof data === 'object' && data !== null) opts.onProgress?.(data as unknown as CaptureProgress, w.job.task.file);
@@ -63,8 +61,9 @@ export async function queueRunner(
   const enqueue = async (id: string, job: CaptureJob): Promise<void> => {
     const j = await queue.add('capture', job, { jobId: id, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 24 * 3600 } });
     // The same capture enqueued before: reuse its result, or try a failed one again.
+    // (queue.add hands back the job as asked, not as stored: read the stored one.)
     const state = await j.getState();
-    if (state === 'completed') settle(id, j.returnvalue);
+    if (state === 'completed') settle(id, (await queue.getJob(id))?.returnvalue);
     else if (state === 'failed') await j.retry('failed');
   };
 
@@ -76,7 +75,6 @@ export async function queueRunner(
   lost.catch(() => {});
   let sweeping = false;
   const sweep = async (): Promise<void> => {
-    if (sweeping || awaited.size === 0) return;
     sweeping = true;
     try {
       for (const [id, w] of [...awaited]) {
@@ -87,18 +85,22 @@ export async function queueRunner(
         }
         const state = await j.getState();
         if (state === 'completed') settle(id, j.returnvalue);
-        else if (state === 'failed') fail(id, j.failedReason, j.attemptsStarted || j.attemptsMade);
+        else if (state === 'failed') fail(id, j.failedReason);
       }
       lastContact = Date.now();
     } catch {
-      if (Date.now() - lastContact > opts.redisTimeoutMs) {
-        lostReject(new RedisLostError(`lost Redis at ${url} for more than ${Math.round(opts.redisTimeoutMs / 1000)} s`));
-      }
+      // Redis away: the clock below decides
     } finally {
       sweeping = false;
     }
   };
-  const timer = setInterval(() => void sweep(), 1000);
+  // While Redis is away, commands wait for the reconnection: a sweep still waiting is the sign.
+  const timer = setInterval(() => {
+    if (!sweeping) void sweep();
+    else if (Date.now() - lastContact > opts.redisTimeoutMs) {
+      lostReject(new RedisLostError(`lost Redis at ${url} for more than ${Math.round(opts.redisTimeoutMs / 1000)} s`));
+    }
+  }, 1000);
 
   return {
     lost,
@@ -122,7 +124,14 @@ export async function queueRunner(
     },
     async close() {
       clearInterval(timer);
-      await Promise.allSettled([events.close(), queue.close()]);
+      // Closing waits for Redis; one that is gone gets a moment, then the connections are dropped.
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise((r) => {
+        graceTimer = setTimeout(r, 2000);
+      });
+      await Promise.race([Promise.allSettled([events.close(), queue.close()]), grace]);
+      clearTimeout(graceTimer);
+      void Promise.allSettled([events.disconnect(), queue.disconnect()]);
     },
   };
 }
