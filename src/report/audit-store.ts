@@ -32,11 +32,19 @@ const SCHEMA = [
     severity VARCHAR, frame BIGINT, side VARCHAR, detail VARCHAR)`,
 ];
 
-/** "sec.nsec" epoch seconds → microseconds (the TIMESTAMP unit). */
-function micros(ts: string | null): bigint | null {
-  if (ts === null) return null;
+/** Years 1 to 9999, in microseconds: what every SQL tool reads as a timestamp. */
+const MIN_US = -62_135_596_800_000_000n;
+const MAX_US = 253_402_300_799_999_999n;
+
+/**
+ * "sec.nsec" epoch seconds → microseconds (the TIMESTAMP unit); null for a time no calendar
+ * holds (a damaged or crafted capture can carry any 64-bit time; the JSON report still has it).
+ */
+export function micros(ts: string | null): bigint | null {
+  if (ts === null || !/^-?\d+(\.\d+)?$/.test(ts)) return null;
   const [sec = '0', frac = ''] = ts.split('.');
-  return BigInt(sec) * 1_000_000n + BigInt((frac + '000000').slice(0, 6));
+  const us = BigInt(sec) * 1_000_000n + (sec.startsWith('-') ? -1n : 1n) * BigInt((frac + '000000').slice(0, 6));
+  return us < MIN_US || us > MAX_US ? null : us;
 }
 
 export interface StoreTarget {
