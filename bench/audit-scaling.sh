@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Figures for audit --queue: the same N captures (copies of ../shared/corpus and samples/) audited
 # with the local pool and with 1, 2 and 4 `tcplens worker` processes (--jobs 1 each) on a Redis of
-# its own; files/s, MB/s, and the result tables compared with a query. Usage: bench/audit-scaling.sh [N] [WORKDIR]
+# its own; files/s, MB/s, and the result tables compared with a query.
+# Usage: bench/audit-scaling.sh [N] [WORKDIR] [corpus|generated]  (generated: N captures of 4,000
+# refused connections each, from bench/generate-many.ts; needs npm run build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-200}; W=${2:-/tmp/tcplens-audit-scaling}
+N=${1:-200}; W=${2:-/tmp/tcplens-audit-scaling}; KIND=${3:-corpus}
 CLI="node dist/src/cli/main.js"
 rm -rf "$W"; mkdir -p "$W/caps"
+if [ "$KIND" = generated ]; then
+  node -e '
+    import("./dist/bench/generate-many.js").then(({ generateManyConnections }) => {
+      for (let i = 0; i < Number(process.argv[1]); i++)
+        generateManyConnections(`${process.argv[2]}/${String(i).padStart(3, "0")}-many.pcap`, 4000, 200 + i, "refused");
+    });' "$N" "$W/caps"
+  src=(generated)
+else
 mapfile -t src < <($CLI audit ../shared/corpus samples -f ndjson 2>/dev/null | node -e '
   let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
     for (const l of s.trim().split("\n")) { const r = JSON.parse(l); if (r.type === "file" && r.error === null) console.log(r.file); }
   });')
 for ((i = 0; i < N; i++)); do f=${src[$((i % ${#src[@]}))]}; cp "$f" "$W/caps/$(printf %03d $i)-$(basename "$f")"; done
+fi
 MB=$(du -sb "$W/caps" | awk '{print $1 / 1e6}')
 echo "$N captures, $MB MB (from ${#src[@]} distinct readable ones)"
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
