@@ -88,24 +88,33 @@ function localRunner(jobs: number, files: number): Runner {
   };
 }
 
-/** Files and bytes done across all workers, on stderr (a terminal only), from BullMQ progress events. */
-async function progressBar(identities: readonly CaptureIdentity[]): Promise<{ progress(p: CaptureProgress): void; done(r: AuditFileResult, id: CaptureIdentity): void; stop(): void }> {
+/**
+ * Files and bytes done across all workers, on stderr (a terminal only), from BullMQ progress
+ * events (each worker reports a capture started and done) and the results as they arrive.
+ */
+async function progressBar(identities: readonly CaptureIdentity[]): Promise<{ progress(p: CaptureProgress, file: string): void; done(r: AuditFileResult, id: CaptureIdentity): void; stop(): void }> {
   const { default: cliProgress } = await import('cli-progress');
   const totalMb = identities.reduce((n, i) => n + i.size, 0) / 1e6;
   const bar = new cliProgress.SingleBar({ format: 'queue |{bar}| {value}/{total} files | {mb}/{totalMb} MB | {workers}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic);
-  let bytes = 0;
+  // By file, so a capture delivered twice (a retry, a Redis restart) is counted once.
+  const bytes = new Map<string, number>();
   let files = 0;
   const hosts = new Set<string>();
-  const values = (): Record<string, string> => ({ mb: (bytes / 1e6).toFixed(1), totalMb: totalMb.toFixed(1), workers: `${hosts.size} worker host${hosts.size === 1 ? '' : 's'}` });
+  const values = (): Record<string, string> => {
+    let b = 0;
+    for (const n of bytes.values()) b += n;
+    return { mb: (b / 1e6).toFixed(1), totalMb: totalMb.toFixed(1), workers: `${hosts.size} worker host${hosts.size === 1 ? '' : 's'}` };
+  };
   bar.start(identities.length, 0, values());
   return {
-    progress(p) {
+    progress(p, file) {
       hosts.add(p.host);
+      bytes.set(file, Math.max(bytes.get(file) ?? 0, p.bytes));
       bar.update(files, values());
     },
     done(_r, id) {
       files++;
-      bytes += id.size;
+      bytes.set(id.path, id.size);
       bar.update(files, values());
     },
     stop: () => bar.stop(),
@@ -157,7 +166,7 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   try {
     if (files.length > 0) {
       if (connection !== null) {
-        const q = await queueRunner(connection, args.queue as string, { redisTimeoutMs: args['redis-timeout'] * 1000, onProgress: (p) => bar?.progress(p) });
+        const q = await queueRunner(connection, args.queue as string, { redisTimeoutMs: args['redis-timeout'] * 1000, onProgress: (p, file) => bar?.progress(p, file) });
         runner = q;
         lost = q.lost;
       } else runner = localRunner(args.jobs, files.length);
