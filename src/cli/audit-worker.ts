@@ -8,6 +8,7 @@ import type { Severity } from '../analysis/anomaly.js';
 import { describeAt, isWholeCapture } from '../capture/errors.js';
 import { analysisDocument, analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
+import { anomalyRow, connectionRow, type AuditRows } from '../report/audit-rows.js';
 import { htmlReport } from '../report/formats/html.js';
 
 export interface AuditTask {
@@ -17,6 +18,8 @@ export interface AuditTask {
   htmlDir: string | null;
   htmlName: string;
   version: string;
+  /** Return the rows of the files/connections/anomalies tables too (--db, --parquet). */
+  rows?: boolean;
 }
 
 export default async function auditOne(task: AuditTask): Promise<AuditFileResult> {
@@ -30,14 +33,24 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     if (maxSeverity === null || SEVERITY_RANK[severity] > SEVERITY_RANK[maxSeverity]) maxSeverity = severity;
   };
   const withHtml = task.htmlDir !== null;
+  const rows: AuditRows | null = task.rows ? { capture: { format: null, gzip: false, bytes: 0, first: null, last: null }, connections: [], anomalies: [] } : null;
   const result = await analyzeCapture(task.file, task.file, task.options, {
     collect: withHtml,
     ...(withHtml ? { segmentBudget: { perConnection: 400, total: 100_000 } } : {}),
     onConnection(record) {
       for (const a of record.anomalies) note(a.id, a.severity);
+      if (rows !== null) {
+        rows.connections.push(connectionRow(record));
+        for (const a of record.anomalies) rows.anomalies.push(anomalyRow(a, record));
+      }
     },
   });
   for (const a of result.anomalies) note(a.id, a.severity);
+  if (rows !== null) {
+    for (const a of result.anomalies) rows.anomalies.push(anomalyRow(a, null));
+    const info = result.decode.info;
+    rows.capture = { format: info.format, gzip: info.gzip, bytes: result.decode.capturedBytes, first: result.decode.firstTs, last: result.decode.lastTs };
+  }
   let html: string | null = null;
   if (withHtml && result.decode.packets > 0) {
     writeFileSync(join(task.htmlDir as string, task.htmlName), htmlReport(analysisDocument(result), result.segments, { version: task.version }));
@@ -56,5 +69,6 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     error: d.error ? `at byte ${d.error.fileOffset}: ${d.error.message}` : null,
     html,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    ...(rows !== null ? { rows } : {}),
   };
 }

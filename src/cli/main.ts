@@ -8,8 +8,10 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeBuilder, runAnalyze, type AnalyzeArgs } from './commands/analyze.js';
 import { auditBuilder, runAudit, type AuditArgs } from './commands/audit.js';
 import { packetsBuilder, runPackets, type PacketsArgs } from './commands/packets.js';
+import { queryBuilder, runQuery, type QueryArgs } from './commands/query.js';
 import { runServe, serveBuilder, type ServeArgs } from './commands/serve.js';
 import { runTimeline, timelineBuilder, type TimelineArgs } from './commands/timeline.js';
+import { runWorker, workerBuilder, type WorkerArgs } from './commands/worker.js';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
 import { UsageError } from './usage.js';
@@ -53,6 +55,22 @@ export async function main(argv: string[]): Promise<number> {
         code = await runAudit(args);
       },
     )
+    .command<WorkerArgs>(
+      'worker',
+      'analyse the captures of audits queued with audit --queue (BullMQ on Redis), on this machine',
+      workerBuilder,
+      async (args) => {
+        code = await runWorker(args);
+      },
+    )
+    .command<QueryArgs>(
+      'query <database> <sql>',
+      'SQL over audit results written with audit --db or --parquet (tables files, connections, anomalies)',
+      queryBuilder,
+      async (args) => {
+        code = await runQuery(args);
+      },
+    )
     .command<ServeArgs>(
       'serve [dir]',
       'the local web viewer: browse a folder of captures, their connections and ladders',
@@ -61,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         code = await runServe(args);
       },
     )
-    .demandCommand(1, 'name a command: analyze, timeline, audit, serve or packets')
+    .demandCommand(1, 'name a command: analyze, timeline, audit, worker, query, serve or packets')
     .strict()
     .help()
     .alias('h', 'help')

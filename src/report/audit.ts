@@ -3,6 +3,7 @@
  * them, and the exit code scripts act on. Plain JSON, like report/model.ts.
  */
 import type { Severity } from '../analysis/anomaly.js';
+import type { AuditRows } from './audit-rows.js';
 
 export interface AuditFileResult {
   file: string;
@@ -21,6 +22,10 @@ export interface AuditFileResult {
   /** The HTML report written for it, relative to the --html folder. */
   html: string | null;
   seconds: number;
+  /** The machine that analysed it (a queued audit's worker). */
+  host?: string;
+  /** Table rows for --db / --parquet; never printed. */
+  rows?: AuditRows;
 }
 
 export interface AuditSummary {
@@ -29,11 +34,22 @@ export interface AuditSummary {
   connections: number;
   anomalies: Record<string, number>;
   unreadable: { file: string; error: string }[];
+  /** Files in folders passed over because they are no captures (empty, text, other magic), with why. */
+  skipped: { file: string; reason: string }[];
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { note: 0, warning: 1, error: 2 };
 
-export function summarize(results: readonly AuditFileResult[]): AuditSummary {
+/** A file the audit could not analyse at all (missing, a dangling link, a FIFO, a worker that threw). */
+export function failedResult(file: string, error: string): AuditFileResult {
+  return { file, packets: 0, tcpPackets: 0, connections: 0, anomalies: {}, maxSeverity: null, severities: {}, warnings: [], error, html: null, seconds: 0 };
+}
+
+export function skippedText(n: number): string {
+  return `${n} file${n === 1 ? '' : 's'} skipped: not captures`;
+}
+
+export function summarize(results: readonly AuditFileResult[], skipped: readonly { file: string; reason: string }[] = []): AuditSummary {
   const anomalies: Record<string, number> = {};
   for (const r of results) for (const [id, n] of Object.entries(r.anomalies)) anomalies[id] = (anomalies[id] ?? 0) + n;
   return {
@@ -42,6 +58,7 @@ export function summarize(results: readonly AuditFileResult[]): AuditSummary {
     connections: results.reduce((n, r) => n + r.connections, 0),
     anomalies,
     unreadable: results.filter((r) => r.error !== null).map((r) => ({ file: r.file, error: r.error as string })),
+    skipped: [...skipped],
   };
 }
 
@@ -78,6 +95,7 @@ export function summaryText(s: AuditSummary): string {
   const lines = [`${s.files} files, ${s.packets} packets, ${s.connections} TCP connections`];
   const ids = Object.entries(s.anomalies).sort((a, b) => b[1] - a[1]);
   lines.push(ids.length === 0 ? 'no anomalies' : `anomalies: ${ids.map(([id, n]) => `${id}×${n}`).join(', ')}`);
+  if (s.skipped.length > 0) lines.push(skippedText(s.skipped.length));
   if (s.unreadable.length > 0) {
     lines.push(`${s.unreadable.length} file${s.unreadable.length === 1 ? '' : 's'} could not be read to the end:`);
     for (const u of s.unreadable) lines.push(`  ${u.file}: ${u.error}`);

@@ -3,6 +3,8 @@
  * one line per file, the summary, exit codes (0, 1 with --fail-on, 3 for an unreadable file),
  * --jobs, --html with an index, and the whole corpus without a crash.
  */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +98,72 @@ describe('tcplens audit', () => {
     const run = await runCli(['audit', '/nonexistent/captures']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no such file, folder or matching glob: /nonexistent/captures');
+  });
+
+  describe('no capture skipped in silence', () => {
+    test('capture-named files that are no captures are errors (exit 3); other files are skipped and counted', async () => {
+      const dir = folder(false);
+      writeFileSync(join(dir, 'empty.pcap'), '');
+      writeFileSync(join(dir, 'text.cap'), 'GET / HTTP/1.1\r\n');
+      writeFileSync(join(dir, 'random.pcapng'), randomBytes(300));
+      writeFileSync(join(dir, 'zero-bytes'), '');
+      const run = await runCli(['audit', dir]);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toContain(`${join(dir, 'empty.pcap')}: could not be read: at byte 0: the file is empty`);
+      expect(run.stdout).toMatch(/text\.cap: could not be read: at byte 0: not a capture file/);
+      expect(run.stdout).toMatch(/random\.pcapng: could not be read: at byte 0: not a capture file/);
+      expect(run.stdout).toContain('6 files, 631 packets');
+      // notes.txt, logs.gz (gzip'd text) and zero-bytes: not named like captures, so skipped, but counted.
+      expect(run.stdout).toContain('3 files skipped: not captures');
+      expect(run.stdout).not.toContain('zero-bytes');
+      const verbose = await runCli(['audit', dir, '--verbose']);
+      expect(verbose.stdout).toContain(`skipped ${join(dir, 'zero-bytes')}: empty`);
+      expect(verbose.stdout).toContain(`skipped ${join(dir, 'notes.txt')}: not a capture (magic number)`);
+      const json = JSON.parse((await runCli(['audit', dir, '-f', 'json'])).stdout);
+      expect(json.summary.skipped.map((s: { file: string }) => s.file).sort()).toEqual(['logs.gz', 'notes.txt', 'zero-bytes'].map((f) => join(dir, f)));
+    });
+
+    test('a missing path or a dangling link among several is that path\'s error; the rest is audited', async () => {
+      const dir = folder(false);
+      symlinkSync(join(dir, 'gone.pcap'), join(dir, 'dangling.pcap'));
+      symlinkSync(join(dir, 'gone.txt'), join(dir, 'dangling.txt'));
+      const run = await runCli(['audit', join(dir, 'good.pcap'), '/nonexistent/x.pcap', join(dir, 'dangling.pcap'), join(dir, 'nested')]);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toContain('/nonexistent/x.pcap: could not be read: no such file, folder or matching glob');
+      expect(run.stdout).toContain(`${join(dir, 'dangling.pcap')}: could not be read: dangling symbolic link (ENOENT)`);
+      expect(run.stdout).toContain(`${join(dir, 'good.pcap')}: 10 packets`);
+      expect(run.stdout).toContain('syn-flood×1');
+      expect(run.stdout).toContain('5 files, ');
+      // Inside a folder: a dangling link named like a capture is an error, any other is skipped and counted.
+      const walked = await runCli(['audit', dir, '--verbose']);
+      expect(walked.code).toBe(3);
+      expect(walked.stdout).toContain(`${join(dir, 'dangling.pcap')}: could not be read: dangling symbolic link (ENOENT)`);
+      expect(walked.stdout).toContain(`skipped ${join(dir, 'dangling.txt')}: dangling symbolic link (ENOENT)`);
+    });
+
+    test.skipIf(process.platform === 'win32')('a FIFO named explicitly without a writer is its error, not a hang', async () => {
+      const dir = folder(false);
+      const fifo = join(dir, 'pipe.pcap');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const run = await runCli(['audit', fifo, join(dir, 'good.pcap')]);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toContain(`${fifo}: could not be read: a FIFO (named pipe), not a capture file`);
+      expect(run.stdout).toContain(`${join(dir, 'good.pcap')}: 10 packets`);
+      const walked = await runCli(['audit', dir]);
+      expect(walked.stdout).toContain(`${fifo}: could not be read: a FIFO (named pipe), not a capture file`);
+    });
+
+    // Fails (exit 70) until the robustness fix for gzip files over 1 MiB whose decompressed start is
+    // rejected lands in src/capture/; the lead re-enables it after merging that fix.
+    test('a gzip capture over 1 MiB whose start is rejected is that file\'s error', async () => {
+      const dir = folder(false);
+      const inner = Buffer.concat([Buffer.from('not a capture at all'), randomBytes(2 * 1024 * 1024)]);
+      writeFileSync(join(dir, 'big.pcap.gz'), gzipSync(inner));
+      const run = await runCli(['audit', dir]);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/big\.pcap\.gz: could not be read: .*not a capture file/);
+      expect(run.stdout).toContain(`${join(dir, 'good.pcap')}: 10 packets`);
+    });
   });
 
   test.skipIf(!HAVE_CORPUS)('the whole corpus: every capture read or reported, never a crash', async () => {
