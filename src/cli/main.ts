@@ -16,74 +16,19 @@ interface Loaded {
 }
 
 /**
- * The commands. Only the module of the command named on the command line is imported (so
- * `--version`, `--help` and a small `analyze` start without the web stack, the audit pool or the
- * queue): yargs calls a command's builder only when that command runs.
+ * The commands: name, usage, description, and how to load the module (which exports `command`).
+ * Only the module of the command named on the command line is imported (so `--version`,
+ * `--help` and a small `analyze` start without the web stack, the audit pool or the queue):
+ * yargs calls a command's builder only when that command runs.
  */
-const COMMANDS: { name: string; usage: string; describe: string; load(): Promise<Loaded> }[] = [
-  {
-    name: 'packets',
-    usage: 'packets <file>',
-    describe: 'list every frame with its decoded IP and TCP fields',
-    load: async () => {
-      const m = await import('./commands/packets.js');
-      return { builder: m.packetsBuilder as Loaded['builder'], run: m.runPackets };
-    },
-  },
-  {
-    name: 'analyze',
-    usage: 'analyze <file>',
-    describe: "tell the story of every TCP connection: both endpoints' RFC 9293 states, Zeek and Wireshark verdicts, anomalies",
-    load: async () => {
-      const m = await import('./commands/analyze.js');
-      return { builder: m.analyzeBuilder as Loaded['builder'], run: m.runAnalyze };
-    },
-  },
-  {
-    name: 'timeline',
-    usage: 'timeline <file>',
-    describe: "one connection's ladder: every segment, both sides' states, flags and anomalies inline",
-    load: async () => {
-      const m = await import('./commands/timeline.js');
-      return { builder: m.timelineBuilder as Loaded['builder'], run: m.runTimeline };
-    },
-  },
-  {
-    name: 'audit',
-    usage: 'audit <paths..>',
-    describe: 'many captures in parallel: a line per file, one summary, an exit code for scripts (--fail-on)',
-    load: async () => {
-      const m = await import('./commands/audit.js');
-      return { builder: m.auditBuilder as Loaded['builder'], run: m.runAudit };
-    },
-  },
-  {
-    name: 'worker',
-    usage: 'worker',
-    describe: 'analyse the captures of audits queued with audit --queue (BullMQ on Redis), on this machine',
-    load: async () => {
-      const m = await import('./commands/worker.js');
-      return { builder: m.workerBuilder as Loaded['builder'], run: m.runWorker };
-    },
-  },
-  {
-    name: 'query',
-    usage: 'query <database> <sql>',
-    describe: 'SQL over audit results written with audit --db or --parquet (tables files, connections, anomalies)',
-    load: async () => {
-      const m = await import('./commands/query.js');
-      return { builder: m.queryBuilder as Loaded['builder'], run: m.runQuery };
-    },
-  },
-  {
-    name: 'serve',
-    usage: 'serve [dir]',
-    describe: 'the local web viewer: browse a folder of captures, their connections and ladders',
-    load: async () => {
-      const m = await import('./commands/serve.js');
-      return { builder: m.serveBuilder as Loaded['builder'], run: m.runServe };
-    },
-  },
+const COMMANDS: readonly [string, string, string, () => Promise<{ command: unknown }>][] = [
+  ['packets', 'packets <file>', 'list every frame with its decoded IP and TCP fields', () => import('./commands/packets.js')],
+  ['analyze', 'analyze <file>', "tell the story of every TCP connection: both endpoints' RFC 9293 states, Zeek and Wireshark verdicts, anomalies", () => import('./commands/analyze.js')],
+  ['timeline', 'timeline <file>', "one connection's ladder: every segment, both sides' states, flags and anomalies inline", () => import('./commands/timeline.js')],
+  ['audit', 'audit <paths..>', 'many captures in parallel: a line per file, one summary, an exit code for scripts (--fail-on)', () => import('./commands/audit.js')],
+  ['worker', 'worker', 'analyse the captures of audits queued with audit --queue (BullMQ on Redis), on this machine', () => import('./commands/worker.js')],
+  ['query', 'query <database> <sql>', 'SQL over audit results written with audit --db or --parquet (tables files, connections, anomalies)', () => import('./commands/query.js')],
+  ['serve', 'serve [dir]', 'the local web viewer: browse a folder of captures, their connections and ladders', () => import('./commands/serve.js')],
 ];
 
 export async function main(argv: string[]): Promise<number> {
@@ -91,16 +36,16 @@ export async function main(argv: string[]): Promise<number> {
   // yargs-parser turns a lone "-" into an empty string; carry it through as a token.
   const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
   const named = args.find((a) => !a.startsWith('-'));
-  const chosen = COMMANDS.find((c) => c.name === named);
-  const loaded = chosen === undefined ? null : await chosen.load();
+  const chosen = COMMANDS.find((c) => c[0] === named);
+  const loaded = chosen === undefined ? null : ((await chosen[3]()).command as Loaded);
   let parser = yargs(args)
     .scriptName('tcplens')
     .usage('$0 <command> [options]\n\nReads pcap and pcapng captures and tells the story of every TCP connection in them.');
   for (const c of COMMANDS) {
     const mine = c === chosen && loaded !== null ? loaded : null;
     parser = parser.command(
-      c.usage,
-      c.describe,
+      c[1],
+      c[2],
       (y) => (mine === null ? y : mine.builder(y)),
       async (a) => {
         if (mine !== null) code = await mine.run(a as never);
@@ -108,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   parser = parser
-    .demandCommand(1, `name a command: ${COMMANDS.map((c) => c.name).join(', ')}`)
+    .demandCommand(1, `name a command: ${COMMANDS.map((c) => c[0]).join(', ')}`)
     .recommendCommands()
     .strict()
     .help()

@@ -29,3 +29,6 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const { analyze } = await import('./analyze-run.js');
   return analyze(args);
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: analyzeBuilder, run: runAnalyze };

@@ -219,3 +219,6 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   if (summary.unreadable.length > 0) return ExitCode.UNREADABLE;
   return failed.length > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: auditBuilder, run: runAudit };

@@ -20,3 +20,6 @@ export async function runPackets(args: PacketsArgs): Promise<number> {
   const { packets } = await import('./packets-run.js');
   return packets(args);
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: packetsBuilder, run: runPackets };

@@ -33,3 +33,6 @@ export async function runQuery(args: QueryArgs): Promise<number> {
   process.stdout.write(`${formatQuery(res, args.format)}\n`);
   return ExitCode.OK;
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: queryBuilder, run: runQuery };

@@ -53,3 +53,6 @@ export async function runServe(args: ServeArgs): Promise<number> {
   process.removeListener('unhandledRejection', survive);
   return 0;
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: serveBuilder, run: runServe };

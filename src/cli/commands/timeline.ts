@@ -28,3 +28,6 @@ export async function runTimeline(args: TimelineArgs): Promise<number> {
   const { timeline } = await import('./timeline-run.js');
   return timeline(args);
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: timelineBuilder, run: runTimeline };

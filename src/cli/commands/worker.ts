@@ -125,3 +125,6 @@ export async function runWorker(args: WorkerArgs): Promise<number> {
   await pool.destroy();
   return ExitCode.OK;
 }
+
+/** The command as the command line loads it (cli/main.ts). */
+export const command = { builder: workerBuilder, run: runWorker };
