@@ -40,6 +40,8 @@ export class Tally {
   readonly anomalies = new Map<string, number>();
   /** Frames per Wireshark tcp.analysis flag, over all connections. */
   readonly wiresharkFlags = new Map<string, number>();
+  /** Zeek weirds by name, over every conn.log row of every connection (before weird.log's filtering). */
+  readonly zeekWeirds = new Map<string, number>();
 
   add(c: ConnectionRecord): void {
     this.count++;
@@ -47,6 +49,12 @@ export class Tally {
     bump(this.connStates, c.zeek.conn_state);
     for (const a of c.anomalies) bump(this.anomalies, a.id);
     for (const flag in c.analysis) this.wiresharkFlags.set(flag, (this.wiresharkFlags.get(flag) ?? 0) + (c.analysis[flag] as number));
+    for (const row of c.zeekRows) for (const w of row.weirds) bump(this.zeekWeirds, w.name);
+  }
+
+  /** Zeek weirds by name, most frequent first. */
+  weirdCounts(): [string, number][] {
+    return sortedCounts(this.zeekWeirds);
   }
 
   /** Frames per Wireshark flag, most frequent first. */

@@ -211,3 +211,18 @@ test('colour codes appear only when asked for (terminals without NO_COLOR)', asy
   expect(noColour.stdout).not.toContain('\u001b[');
   expect(noColour.stderr).toBe(''); // no progress bar outside a terminal
 });
+
+describe('why is it slow, in every report', () => {
+  test('text and HTML count frames by Wireshark flag (tshark on lossy.pcap: 2 retransmissions, one of them fast, 3 duplicate ACKs) and Zeek weirds by name', async () => {
+    const lossy = join(ORACLE_DIR, 'crafted', 'lossy.pcap');
+    const text = (await runCli(['analyze', lossy])).stdout;
+    expect(text).toMatch(/frames by Wireshark flag \(tcp\.analysis\.\*\):\n +3 {2}duplicate_ack\n +2 {2}retransmission\n +1 {2}fast_retransmission\n/);
+    // A loopback capture without zeek -C: Zeek marks every segment's offloaded checksum.
+    const loop = (await runCli(['analyze', join(SAMPLES, 'refused.pcap')])).stdout;
+    // (The SYN's checksum was left to offload: Zeek skips that segment, so the RST it sees is spontaneous.)
+    expect(loop).toMatch(/Zeek weirds \(weird\.log names; --format zeek-weird writes the log\):\n +1 {2}bad_TCP_checksum\n +1 {2}spontaneous_RST\n/);
+    const html = (await runCli(['analyze', lossy, '-f', 'html'])).stdout;
+    expect(html).toMatch(/data-counts="wireshark-flags"(.|\n)*<tr><td>3<\/td><td>duplicate_ack<\/td><\/tr>/);
+    expect(html).toContain('no Zeek weird');
+  });
+});

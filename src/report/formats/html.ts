@@ -11,7 +11,7 @@ import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
-import { allFindings, countBy, stateCounts } from '../summary.js';
+import { allFindings, countBy, stateCounts, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 
 export interface HtmlOptions {
@@ -26,6 +26,13 @@ export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+
+/** Frames by Wireshark flag and Zeek weirds by name, as the text report counts them. */
+function flagAndWeirdCounts(conns: readonly ConnectionRecord[]): { flagCounts: [string, number][]; weirdCounts: [string, number][] } {
+  const t = new Tally();
+  for (const c of conns) t.add(c);
+  return { flagCounts: t.flagCounts(), weirdCounts: t.weirdCounts() };
+}
 
 export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): string {
   const maxDetails = opts.maxDetails ?? 5000;
@@ -65,6 +72,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     total: conns.length,
     ...stateCounts(conns),
     anomalyGroups,
+    ...flagAndWeirdCounts(conns),
     synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
     states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),
     anomalyIds: anomalyGroups.map((g) => g.id),

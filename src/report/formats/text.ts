@@ -66,6 +66,9 @@ export class TextSummary {
       const flags = this.tally.flagCounts();
       out.push('', flags.length === 0 ? 'Wireshark analysis: no flagged frames' : 'frames by Wireshark flag (tcp.analysis.*):');
       for (const [k, n] of flags) out.push(`  ${String(n).padStart(7)}  ${k}`);
+      const weirds = this.tally.weirdCounts();
+      out.push('', weirds.length === 0 ? 'Zeek weirds: none' : 'Zeek weirds (weird.log names; --format zeek-weird writes the log):');
+      for (const [k, n] of weirds) out.push(`  ${String(n).padStart(7)}  ${k}`);
     }
     const counts = this.tally.anomalyCounts(captureWide);
     out.push('', st.bold(counts.length === 0 ? 'no anomalies' : 'anomalies:'));
