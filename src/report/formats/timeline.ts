@@ -18,14 +18,21 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
   out.push(st.dim(`  ${'frame'.padStart(6)}  ${'time (s)'.padStart(10)}  ${'client'.padEnd(14)}      ${'segment'.padEnd(34)}      ${'server'.padEnd(14)}`));
   let clientState = 'UNSEEN';
   let serverState = 'UNSEEN';
+  // Everything shown beside a segment, by frame: one pass each, not one search per segment (a
+  // ladder of 100,000 segments).
+  const undoneAt = byFrame(c.transitions.filter((t) => t.evidence === 'contradicted'), (t) => t.evidenceFrame);
+  const changesAt = byFrame(c.transitions, (t) => t.frame);
+  const flagsAt = new Map(c.analysisFrames.map((f) => [f.frame, f] as const));
+  const anomaliesAt = byFrame(c.anomalies, (a) => a.frame);
+  const NONE: never[] = [];
   for (const s of segments) {
     // Later evidence first: a change contradicted at this frame did not happen; its side is back where it was.
-    const undone = c.transitions.filter((t) => t.evidence === 'contradicted' && t.evidenceFrame === s.frame);
+    const undone = undoneAt.get(s.frame) ?? NONE;
     for (const t of undone) {
       if (t.side === 'client') clientState = t.from;
       else serverState = t.from;
     }
-    const changes = c.transitions.filter((t) => t.frame === s.frame);
+    const changes = changesAt.get(s.frame) ?? NONE;
     for (const t of changes) {
       if (t.side === 'client') clientState = t.to;
       else serverState = t.to;
@@ -37,9 +44,9 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
     out.push(`  ${String(s.frame).padStart(6)}  ${s.t.toFixed(6).padStart(10)}  ${pad(cs, clientState, 14)}  ${arrow}  ${ss}`);
     for (const t of undone) out.push(st.yellow(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: back to ${t.from}: the change to ${t.to} at frame ${t.frame} is ${t.why}`));
     for (const t of changes) out.push(st.dim(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause} (${t.rfc}) [${evidenceTag(t)}]`));
-    const flags = c.analysisFrames.find((f) => f.frame === s.frame);
+    const flags = flagsAt.get(s.frame);
     if (flags) out.push(st.yellow(`  ${''.padStart(18)}  [${flags.flags.join(', ')}]`));
-    for (const a of c.anomalies.filter((x) => x.frame === s.frame)) out.push(severityStyle(st, a.severity)(`  ${''.padStart(18)}  ! ${a.id}: ${a.detail}`));
+    for (const a of anomaliesAt.get(s.frame) ?? NONE) out.push(severityStyle(st, a.severity)(`  ${''.padStart(18)}  ! ${a.id}: ${a.detail}`));
   }
   for (const t of c.transitions.filter((x) => x.projected)) out.push(st.dim(`  ${'-'.padStart(6)}  ${'projected'.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause}`));
   const atEnd = (['client', 'server'] as const).filter((s) => c.openAtEnd[s]).map((s) => `${s} still ${c.states[s]}`);
@@ -48,9 +55,23 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
     const note = c.stateNotes?.[side];
     if (note) out.push(st.dim(`  ${side} ${c.states[side]}: ${note}`));
   }
-  const unframed = c.anomalies.filter((a) => !segments.some((s) => s.frame === a.frame));
+  const shown = new Set(segments.map((s) => s.frame));
+  const unframed = c.anomalies.filter((a) => !shown.has(a.frame));
   for (const a of unframed) out.push(severityStyle(st, a.severity)(`  ! ${a.id} (frame ${a.frame}): ${a.detail}`));
   return out.join('\n');
+}
+
+/** Items grouped by frame, in their order. */
+function byFrame<T>(items: readonly T[], frameOf: (x: T) => number | null): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const x of items) {
+    const f = frameOf(x);
+    if (f === null) continue;
+    const list = m.get(f);
+    if (list === undefined) m.set(f, [x]);
+    else list.push(x);
+  }
+  return m;
 }
 
 /** The scaled window (tcp.window_size); "×?" when the handshake was not seen, so its scale is unknown. */
