@@ -116,10 +116,11 @@ export interface AnalyzeHooks {
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
   collect?: boolean;
   /**
-   * Called for every frame in order, after the engine took it: with its connection and that
-   * connection's Wireshark analysis of the frame when it is TCP, else null (`tcplens packets`).
+   * Called for every frame in order, after the engine took it: with its connection, that
+   * connection's Wireshark analysis of the frame and whether it came from endpoint a when it is
+   * TCP, else null (`tcplens packets`).
    */
-  onFrame?(frame: Frame, packet: DecodedPacket, conn: Connection | null, sequence: SequenceAnalysis | null): void;
+  onFrame?(frame: Frame, packet: DecodedPacket, conn: Connection | null, sequence: SequenceAnalysis | null, fromA: boolean): void;
 }
 
 export interface AnalyzeResult {
@@ -174,7 +175,8 @@ export async function analyzeCapture(
     },
     onEnd(conn) {
       const analysis = analyses.get(conn) as ConnectionAnalysis;
-      conn.carry = analysis.sequence.carried();
+      // Only a connection handed on before the capture's end can be continued (tcp/tracker.ts Tombstone).
+      if (!atCaptureEnd) conn.carry = analysis.sequence.carried();
       analysis.finish(conn, captureEnd, atCaptureEnd);
       capture.onEnd(conn);
       connectionCount++;
@@ -195,7 +197,7 @@ export async function analyzeCapture(
     {
       onPacket(frame, packet) {
         if (!packet.hasTcp) {
-          hooks.onFrame?.(frame, packet, null, null);
+          hooks.onFrame?.(frame, packet, null, null, false);
           return;
         }
         const t = frame.tsSec + frame.tsNsec / 1e9;
@@ -216,7 +218,7 @@ export async function analyzeCapture(
           const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
           if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);
         }
-        if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence);
+        if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence, tracker.lastFromA);
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),

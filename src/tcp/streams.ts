@@ -17,8 +17,3 @@ import type { Segment } from './segment.js';
 export function isNewStreamSyn(seg: Segment, bases: WiresharkBases, fromA: boolean): boolean {
   return (seg.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && bases.isSet(fromA) && seg.seq !== bases.base(fromA);
 }
-
-/** A SYN,ACK whose sequence number differs from its direction's known base: reused_ports, same stream. */
-export function isRebasingSynAck(seg: Segment, bases: WiresharkBases, fromA: boolean): boolean {
-  return (seg.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK) && bases.isSet(fromA) && seg.seq !== bases.base(fromA);
-}

@@ -17,7 +17,7 @@
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import { Connection } from './connection.js';
-import { WiresharkBases } from './relative-seq.js';
+import type { WiresharkBases } from './relative-seq.js';
 import { isSynchronized } from './state.js';
 import { fillSegment, Segment } from './segment.js';
 import { isNewStreamSyn } from './streams.js';
@@ -274,9 +274,8 @@ export class Tracker {
     this.opts.onEnd?.(conn);
     if (!remember) return;
     if (this.tombstones.size >= MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
-    const b = new WiresharkBases();
-    b.copyFrom(conn.bases, false);
-    this.tombstones.set(conn.key, { stream: conn.stream, bases: b, sourceNumA: conn.sourceNumA, sourceKeyA: conn.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
+    // The connection is over: its bases no longer change, so they are kept as they are.
+    this.tombstones.set(conn.key, { stream: conn.stream, bases: conn.bases, sourceNumA: conn.sourceNumA, sourceKeyA: conn.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
   }
 }
 

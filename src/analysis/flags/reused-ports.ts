@@ -9,9 +9,11 @@
  * tracker decides it). Or:
  * - SYN and ACK are both set;
  * - its direction's base sequence number is known and differs from its sequence number.
- * The SYN,ACK does not start a new stream; the base is moved to its sequence number (issue 16944).
+ * The SYN,ACK does not start a new stream; the base is moved to its sequence number (issue 16944):
+ * tcp/relative-seq.ts WiresharkBases.update decides it (BaseEvent.synAckRebased), and
+ * sequence-analysis.ts sets the flag.
  *
  * A SYN with the same sequence number as the base, even after a RST or FIN, stays in the stream
  * and is a retransmission.
  */
-export { isNewStreamSyn, isRebasingSynAck } from '../../tcp/streams.js';
+export { isNewStreamSyn } from '../../tcp/streams.js';

@@ -150,11 +150,6 @@ export class SequenceAnalysis {
     return out;
   }
 
-  /** Whether flagged frames were left out past MAX_FLAGGED_FRAMES. */
-  get flaggedTruncated(): boolean {
-    return this.flaggedCount > MAX_FLAGGED_FRAMES;
-  }
-
   onSegment(conn: Connection, seg: Segment, fromA: boolean): void {
     const fwd = fromA ? this.a : this.b;
     const rev = fromA ? this.b : this.a;
