@@ -81,9 +81,3 @@ function bump(m: Map<string, number>, key: string): void {
   m.set(key, (m.get(key) ?? 0) + 1);
 }
 
-/** Counts by "client / server" final state and by conn_state (with its meaning). */
-export function stateCounts(conns: readonly ConnectionRecord[]): StateCounts {
-  const t = new Tally();
-  for (const c of conns) t.add(c);
-  return t.stateCounts();
-}

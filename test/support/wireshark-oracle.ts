@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flagNames, WIRESHARK_FLAGS } from '../../src/analysis/flags/flag-bits.js';
+import { WIRESHARK_FLAGS } from '../../src/analysis/flags/flag-bits.js';
+import { wiresharkView, type FrameView } from '../../bench/wireshark-view.js';
 import type { CaptureSource } from '../../src/capture/open-capture.js';
 import { analyzeCapture } from '../../src/pipeline.js';
 
 export const ORACLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'wireshark');
 
-/** One frame's fields, as text in tshark's spelling ('' = absent). */
-export type FrameView = Record<string, string>;
+export type { FrameView };
 
 export const COMPARED_FIELDS = [
   'tcp.stream',
@@ -48,22 +48,8 @@ export async function tcplensView(source: CaptureSource): Promise<Map<number, Fr
   const frames = new Map<number, FrameView>();
   await analyzeCapture(source, typeof source === 'string' ? source : '<stream>', {}, {
     collect: false,
-    onFrame(frame, _packet, conn, a) {
-      if (conn === null || a === null) return;
-      const row: FrameView = {
-        'tcp.stream': String(conn.stream),
-        'tcp.window_size': String(a.frameWindowSize),
-        'tcp.window_size_scalefactor': a.frameScaleFactor === null ? '' : String(a.frameScaleFactor),
-        'tcp.analysis.acks_frame': a.frameAckedFrame ? String(a.frameAckedFrame) : '',
-        'tcp.analysis.ack_rtt': a.frameAckRttText ?? '',
-        'tcp.analysis.bytes_in_flight': a.frameBytesInFlight ? String(a.frameBytesInFlight) : '',
-        'tcp.analysis.duplicate_ack_num': a.frameDupAckNum ? String(a.frameDupAckNum) : '',
-        'tcp.analysis.duplicate_ack_frame': a.frameDupAckNum ? String(a.frameDupAckFrame) : '',
-        'tcp.analysis.initial_rtt': a.irttText ?? '',
-      };
-      const names = new Set<string>(flagNames(a.frameFlags));
-      for (const f of WIRESHARK_FLAGS) row[`tcp.analysis.${f}`] = names.has(f) ? '1' : '';
-      frames.set(frame.frame, row);
+    onFrame(frame, packet, conn, a, fromA) {
+      if (conn !== null && a !== null) frames.set(frame.frame, wiresharkView(conn, packet, a, fromA));
     },
   });
   return frames;

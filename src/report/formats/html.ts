@@ -11,7 +11,7 @@ import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
-import { allFindings, countBy, stateCounts, Tally } from '../summary.js';
+import { allFindings, countBy, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 
 export interface HtmlOptions {
@@ -27,16 +27,11 @@ export function scriptSafeJson(value: unknown): string {
 }
 
 
-/** Frames by Wireshark flag and Zeek weirds by name, as the text report counts them. */
-function flagAndWeirdCounts(conns: readonly ConnectionRecord[]): { flagCounts: [string, number][]; weirdCounts: [string, number][] } {
-  const t = new Tally();
-  for (const c of conns) t.add(c);
-  return { flagCounts: t.flagCounts(), weirdCounts: t.weirdCounts() };
-}
-
 export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): string {
   const maxDetails = opts.maxDetails ?? 5000;
   const conns = doc.connections;
+  const tally = new Tally();
+  for (const c of conns) tally.add(c);
   const all = allFindings(doc);
   const anomalyGroups = countBy(all.map((a) => a.id)).map(([id, n]) => {
     const list = all.filter((a) => a.id === id);
@@ -70,9 +65,11 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     capture: doc.capture,
     isWholeCapture,
     total: conns.length,
-    ...stateCounts(conns),
+    // One tally for the state pairs, conn_states, Wireshark flags and Zeek weirds, as the text report counts them.
+    ...tally.stateCounts(),
+    flagCounts: tally.flagCounts(),
+    weirdCounts: tally.weirdCounts(),
     anomalyGroups,
-    ...flagAndWeirdCounts(conns),
     synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
     states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),
     anomalyIds: anomalyGroups.map((g) => g.id),
