@@ -167,7 +167,14 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     }
     let stopped = false;
     for await (const chunk of chunks) {
-      parser.push(chunk);
+      if (sink.onData === undefined) parser.push(chunk);
+      else {
+        try {
+          parser.push(chunk);
+        } finally {
+          sink.onData(chunk, parser.consumed);
+        }
+      }
       if (sink.onProgress) sink.onProgress((raw as ReadStream).bytesRead ?? parser.consumed, total);
       if (sink.afterChunk) await sink.afterChunk();
       if (sink.done?.() === true) {

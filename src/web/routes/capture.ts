@@ -30,7 +30,19 @@ function list(q: unknown): string[] {
 /** Reads ?host=&port=&state=&anomaly= with the same checks as the CLI's options (report/filters.ts). */
 export function filterFrom(query: Request['query']): ConnectionFilter {
   try {
-    return checkFilter({ host: list(query['host']), port: list(query['port']).map(Number), state: list(query['state']), anomaly: list(query['anomaly']), stream: list(query['stream']).map(Number) }, ANOMALY_IDS);
+    return checkFilter(
+      {
+        host: list(query['host']),
+        port: list(query['port']),
+        state: list(query['state']),
+        anomaly: list(query['anomaly']),
+        stream: list(query['stream']).map(Number),
+        'conn-state': list(query['conn_state']),
+        'history-has': list(query['history_has']),
+        flag: list(query['flag']),
+      },
+      ANOMALY_IDS,
+    );
   } catch (e) {
     if (e instanceof FilterInputError) throw new HttpError(400, `${e.option} ${e.message}.`);
     throw e;
