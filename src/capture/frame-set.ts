@@ -18,14 +18,33 @@ export class FrameSet {
       this.bits = grown;
     }
     const mask = 1 << (frame & 31);
-    if ((this.bits[word]! & mask) === 0) {
-      this.bits[word]! |= mask;
+    if (((this.bits[word] as number) & mask) === 0) {
+      this.bits[word] = (this.bits[word] as number) | mask;
       this.size++;
     }
   }
 
   has(frame: number): boolean {
     const word = frame >>> 5;
-    return word < this.bits.length && (this.bits[word]! & (1 << (frame & 31))) !== 0;
+    return word < this.bits.length && ((this.bits[word] as number) & (1 << (frame & 31))) !== 0;
+  }
+}
+
+/** Frame numbers in the order added, in a growing Uint32Array (4 bytes a frame). */
+export class FrameList {
+  private frames = new Uint32Array(16);
+  length = 0;
+
+  push(frame: number): void {
+    if (this.length === this.frames.length) {
+      const grown = new Uint32Array(this.frames.length * 2);
+      grown.set(this.frames);
+      this.frames = grown;
+    }
+    this.frames[this.length++] = frame;
+  }
+
+  addTo(set: FrameSet): void {
+    for (let i = 0; i < this.length; i++) set.add(this.frames[i] as number);
   }
 }

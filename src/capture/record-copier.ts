@@ -15,7 +15,7 @@
  * gives each frame (Frame.fileOffset): `want(offset)` before the chunk that ends the record is
  * handed on. Memory: one record's leftover, as in the readers.
  */
-import type { CaptureFormat } from './frame.js';
+import { sniffFormat, type SniffedFormat } from './open-capture.js';
 
 const PCAP_FILE_HEADER_LEN = 24;
 const PCAP_RECORD_HEADER_LEN = 16;
@@ -42,10 +42,10 @@ export class RecordCopier {
   /** Bytes written. */
   bytes = 0;
 
-  constructor(
-    private readonly format: CaptureFormat,
-    private readonly write: (bytes: Buffer) => void,
-  ) {}
+  /** From the stream's first bytes (sniffFormat; open-capture.ts hands on at least 8 at first); null or gzip copies nothing. */
+  private format: SniffedFormat | undefined = undefined;
+
+  constructor(private readonly write: (bytes: Buffer) => void) {}
 
   /** Keeps the packet record that starts at this stream offset (offsets come in ascending order). */
   want(offset: number): void {
@@ -54,6 +54,7 @@ export class RecordCopier {
 
   /** The next chunk of the stream; records ending at or before `parsedTo` are walked. */
   push(chunk: Buffer, parsedTo: number): void {
+    this.format ??= sniffFormat(chunk);
     if (this.pos < this.buf.length) {
       this.base += this.pos;
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
@@ -115,6 +116,8 @@ export class RecordCopier {
         if (!this.headerDone) return SNOOP_FILE_HEADER_LEN;
         if (left < SNOOP_RECORD_HEADER_LEN) return -1;
         return buf.readUInt32BE(at + SNOOP_RECLEN_AT);
+      default:
+        return -1;
     }
   }
 

@@ -28,6 +28,7 @@ const COMMANDS: readonly [string, string, string, () => Promise<{ command: unkno
   ['audit', 'audit <paths..>', 'many captures in parallel: a line per file, one summary, an exit code for scripts (--fail-on)', () => import('./commands/audit.js')],
   ['worker', 'worker', 'analyse the captures of audits queued with audit --queue (BullMQ on Redis), on this machine', () => import('./commands/worker.js')],
   ['query', 'query <database> <sql>', 'SQL over audit results written with audit --db or --parquet (tables files, connections, anomalies)', () => import('./commands/query.js')],
+  ['slice', 'slice <file>', "write the selected connections' frames (--conn, --stream or any filter) as a capture in the input's format, byte for byte", () => import('./commands/slice.js')],
   ['serve', 'serve [dir]', 'the local web viewer: browse a folder of captures, their connections and ladders', () => import('./commands/serve.js')],
 ];
 

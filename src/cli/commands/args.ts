@@ -104,3 +104,7 @@ export interface PacketsArgs {
   file: string;
   format: (typeof PACKET_FORMATS)[number];
 }
+
+export interface SliceArgs extends AnalyzeArgs {
+  output: string;
+}
