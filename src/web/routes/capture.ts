@@ -92,6 +92,35 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
         return api ? res.json(body) : res.render('connection', { ...body, dataJson: scriptSafeJson({ connection: record, segments }) });
       }
+      if (view === 'packets') {
+        // The connection's frames, as `tcplens slice --conn ID` writes them: a download.
+        const id = Number(req.query['id']);
+        if (!Number.isInteger(id) || store.get(id) === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
+        const format = analysis.capture?.format;
+        const ext = format === 'pcapng' ? 'pcapng' : format === 'snoop' ? 'snoop' : 'pcap';
+        res.setHeader('Content-Type', format === 'pcapng' ? 'application/x-pcapng' : 'application/vnd.tcpdump.pcap');
+        res.setHeader('Content-Disposition', `attachment; filename="conn-${id}.${ext}"`);
+        let blocked: Promise<void> | null = null;
+        await cache.packetsOf(
+          file,
+          id,
+          (bytes) => {
+            if (!res.write(bytes) && blocked === null && !res.destroyed) {
+              blocked = new Promise((r) => {
+                const go = (): void => {
+                  blocked = null;
+                  r();
+                };
+                res.once('drain', go);
+                res.once('close', go);
+              });
+            }
+          },
+          () => blocked ?? undefined,
+        );
+        res.end();
+        return;
+      }
       if (view === 'anomalies') {
         // Capture-wide findings head the first page; the connections' follow in id order, a page at a time.
         const pageResult = store.anomalies(pageOf(req.query), ANOMALY_PAGE_SIZE);
@@ -99,7 +128,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const body = { ...common, ...pageResult, total: pageResult.total + analysis.captureWide.length, anomalies: [...wide, ...pageResult.anomalies] };
         return api ? res.json(body) : res.render('anomalies', body);
       }
-      throw new HttpError(400, 'view must be overview, connections, conn or anomalies.');
+      throw new HttpError(400, 'view must be overview, connections, conn, packets or anomalies.');
     } catch (err) {
       next(err);
     }
