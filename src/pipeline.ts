@@ -19,6 +19,7 @@ import { DecodedPacket } from './decode/packet.js';
 import { ZEEK_BARE, ZEEK_DEFAULTS } from './tcp/zeek/config.js';
 import { buildConnectionRecord, captureRecord, captureUidSeed, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 import { segmentRecords } from './report/segment-records.js';
+import { timeDigits, type TimeDigits } from './report/time-format.js';
 import { matches, matchesStart, needsEnd, type ConnectionFilter } from './report/filters.js';
 
 export type { SegmentRecord };
@@ -36,6 +37,8 @@ export interface DecodeHooks {
   onProgress?(bytesRead: number, totalBytes: number | null): void;
   /** Called between chunks: true stops reading there. */
   done?(): boolean;
+  /** Called when an interface becomes known (before its packets). */
+  onInterface?(iface: InterfaceInfo): void;
 }
 
 export interface DecodeResult extends CaptureResult {
@@ -71,6 +74,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
     source,
     {
       onInterface(iface: InterfaceInfo): void {
+        hooks.onInterface?.(iface);
         if (!isSupportedLinkType(iface.linkType)) {
           unsupported.push({
             code: 'UNSUPPORTED_LINKTYPE',
@@ -124,6 +128,8 @@ export interface AnalyzeHooks {
    * TCP, else null (`tcplens packets`).
    */
   onFrame?(frame: Frame, packet: DecodedPacket, conn: Connection | null, sequence: SequenceAnalysis | null, fromA: boolean): void;
+  /** Called when an interface becomes known (before its packets): its time resolution, link type. */
+  onInterface?(iface: InterfaceInfo): void;
 }
 
 export interface AnalyzeResult {
@@ -162,6 +168,9 @@ export async function analyzeCapture(
   const kept = new Map<number, { seg: Segment; fromA: boolean }[]>();
   const segments = new Map<number, SegmentRecord[]>();
   let keptTotal = 0;
+  /** The interfaces seen so far: ISO times get 9 digits once one stamps finer than a microsecond. */
+  const interfaces: InterfaceInfo[] = [];
+  let digits: TimeDigits = 6;
 
   const tracker = new Tracker({
     idleTimeout: opts.idleTimeout,
@@ -183,9 +192,9 @@ export async function analyzeCapture(
       analysis.finish(conn, captureEnd, atCaptureEnd);
       capture.onEnd(conn);
       connectionCount++;
-      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed });
+      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed, timeDigits: digits });
       const keptSegments = kept.get(conn.id);
-      const segs = keptSegments === undefined ? undefined : segmentRecords(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), keptSegments);
+      const segs = keptSegments === undefined ? undefined : segmentRecords(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), keptSegments, digits);
       if (segs !== undefined) {
         if (hooks.collect !== false) segments.set(conn.id, segs);
         kept.delete(conn.id);
@@ -198,6 +207,11 @@ export async function analyzeCapture(
   const decode = await decodeCapture(
     source,
     {
+      onInterface(iface) {
+        interfaces.push(iface);
+        digits = timeDigits(interfaces);
+        hooks.onInterface?.(iface);
+      },
       onPacket(frame, packet) {
         if (!packet.hasTcp) {
           hooks.onFrame?.(frame, packet, null, null, false);

@@ -154,7 +154,7 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     else if (format === 'snoop') parser = new SnoopReader(sink, info);
     else if (format === 'gzip') throw new CaptureFormatError('UNSUPPORTED_FORMAT', 0, 'gzip inside gzip: decompress the file once first');
     else if (head.length < 4) {
-      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} bytes, before its magic number`);
+      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} byte${head.length === 1 ? '' : 's'}, before its magic number`);
     } else throw new CaptureFormatError(describeUnknown(head).startsWith('not a') ? 'BAD_MAGIC' : 'UNSUPPORTED_FORMAT', 0, describeUnknown(head));
 
     let total: number | null = null;

@@ -1,5 +1,5 @@
 /** Options and plumbing shared by the commands that read captures. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
@@ -63,4 +63,22 @@ export function progressBar(): { update(read: number, total: number | null): voi
       bar?.stop();
     },
   };
+}
+
+/**
+ * Why a capture path cannot be read at all (missing, a folder), or null: checked before any
+ * output is opened, so that such a file gets its error alone, never an empty report first.
+ * Standard input ("-") is always there.
+ */
+export function unreadableInput(file: string): string | null {
+  if (file === '-') return null;
+  try {
+    if (statSync(file).isDirectory()) return `${file}: is a folder, not a capture file (tcplens audit reads folders)`;
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `${file}: no such file`;
+    if (code === 'EACCES') return `${file}: permission denied`;
+    return `${file}: ${(e as Error).message}`;
+  }
 }

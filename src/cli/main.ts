@@ -3,11 +3,18 @@
  * tcplens command line. Exit codes are part of the API: 0 done, 1 findings at or
  * above --fail-on, 2 usage error, 3 a capture could not be read to its end.
  */
-import yargs, { type Argv } from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
 import { UsageError } from './usage.js';
+
+/**
+ * yargs's CommonJS build: its ESM build bootstraps cliui with a wrap that cuts lines at the
+ * column, inside words ("anomalie|s"); the CommonJS one wraps at word boundaries (wrap-ansi).
+ */
+const yargs = createRequire(import.meta.url)('yargs') as (args: string[]) => Argv;
 
 /** A command as yargs runs it, loaded only when it is the one asked for. */
 interface Loaded {

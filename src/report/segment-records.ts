@@ -9,9 +9,10 @@ import { WiresharkBases } from '../tcp/relative-seq.js';
 import type { Segment } from '../tcp/segment.js';
 import { seqRel } from '../tcp/seq.js';
 import type { SegmentRecord } from './model.js';
+import { isoParts, type TimeDigits } from './time-format.js';
 
-/** `t0`: the time `t` counts from; `sideOf`: which side endpoint a and b are. */
-export function segmentRecords(t0: number, sideOf: (endpoint: 'a' | 'b') => 'client' | 'server', list: { seg: Segment; fromA: boolean }[]): SegmentRecord[] {
+/** `t0`: the time `t` counts from; `sideOf`: which side endpoint a and b are; `digits`: of a second in `tsIso`. */
+export function segmentRecords(t0: number, sideOf: (endpoint: 'a' | 'b') => 'client' | 'server', list: { seg: Segment; fromA: boolean }[], digits: TimeDigits = 6): SegmentRecord[] {
   const bases = new WiresharkBases();
   const a = new WiresharkFlow();
   const b = new WiresharkFlow();
@@ -23,6 +24,7 @@ export function segmentRecords(t0: number, sideOf: (endpoint: 'a' | 'b') => 'cli
     return {
       frame: seg.frame,
       ts: formatTimestamp(seg.tsSec, seg.tsNsec),
+      tsIso: isoParts(seg.tsSec, seg.tsNsec, digits, true),
       t: seg.time - t0,
       from: sideOf(fromA ? 'a' : 'b'),
       flags: seg.flags,

@@ -137,3 +137,21 @@ export class TimeFormatter {
     return this.mode === 'iso' ? 'time (UTC)' : this.mode === 'epoch' ? 'time (epoch s)' : this.mode === 'relative' ? 'time (s since first frame)' : 'delta (s)';
   }
 }
+
+/** The digits an ISO time of ours carries (9 or 6): how a reader of the JSON (the viewer) learns the capture's precision. */
+export function digitsOfIso(iso: string | null | undefined): TimeDigits {
+  const m = iso == null ? null : /\.(\d+)Z?$/.exec(iso);
+  return m !== null && (m[1] ?? '').length === 9 ? 9 : 6;
+}
+
+/** A time of day for a ladder's narrow margin (`13:13:00.134854`) in iso mode; otherwise as the formatter shows it. */
+export function shortLabel(time: TimeFormatter, epoch: string): string {
+  const text = time.text(epoch);
+  return time.mode === 'iso' && /^\d{4}-\d\d-\d\d /.test(text) ? text.slice(11) : text;
+}
+
+/** Each segment's time label for a ladder, in order (delta counts along the ladder). */
+export function segmentLabels(mode: TimeMode, digits: TimeDigits, origin: string | null, segments: readonly { ts: string }[]): string[] {
+  const time = new TimeFormatter(mode, digits, origin);
+  return segments.map((s) => shortLabel(time, s.ts));
+}

@@ -38,7 +38,7 @@ describe('tcplens audit', () => {
     const lines = run.stdout.split('\n');
     expect(lines.filter((l) => l.startsWith(dir))).toHaveLength(3);
     expect(run.stdout).toContain(`${join(dir, 'nested', 'flood.cap')}: 612 packets, 303 TCP connections, syn-flood×1`);
-    expect(run.stdout).toContain(`${join(dir, 'nested', 'deeper', 'mfa.pcap.gz')}: 9 packets, 1 TCP connections, missing-final-ack×1`);
+    expect(run.stdout).toContain(`${join(dir, 'nested', 'deeper', 'mfa.pcap.gz')}: 9 packets, 1 TCP connection, missing-final-ack×1`);
     expect(run.stdout).not.toContain('notes.txt');
     expect(run.stdout).not.toContain('logs.gz');
     expect(run.stdout).toContain('3 files, 631 packets, 305 TCP connections');

@@ -146,14 +146,18 @@
         box.addEventListener('click', function () { drawLadder(host, conn, segments, { expanded: true }); });
         svg.appendChild(box);
         svg.appendChild(el('text', { x: (xs.client + xs.server) / 2, y: y + 4, 'text-anchor': 'middle' }, n + ' data segments, frames ' + r.first.frame + '–' + r.last.frame + ' (click to expand)'));
-        svg.appendChild(el('text', { x: 8, y: y + 4 }, r.first.t.toFixed(6)));
+        svg.appendChild(el('text', { x: 8, y: y + 4 }, r.first.label !== undefined ? r.first.label : r.first.t.toFixed(6)));
         return;
       }
       var s = r.seg;
       var fromX = s.from === 'client' ? xs.client + bandW / 2 : xs.server - bandW / 2;
       var toX = s.from === 'client' ? xs.server - bandW / 2 : xs.client + bandW / 2;
-      svg.appendChild(el('text', { x: 8, y: y + 4 }, s.t.toFixed(6)));
-      svg.appendChild(el('text', { x: 80, y: y + 4, class: 'muted' }, '#' + s.frame));
+      // The time as --time (or the viewer's time=) shows it, else seconds since the connection's first packet.
+      var label = s.label !== undefined ? s.label : s.t.toFixed(6);
+      var timeText = el('text', { x: 8, y: y + 4, class: 'seg-time' }, label);
+      if (s.tsIso) timeText.appendChild(el('title', {}, s.tsIso));
+      svg.appendChild(timeText);
+      svg.appendChild(el('text', { x: Math.max(80, 8 + 6.6 * label.length + 6), y: y + 4, class: 'muted' }, '#' + s.frame));
       var line = el('line', { class: 'seg ' + s.from, x1: fromX, y1: y - 6, x2: toX, y2: y + 6 });
       svg.appendChild(line);
       var dir = toX > fromX ? -1 : 1;

@@ -4,9 +4,10 @@ import { analysisDocument, analyzeCapture } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { TextSummary } from '../../report/formats/text.js';
+import { timeDigits, TimeFormatter } from '../../report/time-format.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
-import { openOutput, progressBar, readFilter, styleFor } from '../common.js';
+import { openOutput, progressBar, readFilter, styleFor, unreadableInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -18,6 +19,11 @@ const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
 export async function analyze(args: AnalyzeArgs): Promise<number> {
   const filter = readFilter(args, ANOMALY_IDS);
   const file = inputArg(args.file);
+  const cannot = unreadableInput(file);
+  if (cannot !== null) {
+    process.stderr.write(`tcplens: error: ${cannot}\n`);
+    return ExitCode.UNREADABLE;
+  }
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
   // Only json and html keep every connection (one document); the rest stream in bounded memory.
@@ -63,14 +69,14 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   } else if (weirdLog !== null) {
     out.line(zeekWeirdFooter());
   } else if (summary !== null) {
-    out.line(summary.render(result.capture, anomalies, styleFor(stream)));
+    out.line(summary.render(result.capture, anomalies, styleFor(stream), new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
   } else if (!streaming) {
     const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
     if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
     else if (args.format === 'html') {
       // ejs loads only for html.
       const { htmlReport } = await import('../../report/formats/html.js');
-      out.line(htmlReport(doc, result.segments, { version: VERSION }));
+      out.line(htmlReport(doc, result.segments, { version: VERSION, time: { mode: args.time, digits: timeDigits(result.decode.info.interfaces) } }));
     }
   }
   await out.end();

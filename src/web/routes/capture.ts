@@ -9,6 +9,7 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { looksLikeCapture } from '../../capture/find-captures.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
+import { digitsOfIso, segmentLabels, TIME_MODES, TimeFormatter, type TimeMode } from '../../report/time-format.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
@@ -49,6 +50,13 @@ export function filterFrom(query: Request['query']): ConnectionFilter {
   }
 }
 
+/** ?time=iso|epoch|relative|delta (tshark's -t ud|e|r|dd), as the command line's --time; iso by default. */
+function timeModeOf(query: Request['query']): TimeMode {
+  const t = String(query['time'] ?? 'iso');
+  if (!(TIME_MODES as readonly string[]).includes(t)) throw new HttpError(400, `time must be one of ${TIME_MODES.join(', ')}.`);
+  return t as TimeMode;
+}
+
 export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache, pageWaitMs: number): void {
   app.get(/^\/(api\/)?c\/(.+)$/, async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -72,7 +80,12 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       if (analysis.failure !== null) throw new HttpError(500, `tcplens could not analyse ${display}: ${analysis.failure}. The details are in the viewer's log; the other captures are not affected.`);
       const store = analysis.store;
       const view = String(req.query['view'] ?? 'overview');
-      const common = { path: display, base, error: analysis.error };
+      const time = timeModeOf(req.query);
+      const digits = digitsOfIso(analysis.capture?.firstIso);
+      const origin = analysis.capture?.first ?? null;
+      // Absolute anchors (a connection's start and end): ISO, or the epoch with time=epoch.
+      const anchor = new TimeFormatter(time === 'epoch' ? 'epoch' : 'iso', digits, null);
+      const common = { path: display, base, error: analysis.error, time, timeModes: TIME_MODES };
       if (view === 'overview') {
         const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide };
         return api ? res.json(body) : res.render('overview', body);
@@ -81,8 +94,20 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const sort = String(req.query['sort'] ?? 'id') as SortKey;
         if (!SORT_KEYS.includes(sort)) throw new HttpError(400, `sort must be one of ${SORT_KEYS.join(', ')}.`);
         const result = store.query({ filter: filterFrom(req.query), sort, descending: req.query['order'] === 'desc', page: pageOf(req.query), pageSize: PAGE_SIZE });
-        const query = { host: list(req.query['host']).join(','), port: list(req.query['port']).join(','), state: list(req.query['state']).join(','), anomaly: list(req.query['anomaly']).join(','), sort, order: req.query['order'] === 'desc' ? 'desc' : 'asc' };
-        return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS });
+        const query = {
+          host: list(req.query['host']).join(','),
+          port: list(req.query['port']).join(','),
+          state: list(req.query['state']).join(','),
+          anomaly: list(req.query['anomaly']).join(','),
+          conn_state: list(req.query['conn_state']).join(','),
+          history_has: list(req.query['history_has']).join(','),
+          flag: list(req.query['flag']).join(','),
+          sort,
+          order: req.query['order'] === 'desc' ? 'desc' : 'asc',
+        };
+        const starts = new TimeFormatter(time, digits, origin);
+        const startText = result.connections.map((c) => starts.text(c.start));
+        return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query: { ...query, time }, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS, startText });
       }
       if (view === 'conn') {
         const id = Number(req.query['id']);
@@ -90,7 +115,16 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         if (!Number.isInteger(id) || record === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
         const { segments, truncated } = await cache.timelineOf(file, record);
         const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
-        return api ? res.json(body) : res.render('connection', { ...body, dataJson: scriptSafeJson({ connection: record, segments }) });
+        if (api) return res.json(body);
+        const labels = segmentLabels(time, digits, origin, segments);
+        const at = new TimeFormatter(time === 'delta' ? 'relative' : time, digits, origin);
+        const when = (ts: string | null): string => (time === 'iso' || time === 'epoch' ? anchor.text(ts) : at.text(ts));
+        return res.render('connection', {
+          ...body,
+          span: `${anchor.text(record.start)} → ${anchor.text(record.end)}${time === 'epoch' ? '' : ' UTC'}`,
+          when,
+          dataJson: scriptSafeJson({ connection: record, segments: segments.map((sg, i) => ({ ...sg, label: labels[i] ?? '' })) }),
+        });
       }
       if (view === 'packets') {
         // The connection's frames, as `tcplens slice --conn ID` writes them: a download.
