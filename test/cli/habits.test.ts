@@ -245,6 +245,16 @@ describe('errors, help and plurals', () => {
     expect(() => readFileSync(out)).toThrow();
   });
 
+  test('a mistyped option names the likely one (as a mistyped command does)', async () => {
+    const run = await runCli(['analyze', BACKLOG, '--prot', '80']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('unknown option --prot (did you mean --port?)');
+    const two = await runCli(['slice', BACKLOG, '--conn-stat', 'S0', '--zzzzzz', '-o', join(tmp, 'x.pcap')]);
+    expect(two.stderr).toContain('unknown options --conn-stat (did you mean --conn-state?), --zzzzzz\n');
+    expect((await runCli(['analyse', BACKLOG])).stderr).toContain('Did you mean analyze?');
+  });
+
   test('--help wraps at word boundaries: every description reads whole once the lines are joined', async () => {
     const run = await runCli(['analyze', '--help']);
     expect(run.code).toBe(0);
