@@ -168,8 +168,7 @@ export async function analyzeCapture(
   const kept = new Map<number, { seg: Segment; fromA: boolean }[]>();
   const segments = new Map<number, SegmentRecord[]>();
   let keptTotal = 0;
-  /** The interfaces seen so far: ISO times get 9 digits once one stamps finer than a microsecond. */
-  const interfaces: InterfaceInfo[] = [];
+  /** ISO times get 9 digits once an interface stamps finer than a microsecond. */
   let digits: TimeDigits = 6;
 
   const tracker = new Tracker({
@@ -208,8 +207,8 @@ export async function analyzeCapture(
     source,
     {
       onInterface(iface) {
-        interfaces.push(iface);
-        digits = timeDigits(interfaces);
+        // Once per interface (a damaged pcapng can describe thousands): only this one is looked at.
+        if (digits === 6) digits = timeDigits([iface]);
         hooks.onInterface?.(iface);
       },
       onPacket(frame, packet) {
