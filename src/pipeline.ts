@@ -2,10 +2,11 @@
  * The composition root: capture → decode → tcp → analysis → report. The only file that knows
  * every stage; imports otherwise only go down the pipeline (test/architecture/import-boundaries.test.ts).
  */
-import { CaptureAnalysis } from './analysis/capture-analysis.js';
+import { CaptureRules } from './analysis/capture-rules.js';
 import { DEFAULT_ANALYZE_OPTIONS, DEFAULT_CAPTURE_RULES, type AnalyzeOptions } from './analysis/options.js';
 import { ConnectionAnalysis } from './analysis/connection-analysis.js';
 import type { Finding } from './analysis/anomaly.js';
+import type { AnomalyId } from './analysis/anomaly-ids.js';
 import type { CaptureWarning } from './capture/errors.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
@@ -130,7 +131,7 @@ export interface AnalyzeResult {
   capture: CaptureRecord;
   connections: ConnectionRecord[];
   connectionCount: number;
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
 }
 
 /** Reads a capture and tells the story of each TCP connection. Never throws for bad input. */
@@ -148,7 +149,7 @@ export async function analyzeCapture(
     zeroWindowStallSeconds: opts.zeroWindowStall,
     retransmissionShare: opts.retransmissionShare,
   };
-  const capture = new CaptureAnalysis(opts.captureRules);
+  const capture = new CaptureRules(opts.captureRules);
   const collected: ConnectionRecord[] = [];
   let connectionCount = 0;
   let captureEnd = 0;
@@ -215,8 +216,7 @@ export async function analyzeCapture(
           }
         }
         if (conn.firstFrame === frame.frame) {
-          const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
-          if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);
+          for (const f of capture.onStart(conn, seg.time, seg.syn && !seg.hasAck)) analyses.get(conn)?.add({ id: f.id, severity: f.severity }, f.frame, null, f.detail);
         }
         if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence, tracker.lastFromA);
       },

@@ -7,6 +7,7 @@ import { completenessLabel, zeekConnState, type ConnState } from '../analysis/co
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
+import type { AnomalyId } from '../analysis/anomaly-ids.js';
 import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
 import type { Connection, Contradiction, Evidence, Side, StateChange } from '../tcp/connection.js';
@@ -106,7 +107,7 @@ export interface ConnectionRecord {
   analysis: Record<string, number>;
   /** The frames that carry Wireshark analysis flags, and which (capped at 200,000 per connection). */
   analysisFrames: FlaggedFrame[];
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
 }
 
 export interface CaptureRecord {
@@ -129,7 +130,7 @@ export interface AnalysisDocument {
   tcplens: 1;
   capture: CaptureRecord;
   connections: ConnectionRecord[];
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
 }
 
 export interface BuildOptions {
