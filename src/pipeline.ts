@@ -23,7 +23,7 @@ export type { SegmentRecord };
 import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
 import type { Connection } from './tcp/connection.js';
 import { copySegment, type Segment } from './tcp/segment.js';
-import { Tracker } from './tcp/tracker.js';
+import { Tracker, type TrackerWarning } from './tcp/tracker.js';
 
 export interface DecodeHooks {
   /** Called for every frame with the reused frame and decoded packet (valid during the call). */
@@ -132,6 +132,8 @@ export interface AnalyzeResult {
   connections: ConnectionRecord[];
   connectionCount: number;
   anomalies: Finding<AnomalyId>[];
+  /** About the analysis, not the file (tcp/tracker.ts TrackerWarning): e.g. CONNECTION_LIMIT. */
+  warnings: TrackerWarning[];
 }
 
 /** Reads a capture and tells the story of each TCP connection. Never throws for bad input. */
@@ -227,18 +229,6 @@ export async function analyzeCapture(
   );
   atCaptureEnd = true;
   tracker.finish();
-  const early = tracker.earlyHandOn;
-  if (early.finished + early.unsynchronized > 0) {
-    decode.warnings.push({
-      code: 'CONNECTION_LIMIT',
-      fileOffset: 0,
-      message:
-        `more than ${opts.maxConnections} connections were held at once (first at frame ${early.firstFrame}), so ${early.finished} finished and ` +
-        `${early.unsynchronized} never-synchronized connections were handed on early, least recently active first; a later packet of one of ` +
-        `them starts a new connection (raise --max-connections to keep them, at about 6 KB each)`,
-    });
-    decode.warningCount++;
-  }
   collected.sort((a, b) => a.id - b.id);
   const record = captureRecord(
     name,
@@ -247,9 +237,9 @@ export async function analyzeCapture(
     decode.warnings,
     decode.error,
   );
-  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings() };
+  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings(), warnings: tracker.warnings() };
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
-  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies };
+  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings };
 }

@@ -8,6 +8,7 @@ import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
 import type { AnomalyId } from '../analysis/anomaly-ids.js';
+import type { TrackerWarning } from '../tcp/tracker.js';
 import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
 import type { Connection, Contradiction, Evidence, Side, StateChange } from '../tcp/connection.js';
@@ -131,6 +132,8 @@ export interface AnalysisDocument {
   capture: CaptureRecord;
   connections: ConnectionRecord[];
   anomalies: Finding<AnomalyId>[];
+  /** About the analysis, not the file: CONNECTION_LIMIT, with the frame where it began. */
+  warnings: TrackerWarning[];
 }
 
 export interface BuildOptions {

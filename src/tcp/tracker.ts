@@ -65,6 +65,13 @@ interface Tombstone {
 const RELIEF_TARGET = 0.75;
 
 /** Connections handed on early because more than maxConnections were held at once. */
+/** A warning about the analysis, not the file: it names the frame where it began, not a byte offset. */
+export interface TrackerWarning {
+  code: 'CONNECTION_LIMIT';
+  frame: number;
+  message: string;
+}
+
 export interface EarlyHandOn {
   finished: number;
   unsynchronized: number;
@@ -96,6 +103,22 @@ export class Tracker {
   /** Zeek's timer queue for all connections of the capture (zeek/timers.ts). */
   readonly zeekTimers = new ZeekTimers();
   private readonly zeekConfig: ZeekConfig;
+
+  /** What the user must know about how the tracker read this capture (after finish()). */
+  warnings(): TrackerWarning[] {
+    const early = this.earlyHandOn;
+    if (early.finished + early.unsynchronized === 0) return [];
+    return [
+      {
+        code: 'CONNECTION_LIMIT',
+        frame: early.firstFrame,
+        message:
+          `more than ${this.maxConnections} connections were held at once (first at frame ${early.firstFrame}), so ${early.finished} finished and ` +
+          `${early.unsynchronized} never-synchronized connections were handed on early, least recently active first; a later packet of one of ` +
+          `them starts a new connection (raise --max-connections to keep them, at about 6 KB each)`,
+      },
+    ];
+  }
 
   constructor(private readonly opts: TrackerOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 3600;
