@@ -95,7 +95,7 @@ export class Ladder {
       this.aIsClient = from === 'C';
       this.analysis = new ConnectionAnalysis(DEFAULT_ANOMALY_OPTIONS);
       this.conn.observer = this.analysis;
-      this.conn.rowHook = (at, state, event) => this.lineRows.push(`${at} ${state} ${event}`);
+      this.conn.machines.rowHook = (at, state, event) => this.lineRows.push(`${at} ${state} ${event}`);
     }
     void line;
     this.conn.process(seg, (from === 'C') === this.aIsClient);

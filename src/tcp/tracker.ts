@@ -173,7 +173,7 @@ export class Tracker {
     let fromA = false;
     let reused = false;
     if (conn !== undefined) {
-      fromA = p.ipVersion === 4 ? conn.sourceNumA === srcNum : conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
+      fromA = p.ipVersion === 4 ? conn.index.sourceNumA === srcNum : conn.index.sourceKeyA === src && conn.addrA.port === p.srcPort;
       if (isNewStreamSyn(seg, conn.bases, fromA)) {
         this.end(conn, false);
         conn = undefined;
@@ -186,10 +186,10 @@ export class Tracker {
       const dstText = ip === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
       if (ip === 4) key = `${lo}-${hi}`;
       conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip, this.opts.zeekBare === true, this.zeekTimers, this.zeekConfig);
-      conn.sourceKeyA = src;
-      conn.sourceNumA = srcNum;
-      conn.keyLo = lo;
-      conn.keyHi = hi;
+      conn.index.sourceKeyA = src;
+      conn.index.sourceNumA = srcNum;
+      conn.index.keyLo = lo;
+      conn.index.keyHi = hi;
       conn.reusedPorts = reused;
       const past = this.tombstones.size > 0 ? this.tombstones.get(key) : undefined;
       if (past !== undefined) {
@@ -284,11 +284,11 @@ export class Tracker {
    */
   private end(conn: Connection, remember = !this.finishing): void {
     if (conn.ipVersion === 4) {
-      const inner = this.live4.get(conn.keyLo);
-      if (inner?.get(conn.keyHi) === conn) {
-        inner.delete(conn.keyHi);
+      const inner = this.live4.get(conn.index.keyLo);
+      if (inner?.get(conn.index.keyHi) === conn) {
+        inner.delete(conn.index.keyHi);
         this.live4Count--;
-        if (inner.size === 0) this.live4.delete(conn.keyLo);
+        if (inner.size === 0) this.live4.delete(conn.index.keyLo);
       }
     } else this.live.delete(conn.key);
     conn.ended = true;
@@ -298,7 +298,7 @@ export class Tracker {
     if (!remember) return;
     if (this.tombstones.size >= MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
     // The connection is over: its bases no longer change, so they are kept as they are.
-    this.tombstones.set(conn.key, { stream: conn.stream, bases: conn.bases, sourceNumA: conn.sourceNumA, sourceKeyA: conn.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
+    this.tombstones.set(conn.key, { stream: conn.stream, bases: conn.bases, sourceNumA: conn.index.sourceNumA, sourceKeyA: conn.index.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
   }
 }
 
