@@ -8,6 +8,8 @@ import { completenessLabel, zeekConnState, type ConnState } from '../analysis/co
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
+import type { AnomalyId } from '../analysis/anomaly-ids.js';
+import type { TrackerWarning } from '../tcp/tracker.js';
 import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
 import type { Connection, Contradiction, Evidence, Side, StateChange } from '../tcp/connection.js';
@@ -112,7 +114,7 @@ export interface ConnectionRecord {
   analysis: Record<string, number>;
   /** The frames that carry Wireshark analysis flags, and which (capped at 200,000 per connection). */
   analysisFrames: FlaggedFrame[];
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
 }
 
 export interface CaptureRecord {
@@ -138,7 +140,9 @@ export interface AnalysisDocument {
   tcplens: 1;
   capture: CaptureRecord;
   connections: ConnectionRecord[];
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
+  /** About the analysis, not the file: CONNECTION_LIMIT, with the frame where it began. */
+  warnings: TrackerWarning[];
 }
 
 export interface BuildOptions {

@@ -14,7 +14,7 @@ export const SORT_KEYS = ['id', 'start', 'duration', 'packets', 'bytes', 'client
 export type SortKey = (typeof SORT_KEYS)[number];
 
 if (ANOMALY_IDS.length > 32) throw new Error('connection-index: more than 32 anomaly ids do not fit the bit set');
-const ANOMALY_BIT = new Map(ANOMALY_IDS.map((id, i) => [id, 2 ** i]));
+const ANOMALY_BIT = new Map<string, number>(ANOMALY_IDS.map((id, i) => [id, 2 ** i]));
 const CONN_STATE_BIT = new Map<string, number>(CONN_STATES.map((s, i) => [s, 2 ** i]));
 const HISTORY_BIT = new Map<string, number>([...HISTORY_LETTER_SET].map((l, i) => [l, 2 ** i]));
 const FLAG_BIT = new Map<string, number>(WIRESHARK_FLAGS.map((f, i) => [f, 2 ** i]));

@@ -80,6 +80,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     firstText: anchor.text(doc.capture.first) + (mode === 'epoch' ? '' : ' UTC'),
     lastText: anchor.text(doc.capture.last) + (mode === 'epoch' ? '' : ' UTC'),
     startHeading: mode === 'iso' ? 'start (UTC)' : mode === 'epoch' ? 'start (epoch s)' : mode === 'relative' ? 'start (s)' : 'start (Δ s)',
+    warnings: doc.warnings,
     isWholeCapture,
     total: conns.length,
     // One tally for the state pairs, conn_states, Wireshark flags and Zeek weirds, as the text report counts them.

@@ -6,6 +6,7 @@
 import { formatEndpoint } from '../../decode/format.js';
 import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
+import type { TrackerWarning } from '../../tcp/tracker.js';
 import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
 import { Tally } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
@@ -53,7 +54,13 @@ export class TextSummary {
    * `time` formats the table's start times (--time; default: ISO in UTC, 6 digits); the
    * capture's first and last times are absolute (ISO, or epoch with --time epoch).
    */
-  render(capture: CaptureRecord, captureWide: readonly Finding[], st: Style = PLAIN, time: TimeFormatter = new TimeFormatter('iso', 6, capture.first)): string {
+  render(
+    capture: CaptureRecord,
+    captureWide: readonly Finding[],
+    st: Style = PLAIN,
+    warnings: readonly TrackerWarning[] = [],
+    time: TimeFormatter = new TimeFormatter('iso', 6, capture.first),
+  ): string {
     const c = capture;
     const out: string[] = [];
     out.push(st.bold(c.file));
@@ -62,6 +69,7 @@ export class TextSummary {
     out.push(`  ${anchor.text(c.first)} → ${anchor.text(c.last)}${time.mode === 'iso' ? ' UTC' : ''}`);
     for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
     if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
+    for (const w of warnings) out.push(st.yellow(`  warning: ${w.message}`));
     const count = this.tally.count;
     out.push('', st.bold(plural(count, 'TCP connection')));
     if (count > 0) {
@@ -101,7 +109,7 @@ export class TextSummary {
 export function textReport(doc: AnalysisDocument, opts: TextOptions & { time?: TimeFormatter } = {}): string {
   const summary = new TextSummary(opts);
   for (const c of doc.connections) summary.add(c);
-  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN, opts.time);
+  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN, doc.warnings, opts.time);
 }
 
 /** Inserts `item` into `list` (kept sorted by `key`, stable for equal keys) if it is among the lowest `max`. */
