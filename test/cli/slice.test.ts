@@ -34,7 +34,7 @@ async function frameBytes(file: string): Promise<string[]> {
 }
 
 /** The frames (as frameBytes gives them) of the connections `pick` chooses from their records, and the tcp.streams they are in. */
-async function expected(file: string, pick: (r: { id: number; stream: number; zeekRows: { conn_state: string }[] }) => boolean): Promise<{ frames: string[]; streams: number[] }> {
+async function expected(file: string, pick: (r: { id: number; stream: number; zeekRows: { conn_state: string; history: string }[] }) => boolean): Promise<{ frames: string[]; streams: number[] }> {
   const connOf = new Map<number, number>();
   const chosen = new Set<number>();
   const streams = new Set<number>();
@@ -141,6 +141,17 @@ describe('tcplens slice', () => {
       expect(comments).toEqual(tshark(['-r', EXAMPLE, '-Y', 'tcp.stream in {3,7}', '-T', 'fields', '-e', 'frame.comment']).filter((l) => l !== ''));
       expect(comments.length).toBeGreaterThan(0);
     }
+  });
+  test.skipIf(!HAVE_CORPUS)('a Solaris snoop file from the corpus: its header and the stream\'s records, readable by tshark', async () => {
+    const input = corpusPath('pcapplusplus/solaris.snoop');
+    const out = join(tmp, 'solaris-0.snoop');
+    const run = await runCli(['slice', input, '--stream', '0', '-o', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const want = await expected(input, (r) => r.stream === 0);
+    expect(want.frames.length).toBeGreaterThan(10);
+    expect(await frameBytes(out)).toEqual(want.frames);
+    expect(readFileSync(out).subarray(0, 16)).toEqual(readFileSync(input).subarray(0, 16));
+    if (HAVE_TSHARK) expectTsharkAgrees(input, out, [0]);
   });
   if (!HAVE_CORPUS) test.skip(SKIP_MESSAGE, () => {});
 
