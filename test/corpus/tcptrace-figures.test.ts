@@ -13,49 +13,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import type { ConnectionRecord, DirectionFigures } from '../../src/report/model.js';
 import { analyze } from '../support/analyze.js';
 import { HAVE_CORPUS, SKIP_MESSAGE, corpusPath, manifest, oracleText } from '../support/corpus.js';
-import { canonicalIp, parseTcptrace, type TcptraceConnection } from '../support/tcptrace.js';
+import { FIELDS, compare, parseTcptrace } from '../support/tcptrace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RTT_FIXTURES = join(here, '..', 'fixtures', 'tcptrace', 'corpus');
 
-/** tcptrace label → how our figures print it. */
-export const FIELDS: Record<string, (d: DirectionFigures, peer: DirectionFigures, c: ConnectionRecord) => string> = {
-  'total packets': (d) => String(d.packets),
-  'ack pkts sent': (d) => String(d.ackPackets),
-  'pure acks sent': (d) => String(d.pureAcks),
-  'unique bytes sent': (d) => String(d.uniqueBytes),
-  'actual data pkts': (d) => String(d.dataPackets),
-  'actual data bytes': (d) => String(d.dataBytes),
-  'rexmt data pkts': (d) => String(d.retransmittedPackets),
-  'rexmt data bytes': (d) => String(d.retransmittedBytes),
-  'zwnd probe pkts': (d) => String(d.zeroWindowProbes),
-  'zwnd probe bytes': (d) => String(d.zeroWindowProbeBytes),
-  'outoforder pkts': (d) => String(d.outOfOrderPackets),
-  'SYN/FIN pkts sent': (d) => `${d.synCount}/${d.finCount}`,
-  'req 1323 ws/ts': (d) => `${d.windowScale === null ? 'N' : 'Y'}/${d.timestamps ? 'Y' : 'N'}`,
-  // output.c prints tcb.window_scale: the asked shift, set to 0 by the first non-SYN segment when one side did not ask.
-  'adv wind scale': (d, p) => String(d.windowScale === null ? 0 : p.windowScale !== null || d.packets + p.packets === d.synCount + p.synCount ? d.windowScale : 0),
-  'req sack': (d) => (d.sackPermitted ? 'Y' : 'N'),
-  'mss requested': (d) => String(d.mss ?? 0),
-  'max win adv': (d) => String(d.windowMax),
-  'min win adv': (d) => String(d.windowMin),
-  'zero win adv': (d) => String(d.zeroWindows),
-  throughput: (d) => (d.throughput === null ? 'NA' : d.throughput.toFixed(0)),
-  'RTT samples': (d) => String(d.rtt.samples),
-  'RTT min': (d) => ((d.rtt.min ?? 0) * 1000).toFixed(1),
-  'RTT max': (d) => ((d.rtt.max ?? 0) * 1000).toFixed(1),
-  'RTT avg': (d) => ((d.rtt.avg ?? 0) * 1000).toFixed(1),
-};
-
-/** Numeric fields compared within a tolerance: tcptrace works in microseconds (libpcap's), we in nanoseconds. */
-const TOLERANCE: Record<string, number> = { throughput: 1, 'RTT min': 0.1, 'RTT max': 0.1, 'RTT avg': 0.1 };
-
 /**
- * Known, explained differences (capture → field → why). Every entry is a difference from
- * tcptrace's source, not a bug we keep: see the README section "tcptrace's figures".
+ * Known, explained differences (capture → field → why; "capture#N" for one tcptrace connection).
+ * Every entry is a difference in tcptrace's reading of the packets, traced to its source: see
+ * the README section "tcptrace's figures".
  */
 const TRUSTS_IP_LENGTH =
   'five frames whose IPv4 total length claims 8 or 20 bytes more than the frame carried on the wire (frame.len): tcptrace takes the payload from ip_len (ipv6.c getpayloadlength), we take what the frame holds, as tshark does';
@@ -73,73 +41,7 @@ const KNOWN: Record<string, Record<string, string>> = {
   // The server's ISN is 0xFFFFFFFF and the ACK of its SYN,ACK is 0: rexmit.c ack_in acknowledges
   // the previous quadrant's segments (tcptrace splits sequence space in four) without an RTT sample.
   'arkime/tcp_handshake_synthetic.pcap#14': Object.fromEntries(['RTT samples', 'RTT min', 'RTT max', 'RTT avg'].map((f) => [f, 'an ACK that wraps past 2^32 gives tcptrace no RTT sample (quadrant boundary)'])),
-  // tcptrace keeps the MSS option in a signed short (tcptrace.h struct tcp_options): 65495 is -41, printed as an unsigned long.
-  'tcpdump/of13_ericsson.pcapng': { 'mss requested': 'MSS 65495 (loopback) overflows tcptrace\'s signed short and prints as 4294967255' },
 };
-
-export function agree(field: string, ours: string, theirs: string): boolean {
-  if (ours === theirs) return true;
-  const tol = TOLERANCE[field];
-  if (tol === undefined) return false;
-  const a = Number(ours);
-  const b = Number(theirs);
-  return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= tol + 1e-9;
-}
-
-function key(a: { ip: string; port: number }, b: { ip: string; port: number }): string {
-  const x = `${canonicalIp(a.ip)}|${a.port}`;
-  const y = `${canonicalIp(b.ip)}|${b.port}`;
-  return x < y ? `${x}~${y}` : `${y}~${x}`;
-}
-
-export interface Comparison {
-  file: string;
-  conn: number;
-  dir: string;
-  field: string;
-  ours: string;
-  theirs: string;
-}
-
-/** Compares one capture's connections with tcptrace's blocks; returns every field compared and the pairs not comparable. */
-export function compare(file: string, conns: ConnectionRecord[], trace: TcptraceConnection[], fields: readonly string[]): { rows: (Comparison & { ok: boolean })[]; skipped: string[] } {
-  const rows: (Comparison & { ok: boolean })[] = [];
-  const skipped: string[] = [];
-  const ours = new Map<string, ConnectionRecord[]>();
-  for (const c of conns) {
-    const k = key(c.client, c.server);
-    ours.set(k, [...(ours.get(k) ?? []), c]);
-  }
-  const used = new Map<string, number>();
-  for (const t of trace) {
-    const k = key(t.hostA, t.hostB);
-    const n = used.get(k) ?? 0;
-    used.set(k, n + 1);
-    const c = ours.get(k)?.[n];
-    if (c === undefined) {
-      skipped.push(`${file} tcptrace connection ${t.index}: no connection of ours`);
-      continue;
-    }
-    const total = c.packets.client + c.packets.server;
-    if (total !== t.totalPackets) {
-      skipped.push(`${file} tcptrace connection ${t.index}: ${t.totalPackets} packets, ours ${total} (connection ${c.id})`);
-      continue;
-    }
-    const aIsClient = t.hostA.ip === canonicalIp(c.client.ip) && t.hostA.port === c.client.port;
-    const da = aIsClient ? c.figures.client : c.figures.server;
-    const db = aIsClient ? c.figures.server : c.figures.client;
-    for (const field of fields) {
-      const theirs = t.stats.get(field);
-      if (theirs === undefined) continue;
-      const fn = FIELDS[field] as (d: DirectionFigures, p: DirectionFigures, c: ConnectionRecord) => string;
-      for (const [i, d, p, dir] of [[0, da, db, 'a->b'], [1, db, da, 'b->a']] as const) {
-        const ourValue = fn(d, p, c);
-        rows.push({ file, conn: t.index, dir, field, ours: ourValue, theirs: theirs[i], ok: agree(field, ourValue, theirs[i]) });
-      }
-    }
-  }
-  return { rows, skipped };
-}
 
 const L_FIELDS = Object.keys(FIELDS).filter((f) => !f.startsWith('RTT'));
 const RTT_FIELDS = Object.keys(FIELDS).filter((f) => f.startsWith('RTT'));
