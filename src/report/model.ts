@@ -5,6 +5,7 @@
  */
 import { completenessLabel, zeekConnState, type ConnState } from '../analysis/conn-summary.js';
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
+import type { PerformanceSummary } from './performance.js';
 import type { DirectionStats } from '../analysis/direction-stats.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
@@ -180,6 +181,8 @@ export interface AnalysisDocument {
   capture: CaptureRecord;
   connections: ConnectionRecord[];
   anomalies: Finding[];
+  /** The connections' handshake RTTs, resent payload and stalls (report/performance.ts). */
+  performance: PerformanceSummary;
 }
 
 export interface BuildOptions {
