@@ -28,7 +28,7 @@ export function performanceLines(p: PerformanceSummary, st: Style): string[] {
   );
   out.push(`  payload ${p.payloadBytes} bytes, of which resent ${p.retransmittedPayloadBytes} (${p.retransmittedShare === null ? '-' : `${(p.retransmittedShare * 100).toFixed(1)} %`})`);
   const s = p.stalled;
-  out.push(s.count === 0 ? '  stalled connections: none' : `  stalled connections (zero-window-stall, retransmission-timeout): ${s.count}`);
+  out.push(s.count === 0 ? '  stalls (zero-window-stall, retransmission-timeout): none' : `  stalls (zero-window-stall, retransmission-timeout) in ${s.count} connection${s.count === 1 ? '' : 's'}:`);
   for (const c of s.connections) {
     out.push(`    connection ${c.id} (tcp.stream ${c.stream}) ${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}`);
     for (const a of c.stalls) out.push(st.dim(`      ${a.id}, frame ${a.frame}: ${a.detail}`));
