@@ -37,8 +37,12 @@ const L = 1;
 const T = 2;
 const R = 3;
 const A = 4;
-/** Remembered segments per direction (like Wireshark's 10,000 unacked): the oldest is forgotten past it. */
-export const MAX_REMEMBERED_SEGMENTS = 10_000;
+/**
+ * Remembered segments per direction (about 2 MB of data in flight at 1 KB each): past it the
+ * oldest half is forgotten at once, so a capture that never shows the ACKs (one direction only)
+ * costs at most 80 KB per direction and no per-segment copying.
+ */
+export const MAX_REMEMBERED_SEGMENTS = 2048;
 /** TSvals remembered per direction for timestamp RTT samples (a ring). */
 const TS_RING = 16;
 
@@ -178,10 +182,11 @@ export class DirectionStats {
   private insert(at: number, first: number, last: number, now: number): void {
     if (this.segs === null) this.segs = new Float64Array(4 * STRIDE);
     if (this.n >= MAX_REMEMBERED_SEGMENTS) {
-      // Forget the oldest: its bytes will count as new if resent (tcptrace frees whole quadrants).
-      this.segs.copyWithin(0, STRIDE, this.n * STRIDE);
-      this.n--;
-      if (at > 0) at--;
+      // Forget the oldest half: their bytes count as new if resent (tcptrace frees whole quadrants).
+      const drop = MAX_REMEMBERED_SEGMENTS / 2;
+      this.segs.copyWithin(0, drop * STRIDE, this.n * STRIDE);
+      this.n -= drop;
+      at = Math.max(0, at - drop);
     }
     if ((this.n + 1) * STRIDE > this.segs.length) {
       const grown = new Float64Array(Math.min(this.segs.length * 2, MAX_REMEMBERED_SEGMENTS * STRIDE));

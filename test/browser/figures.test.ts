@@ -4,7 +4,7 @@
  * the selected connection's tcptrace figures table, cell for cell from its JSON record. The
  * screenshot is kept in test-artifacts/figures-zero-window.png.
  */
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core';
 import type { AnalysisDocument } from '../../src/report/model.js';
 import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
 import { SAMPLES, runCli } from '../support/cli.js';
+import { listen } from '../../src/web/server.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcplens-figures-'));
 const ZERO_WINDOW = join(SAMPLES, 'kernel', 'zero-window.pcap');
@@ -56,6 +57,30 @@ if (!HAVE_CHROMIUM) {
       await page.screenshot({ path: join(ARTIFACTS, 'figures-zero-window.png'), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
+    });
+
+    test('the viewer: the overview\'s performance links the stalled connection, whose page shows the same figures table', async () => {
+      const root = mkdtempSync(join(tmpdir(), 'tcplens-figures-serve-'));
+      copyFileSync(ZERO_WINDOW, join(root, 'zero-window.pcap'));
+      const viewer = await listen({ root, maxUploadBytes: 1 << 20, host: '127.0.0.1', port: 0 });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      try {
+        await page.goto(`${viewer.url}c/zero-window.pcap`);
+        await page.waitForSelector('#performance');
+        expect(await page.locator('#performance [data-figure="stalled"]').textContent()).toBe('1');
+        expect(await page.locator('#performance li').textContent()).toBe('connection 1 (tcp.stream 0): zero-window-stall (frame 7)');
+        await page.click('#performance li a');
+        await page.waitForSelector('[data-figures="directions"]');
+        const row = await page.locator('[data-figures="directions"] tr', { hasText: 'zero windows' }).evaluate((tr) => [...tr.children].map((c) => c.textContent));
+        expect(row).toEqual(['zero windows, probes', '0, 0', '2, 0']);
+        await page.screenshot({ path: join(ARTIFACTS, 'figures-viewer-connection.png'), fullPage: true });
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+        await viewer.close();
+      }
     });
   });
 }

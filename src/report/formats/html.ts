@@ -79,6 +79,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     dataJson: scriptSafeJson({ capture: doc.capture, anomalies: doc.anomalies, rows, details }),
     css: asset('report.css'),
     ladderJs: asset('ladder.js'),
+    figuresJs: asset('figures.js'),
     reportJs: asset('report.js'),
   });
 }
