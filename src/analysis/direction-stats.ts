@@ -44,7 +44,7 @@ const A = 4;
  */
 export const MAX_REMEMBERED_SEGMENTS = 2048;
 /** TSvals remembered per direction for timestamp RTT samples (a ring). */
-const TS_RING = 16;
+const TS_RING = 8;
 
 /** One direction's figures (tcptrace's tcb). Fields are tcptrace's, named in words. */
 export class DirectionStats {
@@ -96,8 +96,12 @@ export class DirectionStats {
   private haveRef = false;
   private refSeq = 0;
   private refPos = 0;
-  /** The remembered segments (tcptrace's seglist), sorted, STRIDE numbers each; made at the first one. */
-  private segs: Float64Array | null = null;
+  /**
+   * The remembered segments (tcptrace's seglist), sorted, STRIDE numbers each; made at the first
+   * one. A plain array of doubles: a typed array's buffer costs more for the one or two segments
+   * most connections remember (a SYN flood's), and it grows in place.
+   */
+  private segs: number[] | null = null;
   private n = 0;
   /** Highest ACK position seen from the peer (for timestamp samples), or -1. */
   private highAck = -1;
@@ -140,9 +144,9 @@ export class DirectionStats {
     let split = false;
     let i = 0;
     const n0 = this.n;
-    if (n0 > 0 && first > (this.segs as Float64Array)[(n0 - 1) * STRIDE + L]!) i = n0;
+    if (n0 > 0 && first > (this.segs as number[])[(n0 - 1) * STRIDE + L]!) i = n0;
     for (; i < this.n; i++) {
-      const s = this.segs as Float64Array;
+      const s = this.segs as number[];
       const o = i * STRIDE;
       if (first > s[o + L]!) continue;
       if (first < s[o + F]!) {
@@ -150,7 +154,7 @@ export class DirectionStats {
         if (last < s[o + L]!) this.outOfOrder = true;
         this.insert(i, first, last, now);
         i++;
-        const s2 = this.segs as Float64Array;
+        const s2 = this.segs as number[];
         const o2 = i * STRIDE;
         if (last < s2[o2 + F]!) return rexlen;
         // Overlaps it: the new record keeps the part before, the rest goes on below.
@@ -158,7 +162,7 @@ export class DirectionStats {
         first = s2[o2 + F]!;
         len = last - first + 1;
       }
-      const s3 = this.segs as Float64Array;
+      const s3 = this.segs as number[];
       const o3 = i * STRIDE;
       if (first >= s3[o3 + F]!) {
         s3[o3 + R]!++;
@@ -180,7 +184,7 @@ export class DirectionStats {
   outOfOrder = false;
 
   private insert(at: number, first: number, last: number, now: number): void {
-    if (this.segs === null) this.segs = new Float64Array(4 * STRIDE);
+    if (this.segs === null) this.segs = [0.5, 0.5, 0.5, 0.5, 0.5]; // doubles from the start (PACKED_DOUBLE_ELEMENTS)
     if (this.n >= MAX_REMEMBERED_SEGMENTS) {
       // Forget the oldest half: their bytes count as new if resent (tcptrace frees whole quadrants).
       const drop = MAX_REMEMBERED_SEGMENTS / 2;
@@ -188,12 +192,9 @@ export class DirectionStats {
       this.n -= drop;
       at = Math.max(0, at - drop);
     }
-    if ((this.n + 1) * STRIDE > this.segs.length) {
-      const grown = new Float64Array(Math.min(this.segs.length * 2, MAX_REMEMBERED_SEGMENTS * STRIDE));
-      grown.set(this.segs);
-      this.segs = grown;
-    }
     const s = this.segs;
+    // Room for one more (the array grows in place, amortised), then open the slot.
+    for (let k = s.length; k < (this.n + 1) * STRIDE; k++) s.push(0.5);
     if (at < this.n) s.copyWithin((at + 1) * STRIDE, at * STRIDE, this.n * STRIDE);
     const o = at * STRIDE;
     s[o + F] = first;
@@ -233,7 +234,7 @@ export class DirectionStats {
 
   /** rexmit.c `collapse_quad`: neighbouring acknowledged segments become one (the later time). */
   private collapse(): void {
-    const s = this.segs as Float64Array;
+    const s = this.segs as number[];
     let i = 0;
     while (i + 1 < this.n) {
       const o = i * STRIDE;
@@ -296,12 +297,26 @@ export class DirectionStats {
   }
 }
 
-/** Both directions of one connection; `a` is the connection's endpoint a's sending direction. */
+/** Stands in, read only, for a direction that has sent nothing yet (all zero). */
+const NONE = new DirectionStats();
+
+/**
+ * Both directions of one connection; `a` is what endpoint a sent. A direction's figures are made
+ * at its first segment (a SYN flood's silent servers cost nothing).
+ */
 export class ConnectionFigures {
-  readonly a = new DirectionStats();
-  readonly b = new DirectionStats();
+  private da: DirectionStats | null = null;
+  private db: DirectionStats | null = null;
   private t0Sec = -1;
   private t0Nsec = 0;
+
+  get a(): DirectionStats {
+    return this.da ?? NONE;
+  }
+
+  get b(): DirectionStats {
+    return this.db ?? NONE;
+  }
 
   /** trace.c `dotrace` for one segment (see the file's comment for the steps). */
   onSegment(seg: Segment, fromA: boolean): void {
@@ -310,8 +325,13 @@ export class ConnectionFigures {
       this.t0Nsec = seg.tsNsec;
     }
     const now = seg.tsSec - this.t0Sec + (seg.tsNsec - this.t0Nsec) / 1e9;
-    const me = fromA ? this.a : this.b;
-    const peer = fromA ? this.b : this.a;
+    let me = fromA ? this.da : this.db;
+    if (me === null) {
+      me = new DirectionStats();
+      if (fromA) this.da = me;
+      else this.db = me;
+    }
+    const peer = (fromA ? this.db : this.da) ?? NONE;
     const flags = seg.flags;
     const syn = (flags & TcpFlag.SYN) !== 0;
     const fin = (flags & TcpFlag.FIN) !== 0;
@@ -331,7 +351,10 @@ export class ConnectionFigures {
       me.wsAsked = seg.wscale;
     }
     if (seg.hasTimestamp) me.timestamps = true;
-    if (!syn && (!me.wsRequested || !peer.wsRequested)) me.windowScale = peer.windowScale = 0;
+    if (!syn && (!me.wsRequested || !peer.wsRequested)) {
+      me.windowScale = 0;
+      if (peer !== NONE) peer.windowScale = 0;
+    }
     if (seg.sackPerm) me.sackPermitted = true;
     const len = seg.len;
     if (len > 0) {
