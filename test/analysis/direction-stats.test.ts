@@ -63,3 +63,29 @@ describe('figures read off the scenarios', () => {
     expect(c.figures.client.throughput).toBeCloseTo(500 / c.duration, 2);
   });
 });
+
+describe('bounds', () => {
+  test('past 2,048 remembered segments the oldest half is forgotten: a resend of forgotten data counts as new, of remembered data as resent', async () => {
+    const { ConnectionFigures, MAX_REMEMBERED_SEGMENTS } = await import('../../src/analysis/direction-stats.js');
+    const { Segment } = await import('../../src/tcp/segment.js');
+    const f = new ConnectionFigures();
+    const seg = new Segment();
+    // One direction only (no ACKs, as a one-sided capture shows it), ISN near 2^32 so the data wraps.
+    const isn = 0xfffff000;
+    const send = (rel: number, ms: number): void => {
+      seg.seq = (isn + rel) >>> 0;
+      seg.flags = 0x18; // PSH,ACK
+      seg.len = 100;
+      seg.tsSec = 1;
+      seg.tsNsec = ms * 1e6;
+      f.onSegment(seg, true);
+    };
+    const count = MAX_REMEMBERED_SEGMENTS + 10;
+    for (let i = 0; i < count; i++) send(1 + i * 100, i / 10);
+    expect(f.a.uniqueBytes).toBe(count * 100);
+    send(1, 900); // forgotten: new again
+    expect([f.a.uniqueBytes, f.a.retransmittedBytes]).toEqual([(count + 1) * 100, 0]);
+    send(1 + (count - 1) * 100, 901); // the last one: remembered
+    expect([f.a.uniqueBytes, f.a.retransmittedBytes, f.a.retransmittedPackets]).toEqual([(count + 1) * 100, 100, 1]);
+  });
+});
