@@ -5,7 +5,6 @@
  */
 import { completenessLabel, zeekConnState, type ConnState } from '../analysis/conn-summary.js';
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
-import type { PerformanceSummary } from './performance.js';
 import type { DirectionStats } from '../analysis/direction-stats.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
@@ -174,6 +173,28 @@ export interface CaptureRecord {
   comments: string[];
   warnings: { code: string; offset: number; message: string }[];
   error: { code: string; offset: number; message: string } | null;
+}
+
+/** A connection that stood still (report/performance.ts gathers them). */
+export interface StalledConnection {
+  id: number;
+  stream: number;
+  client: { ip: string; port: number };
+  server: { ip: string; port: number };
+  /** Its stall findings (the first of each kind): id, frame, side, detail. */
+  stalls: { id: string; frame: number; side: string | null; detail: string }[];
+}
+
+/** The capture's performance at a glance (report/performance.ts; the JSON document's and ndjson summary's "performance"). */
+export interface PerformanceSummary {
+  /** Wireshark's initial RTT (SYN to the ACK of the SYN,ACK) of the connections that have one, seconds; nearest-rank percentiles. */
+  handshakeRtt: { connections: number; min: number | null; median: number | null; p95: number | null; max: number | null };
+  /** Payload bytes sent (both directions, all connections) and the part that repeated bytes already sent (tcptrace: actual − unique − probe bytes). */
+  payloadBytes: number;
+  retransmittedPayloadBytes: number;
+  /** retransmittedPayloadBytes / payloadBytes, or null without payload. */
+  retransmittedShare: number | null;
+  stalled: { count: number; connections: StalledConnection[] };
 }
 
 export interface AnalysisDocument {

@@ -4,33 +4,13 @@
  * stall or a retransmission timeout). Gathered one connection at a time, so the text report and
  * the viewer, which never hold every connection, show the same figures as JSON and HTML.
  */
-import type { ConnectionRecord } from './model.js';
+import type { ConnectionRecord, PerformanceSummary, StalledConnection } from './model.js';
 
 /** Anomalies that mean a connection stood still: the receiver's window shut, or the sender's timer had to fire. */
 export const STALL_ANOMALIES: readonly string[] = ['zero-window-stall', 'retransmission-timeout'];
 
 /** Stalled connections listed by id (the rest are counted). */
 const MAX_STALLED = 20;
-
-export interface StalledConnection {
-  id: number;
-  stream: number;
-  client: { ip: string; port: number };
-  server: { ip: string; port: number };
-  /** Its stall findings (the first of each kind): id, frame, side, detail. */
-  stalls: { id: string; frame: number; side: string | null; detail: string }[];
-}
-
-export interface PerformanceSummary {
-  /** Wireshark's initial RTT (SYN to the ACK of the SYN,ACK) of the connections that have one, seconds; nearest-rank percentiles. */
-  handshakeRtt: { connections: number; min: number | null; median: number | null; p95: number | null; max: number | null };
-  /** Payload bytes sent (both directions, all connections) and the part that repeated bytes already sent (tcptrace: actual − unique − probe bytes). */
-  payloadBytes: number;
-  retransmittedPayloadBytes: number;
-  /** retransmittedPayloadBytes / payloadBytes, or null without payload. */
-  retransmittedShare: number | null;
-  stalled: { count: number; connections: StalledConnection[] };
-}
 
 export class PerformanceTally {
   private rtts: number[] = [];

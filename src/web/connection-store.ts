@@ -9,7 +9,7 @@ import type { Finding } from '../analysis/anomaly.js';
 import type { ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
 import { Tally, type StateCounts } from '../report/summary.js';
-import type { PerformanceSummary } from '../report/performance.js';
+import type { PerformanceSummary } from '../report/model.js';
 import { ConnectionIndex, type SortKey } from './connection-index.js';
 import { RecordSpool } from './spool.js';
 

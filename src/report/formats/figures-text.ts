@@ -3,8 +3,7 @@
  * connections) and, per connection, tcptrace's per-direction figures as a two-column block.
  */
 import { formatEndpoint } from '../../decode/format.js';
-import type { ConnectionRecord, DirectionFigures, RttFigures } from '../model.js';
-import type { PerformanceSummary } from '../performance.js';
+import type { ConnectionRecord, DirectionFigures, PerformanceSummary, RttFigures } from '../model.js';
 import type { Style } from './style.js';
 
 /** Seconds as milliseconds, three significant decimals below 10 ms. */
