@@ -74,7 +74,8 @@ describe.skipIf(!HAVE_CORPUS)('tcptrace -l figures on the corpus', () => {
       per.set(r.field, v);
     }
     console.log(`tcptrace agreement per field (direction values equal / compared):\n${[...per].map(([f, [ok, n]]) => `  ${f.padEnd(20)} ${ok}/${n}`).join('\n')}\nnot comparable:\n  ${skippedAll.join('\n  ')}`);
-    expect(all.length).toBeGreaterThan(100);
+    // 175 connections of 75 captures compare today; fewer would mean the matching broke, not the figures.
+    expect(new Set(all.map((r) => `${r.file}#${r.conn}`)).size).toBeGreaterThanOrEqual(175);
   });
 });
 
