@@ -2,10 +2,11 @@
  * The composition root: capture → decode → tcp → analysis → report. The only file that knows
  * every stage; imports otherwise only go down the pipeline (test/architecture/import-boundaries.test.ts).
  */
-import { CaptureAnalysis } from './analysis/capture-analysis.js';
+import { CaptureRules } from './analysis/capture-rules.js';
 import { DEFAULT_ANALYZE_OPTIONS, DEFAULT_CAPTURE_RULES, type AnalyzeOptions } from './analysis/options.js';
 import { ConnectionAnalysis } from './analysis/connection-analysis.js';
 import type { Finding } from './analysis/anomaly.js';
+import type { AnomalyId } from './analysis/anomaly-ids.js';
 import type { CaptureWarning } from './capture/errors.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
@@ -22,7 +23,7 @@ export type { SegmentRecord };
 import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
 import type { Connection } from './tcp/connection.js';
 import { copySegment, type Segment } from './tcp/segment.js';
-import { Tracker } from './tcp/tracker.js';
+import { Tracker, type TrackerWarning } from './tcp/tracker.js';
 import { performanceOf } from './report/performance.js';
 
 export interface DecodeHooks {
@@ -131,7 +132,9 @@ export interface AnalyzeResult {
   capture: CaptureRecord;
   connections: ConnectionRecord[];
   connectionCount: number;
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
+  /** About the analysis, not the file (tcp/tracker.ts TrackerWarning): e.g. CONNECTION_LIMIT. */
+  warnings: TrackerWarning[];
 }
 
 /** Reads a capture and tells the story of each TCP connection. Never throws for bad input. */
@@ -149,7 +152,7 @@ export async function analyzeCapture(
     zeroWindowStallSeconds: opts.zeroWindowStall,
     retransmissionShare: opts.retransmissionShare,
   };
-  const capture = new CaptureAnalysis(opts.captureRules);
+  const capture = new CaptureRules(opts.captureRules);
   const collected: ConnectionRecord[] = [];
   let connectionCount = 0;
   let captureEnd = 0;
@@ -216,8 +219,7 @@ export async function analyzeCapture(
           }
         }
         if (conn.firstFrame === frame.frame) {
-          const reuse = capture.onStart(conn, seg.time, seg.syn && !seg.hasAck);
-          if (reuse !== null) analyses.get(conn)?.add({ id: reuse.id, severity: reuse.severity }, reuse.frame, null, reuse.detail);
+          for (const f of capture.onStart(conn, seg.time, seg.syn && !seg.hasAck)) analyses.get(conn)?.add({ id: f.id, severity: f.severity }, f.frame, null, f.detail);
         }
         if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence, tracker.lastFromA);
       },
@@ -228,18 +230,6 @@ export async function analyzeCapture(
   );
   atCaptureEnd = true;
   tracker.finish();
-  const early = tracker.earlyHandOn;
-  if (early.finished + early.unsynchronized > 0) {
-    decode.warnings.push({
-      code: 'CONNECTION_LIMIT',
-      fileOffset: 0,
-      message:
-        `more than ${opts.maxConnections} connections were held at once (first at frame ${early.firstFrame}), so ${early.finished} finished and ` +
-        `${early.unsynchronized} never-synchronized connections were handed on early, least recently active first; a later packet of one of ` +
-        `them starts a new connection (raise --max-connections to keep them, at about 7 KB each)`,
-    });
-    decode.warningCount++;
-  }
   collected.sort((a, b) => a.id - b.id);
   const record = captureRecord(
     name,
@@ -248,9 +238,9 @@ export async function analyzeCapture(
     decode.warnings,
     decode.error,
   );
-  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings() };
+  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings(), warnings: tracker.warnings() };
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
-  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, performance: performanceOf(r.connections) };
+  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings, performance: performanceOf(r.connections) };
 }

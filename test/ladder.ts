@@ -53,14 +53,13 @@ export class Ladder {
       if (line === '' || line.startsWith('#')) continue;
       const [segmentPart = '', expectPart] = line.split('=>');
       const m = /^(C>S|C<S|S>C)\s+([A-Z,]+|none)\s*(.*?)\s*$/.exec(segmentPart.trim());
-      if (m !== null) m[4] = expectPart;
       if (m === null) throw new Error(`ladder: cannot read "${line}"`);
       const from = m[1] === 'C>S' ? 'C' : 'S';
       const params = Object.fromEntries((m[3] ?? '').split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]));
       this.lineRows.length = 0;
       this.send(from, m[2] === 'none' ? 0 : flagsOf(m[2] ?? ''), params, line);
-      if (m[4] !== undefined) {
-        this.expectStates(m[4], line);
+      if (expectPart !== undefined) {
+        this.expectStates(expectPart, line);
         for (const r of this.lineRows) ROWS_TAKEN.add(r);
       }
     }
@@ -96,7 +95,7 @@ export class Ladder {
       this.aIsClient = from === 'C';
       this.analysis = new ConnectionAnalysis(DEFAULT_ANOMALY_OPTIONS);
       this.conn.observer = this.analysis;
-      this.conn.rowHook = (at, state, event) => this.lineRows.push(`${at} ${state} ${event}`);
+      this.conn.machines.rowHook = (at, state, event) => this.lineRows.push(`${at} ${state} ${event}`);
     }
     void line;
     this.conn.process(seg, (from === 'C') === this.aIsClient);

@@ -48,7 +48,7 @@ async function viewerUpload(bytes: Buffer): Promise<string[]> {
   if (viewer === null) viewer = await listen({ root: viewerRoot, maxUploadBytes: 64 << 20, host: '127.0.0.1', port: 0, pageWaitMs: 0 });
   const problems: string[] = [];
   const form = new FormData();
-  form.append('capture', new Blob([bytes]), 'mutant.pcap');
+  form.append('capture', new Blob([new Uint8Array(bytes)]), 'mutant.pcap');
   const up = await fetch(new URL('/api/upload', viewer.url), { method: 'POST', body: form });
   const upBody = (await up.json()) as { api?: string; error?: string };
   if (up.status === 400) return problems; // not a capture by its magic number: refused, fine

@@ -6,11 +6,13 @@ import type { Connection, Side, StateChange } from '../tcp/connection.js';
 import type { Endpoint } from '../tcp/endpoint.js';
 import type { Segment } from '../tcp/segment.js';
 import type { SequenceAnalysis } from './flags/sequence-analysis.js';
+import type { CaptureRuleOptions } from './options.js';
 
 export type Severity = 'note' | 'warning' | 'error';
 
-export interface Finding {
-  id: string;
+/** A finding; its id is one of the registries' (anomaly-ids.ts AnomalyId) once it leaves the engine. */
+export interface Finding<Id extends string = string> {
+  id: Id;
   severity: Severity;
   /** The frame that shows it (the first, when several do). */
   frame: number;
@@ -76,8 +78,9 @@ export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
   retransmissionShare: 0.05,
 };
 
-export interface AnomalyRule {
-  id: string;
+/** What every rule declares, whatever it looks at. */
+interface RuleMeta<Id extends string> {
+  id: Id;
   severity: Severity;
   /** Wireshark filter of the same idea, where one exists. */
   wireshark?: string;
@@ -85,10 +88,36 @@ export interface AnomalyRule {
   rfc?: string;
   /** "Set when all of the following are true:" and the list (Wireshark's way of documenting). */
   doc: string;
+}
+
+/** A rule over one connection's segments (scope 'connection', the default). */
+export interface AnomalyRule<Id extends string = string> extends RuleMeta<Id> {
+  scope?: 'connection';
   onSegment?(ctx: SegmentContext, opts: AnomalyOptions): void;
   onEnd?(ctx: EndContext, opts: AnomalyOptions): void;
 }
 
-export function defineAnomaly(rule: AnomalyRule): AnomalyRule {
+/**
+ * A rule over the whole capture (scope 'capture'): it sees each connection as it starts and as it
+ * ends, keeps its own memory for the capture (made by create(), bounded: see bounded.ts), and
+ * gives its findings once every connection has ended. A finding returned at a connection's start
+ * belongs to that connection (time-wait-reuse); the others are the capture's.
+ */
+export interface CaptureScopedRule<Id extends string = string, State = unknown> extends RuleMeta<Id> {
+  scope: 'capture';
+  create(opts: CaptureRuleOptions): State;
+  onConnectionStart?(state: State, conn: Connection, firstTime: number, firstIsSyn: boolean): Finding<Id> | null;
+  onConnectionEnd?(state: State, conn: Connection): void;
+  findings?(state: State): Finding<Id>[];
+}
+
+/** A capture-scoped rule whatever its memory (registries list rules whose State types differ). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCaptureScopedRule = CaptureScopedRule<string, any>;
+
+/** Defines a rule; `const` keeps its id a literal, so the registry's ids make a union type (AnomalyId). */
+export function defineAnomaly<const Id extends string>(rule: AnomalyRule<Id>): AnomalyRule<Id>;
+export function defineAnomaly<const Id extends string, State>(rule: CaptureScopedRule<Id, State>): CaptureScopedRule<Id, State>;
+export function defineAnomaly(rule: AnomalyRule | AnyCaptureScopedRule): AnomalyRule | AnyCaptureScopedRule {
   return rule;
 }

@@ -6,6 +6,7 @@
 import type { Connection, ConnectionObserver, Side, StateChange } from '../tcp/connection.js';
 import type { Segment } from '../tcp/segment.js';
 import type { AnomalyOptions, AnomalyRule, EndContext, Finding, SegmentContext } from './anomaly.js';
+import type { AnomalyId } from './anomaly-ids.js';
 import { RULES } from './rules/index.js';
 import { SequenceAnalysis } from './flags/sequence-analysis.js';
 import { ConnectionFigures } from './direction-stats.js';
@@ -21,7 +22,7 @@ const NO_CHANGES: readonly StateChange[] = [];
  */
 class RuleContext implements SegmentContext, EndContext {
   analysis: ConnectionAnalysis = null as unknown as ConnectionAnalysis;
-  rule: AnomalyRule = null as unknown as AnomalyRule;
+  rule: AnomalyRule<AnomalyId> = null as unknown as AnomalyRule<AnomalyId>;
   conn: Connection = null as unknown as Connection;
   seg: Segment = null as unknown as Segment;
   sender: SegmentContext['sender'] = null as unknown as SegmentContext['sender'];
@@ -52,7 +53,7 @@ class RuleContext implements SegmentContext, EndContext {
 const ctx = new RuleContext();
 
 export class ConnectionAnalysis implements ConnectionObserver {
-  readonly findings: Finding[] = [];
+  readonly findings: Finding<AnomalyId>[] = [];
   findingCount = 0;
   readonly sequence = new SequenceAnalysis();
   /** tcptrace's per-direction figures (unique and resent bytes, RTT, windows, options). */
@@ -64,7 +65,7 @@ export class ConnectionAnalysis implements ConnectionObserver {
 
   constructor(
     private readonly opts: AnomalyOptions,
-    private readonly rules: readonly AnomalyRule[] = RULES,
+    private readonly rules: readonly AnomalyRule<AnomalyId>[] = RULES,
   ) {}
 
   /** Called by the connection before the state machines take the segment. */
@@ -111,10 +112,10 @@ export class ConnectionAnalysis implements ConnectionObserver {
     if (this.findings.length > 1) this.findings.sort((x, y) => x.frame - y.frame);
   }
 
-  add(rule: { id: string; severity: Finding['severity'] }, frame: number, side: Side | null, detail: string, frames?: number[]): void {
+  add(rule: { id: AnomalyId; severity: Finding['severity'] }, frame: number, side: Side | null, detail: string, frames?: number[]): void {
     this.findingCount++;
     if (this.findings.length >= MAX_FINDINGS) return;
-    const f: Finding = { id: rule.id, severity: rule.severity, frame, side, detail };
+    const f: Finding<AnomalyId> = { id: rule.id, severity: rule.severity, frame, side, detail };
     if (frames !== undefined) f.frames = frames;
     this.findings.push(f);
   }

@@ -28,9 +28,7 @@ export type CaptureWarningCode =
   | 'TRUNCATED_GZIP'
   | 'CAPLEN_EXCEEDS_SNAPLEN'
   | 'INVALID_TIMESTAMP'
-  | 'UNSUPPORTED_LINKTYPE'
-  /** Not damage in the file: the analysis held too many connections at once (pipeline.ts). */
-  | 'CONNECTION_LIMIT';
+  | 'UNSUPPORTED_LINKTYPE';
 
 /** Offsets are byte offsets from the start of the (decompressed) capture stream. */
 export class CaptureFormatError extends Error {
@@ -50,8 +48,8 @@ export interface CaptureWarning {
   readonly message: string;
 }
 
-/** Warnings about the capture as a whole (a link type, the analysis's limits), not about bytes at an offset. */
-const WHOLE_CAPTURE: ReadonlySet<string> = new Set<CaptureWarningCode>(['UNSUPPORTED_LINKTYPE', 'CONNECTION_LIMIT']);
+/** Warnings about the capture as a whole (a link type), not about bytes at an offset. */
+const WHOLE_CAPTURE: ReadonlySet<string> = new Set<CaptureWarningCode>(['UNSUPPORTED_LINKTYPE']);
 
 /** Whether a warning is about the capture as a whole: it has no byte offset to show. */
 export function isWholeCapture(code: string): boolean {

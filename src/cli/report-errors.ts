@@ -1,11 +1,16 @@
 import { describeAt, isWholeCapture } from '../capture/errors.js';
 import type { CaptureResult } from '../capture/open-capture.js';
+import type { TrackerWarning } from '../tcp/tracker.js';
 
-/** Prints a capture's warnings and error to stderr, each naming the file and the byte offset. */
-export function reportCaptureProblems(result: CaptureResult, err: NodeJS.WritableStream = process.stderr): void {
+/**
+ * Prints a capture's warnings and error to stderr, each naming the file and the byte offset,
+ * then the analysis's warnings (tracker limits), which name the file and a frame.
+ */
+export function reportCaptureProblems(result: CaptureResult, analysisWarnings: readonly TrackerWarning[] = [], err: NodeJS.WritableStream = process.stderr): void {
   for (const w of result.warnings) {
     err.write(`tcplens: warning: ${isWholeCapture(w.code) ? `${result.name}: ${w.message}` : describeAt(result.name, w.fileOffset, w.message)}\n`);
   }
+  for (const w of analysisWarnings) err.write(`tcplens: warning: ${result.name}: ${w.message}\n`);
   if (result.warningCount > result.warnings.length) {
     err.write(`tcplens: warning: ${result.name}: ${result.warningCount - result.warnings.length} more warnings not shown\n`);
   }

@@ -2,7 +2,7 @@
  * Text forms of decoded values, shared by every output (one formatFlags).
  */
 import { TcpFlag } from './fields.js';
-import type { DecodeIssue } from './issues.js';
+import { malformedSentence, truncatedSentence, type DecodeIssue } from './issues.js';
 import type { DecodedPacket } from './packet.js';
 
 export function formatIpv4(addr: number): string {
@@ -109,19 +109,18 @@ export const ALL_FLAG_NAMES = FLAG_NAMES.map(([, n]) => n);
 /** The issue of a damaged packet as a plain object, or null. */
 export function describeIssue(p: DecodedPacket): DecodeIssue | null {
   if (p.issueKind === null) return null;
-  let detail: string;
   if (p.issueKind === 'truncated') {
-    const limit =
-      p.issueLenSource === 'captured'
-        ? 'the captured bytes'
-        : p.issueLenSource === 'ip-length'
-          ? 'the IP length'
-          : p.issueLenSource === 'frame-length'
-            ? 'the bytes on the wire'
-            : 'a length field';
-    detail = `${p.issueField} at byte ${p.issueOffset} of the frame needs ${p.issueRequired} bytes; ${limit} leave ${Math.max(0, p.issueAvailable)}`;
-  } else {
-    detail = `${p.issueField} ${p.issueValue} at byte ${p.issueOffset} of the frame is impossible`;
+    const available = Math.max(0, p.issueAvailable);
+    return {
+      kind: 'truncated',
+      layer: p.issueLayer,
+      what: p.issueField,
+      offset: p.issueOffset,
+      required: p.issueRequired,
+      available,
+      limitedBy: p.issueLenSource,
+      detail: truncatedSentence(p.issueField, p.issueOffset, p.issueRequired, available, p.issueLenSource),
+    };
   }
-  return { kind: p.issueKind, layer: p.issueLayer, detail };
+  return { kind: 'malformed', layer: p.issueLayer, field: p.issueField, value: p.issueValue, offset: p.issueOffset, detail: malformedSentence(p.issueField, p.issueValue, p.issueOffset) };
 }

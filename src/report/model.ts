@@ -8,6 +8,8 @@ import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
 import type { DirectionStats } from '../analysis/direction-stats.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
+import type { AnomalyId } from '../analysis/anomaly-ids.js';
+import type { TrackerWarning } from '../tcp/tracker.js';
 import type { CaptureInfo } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
 import type { Connection, Contradiction, Evidence, Side, StateChange } from '../tcp/connection.js';
@@ -156,7 +158,7 @@ export interface ConnectionRecord {
   analysisFrames: FlaggedFrame[];
   /** Per side, what it sent: tcptrace's per-direction figures. */
   figures: { client: DirectionFigures; server: DirectionFigures };
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
 }
 
 export interface CaptureRecord {
@@ -201,7 +203,9 @@ export interface AnalysisDocument {
   tcplens: 1;
   capture: CaptureRecord;
   connections: ConnectionRecord[];
-  anomalies: Finding[];
+  anomalies: Finding<AnomalyId>[];
+  /** About the analysis, not the file: CONNECTION_LIMIT, with the frame where it began. */
+  warnings: TrackerWarning[];
   /** The connections' handshake RTTs, resent payload and stalls (report/performance.ts). */
   performance: PerformanceSummary;
 }

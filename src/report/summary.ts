@@ -4,24 +4,25 @@
  * arrive (text and the viewer never hold them all); stateCounts counts a whole document.
  */
 import type { Finding } from '../analysis/anomaly.js';
+import type { AnomalyId } from '../analysis/anomaly-ids.js';
 import { CONN_STATE_MEANING } from '../analysis/conn-summary.js';
 import type { AnalysisDocument, ConnectionRecord } from './model.js';
 import { PerformanceTally } from './performance.js';
 
 /** How often each key occurs, most frequent first; ties in key order, so output is stable. */
-export function countBy(keys: readonly string[]): [string, number][] {
-  const m = new Map<string, number>();
+export function countBy<K extends string>(keys: readonly K[]): [K, number][] {
+  const m = new Map<K, number>();
   for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
   return sortedCounts(m);
 }
 
 /** Counts already made (the viewer counts as connections arrive), in countBy's order. */
-export function sortedCounts(m: ReadonlyMap<string, number>): [string, number][] {
+export function sortedCounts<K extends string>(m: ReadonlyMap<K, number>): [K, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /** Capture-wide findings, then each connection's, tagged with its id and tcp.stream. */
-export function allFindings(doc: AnalysisDocument): (Finding & { conn?: number; stream?: number })[] {
+export function allFindings(doc: AnalysisDocument): (Finding<AnomalyId> & { conn?: number; stream?: number })[] {
   return [...doc.anomalies, ...doc.connections.flatMap((c) => c.anomalies.map((a) => ({ ...a, conn: c.id, stream: c.stream })))];
 }
 
@@ -38,7 +39,7 @@ export class Tally {
   private readonly states = new Map<string, number>();
   private readonly connStates = new Map<string, number>();
   /** Findings of the connections added (capture-wide ones are the caller's to add). */
-  readonly anomalies = new Map<string, number>();
+  readonly anomalies = new Map<AnomalyId, number>();
   /** Frames per Wireshark tcp.analysis flag, over all connections. */
   readonly wiresharkFlags = new Map<string, number>();
   /** Zeek weirds by name, over every conn.log row of every connection (before weird.log's filtering). */
@@ -74,14 +75,14 @@ export class Tally {
   }
 
   /** Findings by id, with the capture-wide ones, most frequent first. */
-  anomalyCounts(captureWide: readonly Finding[]): [string, number][] {
+  anomalyCounts(captureWide: readonly Finding<AnomalyId>[]): [AnomalyId, number][] {
     const counts = new Map(this.anomalies);
     for (const a of captureWide) bump(counts, a.id);
     return sortedCounts(counts);
   }
 }
 
-function bump(m: Map<string, number>, key: string): void {
+function bump<K extends string>(m: Map<K, number>, key: K): void {
   m.set(key, (m.get(key) ?? 0) + 1);
 }
 

@@ -65,6 +65,13 @@ interface Tombstone {
 const RELIEF_TARGET = 0.75;
 
 /** Connections handed on early because more than maxConnections were held at once. */
+/** A warning about the analysis, not the file: it names the frame where it began, not a byte offset. */
+export interface TrackerWarning {
+  code: 'CONNECTION_LIMIT';
+  frame: number;
+  message: string;
+}
+
 export interface EarlyHandOn {
   finished: number;
   unsynchronized: number;
@@ -96,6 +103,22 @@ export class Tracker {
   /** Zeek's timer queue for all connections of the capture (zeek/timers.ts). */
   readonly zeekTimers = new ZeekTimers();
   private readonly zeekConfig: ZeekConfig;
+
+  /** What the user must know about how the tracker read this capture (after finish()). */
+  warnings(): TrackerWarning[] {
+    const early = this.earlyHandOn;
+    if (early.finished + early.unsynchronized === 0) return [];
+    return [
+      {
+        code: 'CONNECTION_LIMIT',
+        frame: early.firstFrame,
+        message:
+          `more than ${this.maxConnections} connections were held at once (first at frame ${early.firstFrame}), so ${early.finished} finished and ` +
+          `${early.unsynchronized} never-synchronized connections were handed on early, least recently active first; a later packet of one of ` +
+          `them starts a new connection (raise --max-connections to keep them, at about 7 KB each)`,
+      },
+    ];
+  }
 
   constructor(private readonly opts: TrackerOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 3600;
@@ -150,7 +173,7 @@ export class Tracker {
     let fromA = false;
     let reused = false;
     if (conn !== undefined) {
-      fromA = p.ipVersion === 4 ? conn.sourceNumA === srcNum : conn.sourceKeyA === src && conn.addrA.port === p.srcPort;
+      fromA = p.ipVersion === 4 ? conn.index.sourceNumA === srcNum : conn.index.sourceKeyA === src && conn.addrA.port === p.srcPort;
       if (isNewStreamSyn(seg, conn.bases, fromA)) {
         this.end(conn, false);
         conn = undefined;
@@ -163,10 +186,10 @@ export class Tracker {
       const dstText = ip === 4 ? formatIpv4(p.dst4) : formatIpv6(p.dst6);
       if (ip === 4) key = `${lo}-${hi}`;
       conn = new Connection(this.nextId++, key, { ip: srcText, port: p.srcPort }, { ip: dstText, port: p.dstPort }, seg, ip, this.opts.zeekBare === true, this.zeekTimers, this.zeekConfig);
-      conn.sourceKeyA = src;
-      conn.sourceNumA = srcNum;
-      conn.keyLo = lo;
-      conn.keyHi = hi;
+      conn.index.sourceKeyA = src;
+      conn.index.sourceNumA = srcNum;
+      conn.index.keyLo = lo;
+      conn.index.keyHi = hi;
       conn.reusedPorts = reused;
       const past = this.tombstones.size > 0 ? this.tombstones.get(key) : undefined;
       if (past !== undefined) {
@@ -261,11 +284,11 @@ export class Tracker {
    */
   private end(conn: Connection, remember = !this.finishing): void {
     if (conn.ipVersion === 4) {
-      const inner = this.live4.get(conn.keyLo);
-      if (inner?.get(conn.keyHi) === conn) {
-        inner.delete(conn.keyHi);
+      const inner = this.live4.get(conn.index.keyLo);
+      if (inner?.get(conn.index.keyHi) === conn) {
+        inner.delete(conn.index.keyHi);
         this.live4Count--;
-        if (inner.size === 0) this.live4.delete(conn.keyLo);
+        if (inner.size === 0) this.live4.delete(conn.index.keyLo);
       }
     } else this.live.delete(conn.key);
     conn.ended = true;
@@ -275,7 +298,7 @@ export class Tracker {
     if (!remember) return;
     if (this.tombstones.size >= MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
     // The connection is over: its bases no longer change, so they are kept as they are.
-    this.tombstones.set(conn.key, { stream: conn.stream, bases: conn.bases, sourceNumA: conn.sourceNumA, sourceKeyA: conn.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
+    this.tombstones.set(conn.key, { stream: conn.stream, bases: conn.bases, sourceNumA: conn.index.sourceNumA, sourceKeyA: conn.index.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
   }
 }
 

@@ -13,7 +13,7 @@ export const SORT_KEYS = ['id', 'start', 'duration', 'packets', 'bytes', 'client
 export type SortKey = (typeof SORT_KEYS)[number];
 
 if (ANOMALY_IDS.length > 32) throw new Error('connection-index: more than 32 anomaly ids do not fit the bit set');
-const ANOMALY_BIT = new Map(ANOMALY_IDS.map((id, i) => [id, 2 ** i]));
+const ANOMALY_BIT = new Map<string, number>(ANOMALY_IDS.map((id, i) => [id, 2 ** i]));
 const STATE_INDEX = new Map<string, number>(ALL_STATES.map((s, i) => [s, i]));
 /** States in the order their names sort (the `state` sort key compares names, as before). */
 const STATE_RANK = (() => {

@@ -9,7 +9,7 @@ import { chunked, pcapFile, segment } from '../support/capture-files.js';
 
 describe('classic pcap', () => {
   test.each([
-    ['microsecond, little-endian', {}],
+    ['microsecond, little-endian', {} as { nanosecond?: boolean; bigEndian?: boolean }],
     ['microsecond, big-endian', { bigEndian: true }],
     ['nanosecond, little-endian', { nanosecond: true }],
     ['nanosecond, big-endian', { nanosecond: true, bigEndian: true }],

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { generateManyConnections } from '../../bench/generate-many.js';
 import { SAMPLES, runCli } from '../support/cli.js';
 
 const HANDSHAKE = join(SAMPLES, 'handshake-close.pcap');
@@ -13,7 +14,7 @@ describe('tcplens analyze', () => {
     const run = await runCli(['analyze', HANDSHAKE, '--format', 'json']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as Record<string, unknown> & { connections: Record<string, unknown>[] };
-    expect(Object.keys(doc)).toEqual(['tcplens', 'capture', 'connections', 'anomalies', 'performance']);
+    expect(Object.keys(doc)).toEqual(['tcplens', 'capture', 'connections', 'anomalies', 'warnings', 'performance']);
     expect(doc['tcplens']).toBe(1);
     const c = doc.connections[0] as Record<string, unknown>;
     for (const k of ['id', 'client', 'server', 'rolesInferred', 'firstFrame', 'lastFrame', 'start', 'end', 'duration', 'packets', 'bytes', 'states', 'transitions', 'zeek', 'completeness', 'irtt', 'analysis', 'figures', 'anomalies']) {
@@ -110,4 +111,19 @@ describe('the command line', () => {
     expect(loaded).toContain('src/cli/main.js');
     expect(loaded.filter((f) => /pipeline|web\/|commands\/|report\//.test(f))).toEqual([]);
   });
+});
+
+test('CONNECTION_LIMIT is the analysis\'s warning, with a frame: in the JSON document, the ndjson summary, the text report and on stderr, never among the file\'s warnings', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'tcplens-limit-')), 'many.pcap');
+  generateManyConnections(path, 300, 10, 'refused');
+  const json = await runCli(['analyze', path, '--format', 'json', '--max-connections', '100']);
+  const doc = JSON.parse(json.stdout) as { capture: { warnings: unknown[] }; warnings: { code: string; frame: number; message: string }[] };
+  expect(doc.capture.warnings).toEqual([]);
+  expect(doc.warnings.map((w) => [w.code, w.frame])).toEqual([['CONNECTION_LIMIT', 201]]);
+  expect(json.stderr).toContain(`tcplens: warning: ${path}: more than 100 connections were held at once (first at frame 201)`);
+  const nd = await runCli(['analyze', path, '--format', 'ndjson', '--max-connections', '100']);
+  const summary = JSON.parse(nd.stdout.trim().split('\n').at(-1) as string) as { type: string; warnings: { code: string }[] };
+  expect([summary.type, summary.warnings.map((w) => w.code)]).toEqual(['summary', ['CONNECTION_LIMIT']]);
+  const text = await runCli(['analyze', path, '--max-connections', '100']);
+  expect(text.stdout).toMatch(/\n {2}warning: more than 100 connections were held at once \(first at frame 201\)/);
 });

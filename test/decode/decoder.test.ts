@@ -68,7 +68,16 @@ describe('Ethernet / IPv4 / TCP', () => {
     const p = new DecodedPacket();
     decodeInto(frameOf(long, LinkType.ETHERNET), p);
     expect([p.hasTcp, p.payloadLen]).toEqual([true, 0]);
-    expect(describeIssue(p)).toEqual({ kind: 'truncated', layer: 'ipv4', detail: 'IPv4 packet at byte 14 of the frame needs 72 bytes; the bytes on the wire leave 64' });
+    expect(describeIssue(p)).toEqual({
+      kind: 'truncated',
+      layer: 'ipv4',
+      what: 'IPv4 packet',
+      offset: 14,
+      required: 72,
+      available: 64,
+      limitedBy: 'frame-length',
+      detail: 'IPv4 packet at byte 14 of the frame needs 72 bytes; the bytes on the wire leave 64',
+    });
   });
 
   test('a later IPv4 fragment carries no TCP header', () => {
@@ -85,8 +94,8 @@ describe('Ethernet / IPv4 / TCP', () => {
     const p = new DecodedPacket();
     decodeInto(frameOf(bad, LinkType.ETHERNET), p);
     expect([p.srcPort, p.dstPort]).toEqual([59856, 80]);
-    expect(describeIssue(p)).toMatchObject({ kind: 'malformed', layer: 'tcp' });
-    expect(describeIssue(p)?.detail).toContain('dataOffset 4');
+    expect(describeIssue(p)).toMatchObject({ kind: 'malformed', layer: 'tcp', field: 'dataOffset', value: 4, offset: 34 });
+    expect(describeIssue(p)?.detail).toBe('dataOffset 4 at byte 34 of the frame is impossible');
   });
 
   test('an option whose length runs past the header is malformed', () => {

@@ -22,6 +22,7 @@ export function flagTable(flag: WiresharkFlag, table: FlagTable): void {
   const pcap = (s: string): string => join(ORACLE_DIR, 'crafted', `${s}.pcap`);
   const tsv = (s: string): string => join(ORACLE_DIR, 'crafted', `${s}.tsv`);
   describe(`tcp.analysis.${flag}`, () => {
+    const held = { flagged: 0, clean: 0 };
     for (const [scenario, frames] of Object.entries(table.flagged)) {
       test(`${scenario}: frames ${Object.keys(frames).join(', ')}`, async () => {
         const want = Object.keys(frames).map(Number);
@@ -29,6 +30,7 @@ export function flagTable(flag: WiresharkFlag, table: FlagTable): void {
         const theirs = readOracle(tsv(scenario));
         expect([...ours].filter(([, row]) => row[field] === '1').map(([f]) => f)).toEqual(want);
         expect([...theirs].filter(([, row]) => row[field] === '1').map(([f]) => f), 'tshark agrees').toEqual(want);
+        if (want.length > 0) held.flagged++;
       });
     }
     for (const [scenario, frames] of Object.entries(table.clean)) {
@@ -39,7 +41,12 @@ export function flagTable(flag: WiresharkFlag, table: FlagTable): void {
           expect(ours.get(Number(frame))?.[field], `frame ${frame}: ${why}`).toBe('');
           expect(theirs.get(Number(frame))?.[field], `tshark, frame ${frame}`).toBe('');
         }
+        held.clean++;
       });
     }
+    test('ran flagged and clean scenarios whose assertions held', () => {
+      expect(held.flagged, 'scenarios with flagged frames that held').toBeGreaterThan(0);
+      expect(held.clean, 'clean scenarios that held').toBeGreaterThan(0);
+    });
   });
 }

@@ -147,7 +147,7 @@ describe('tcplens serve: routes on loopback', () => {
   test('uploads: checked by magic number, analysed on arrival, never overwritten', async () => {
     const send = async (name: string, bytes: Buffer) => {
       const form = new FormData();
-      form.append('capture', new Blob([bytes]), name);
+      form.append('capture', new Blob([new Uint8Array(bytes)]), name);
       return get('/api/upload', { method: 'POST', body: form });
     };
     const sample = readFileSync(join(SAMPLES, 'refused.pcap'));

@@ -1,7 +1,9 @@
 /**
- * The rule registry, in the order detectors run for each segment (after the state machines).
+ * The rule registries: the connection-scoped rules in the order their detectors run for each
+ * segment (after the state machines), and the capture-scoped ones in the order their findings are
+ * listed (then sorted by frame). Their ids make AnomalyId (anomaly-ids.ts).
  */
-import type { AnomalyRule } from '../anomaly.js';
+import type { AnomalyRule, AnyCaptureScopedRule } from '../anomaly.js';
 import dataAfterFin from './data-after-fin.js';
 import dataAfterRst from './data-after-rst.js';
 import finRetransmitted from './fin-retransmitted.js';
@@ -18,11 +20,15 @@ import rstAbort from './rst-abort.js';
 import rstAfterFin from './rst-after-fin.js';
 import rstOutOfWindow from './rst-out-of-window.js';
 import rstRefused from './rst-refused.js';
+import listenQueueOverflow from './listen-queue-overflow.js';
+import portScan from './port-scan.js';
+import synFlood from './syn-flood.js';
 import synRetransmitted from './syn-retransmitted.js';
+import timeWaitReuse from './time-wait-reuse.js';
 import unansweredSyn from './unanswered-syn.js';
 import zeroWindowStall from './zero-window-stall.js';
 
-export const RULES: readonly AnomalyRule[] = [
+export const RULES = [
   invalidFlags,
   midstream,
   handshakeNotSynchronized,
@@ -42,4 +48,6 @@ export const RULES: readonly AnomalyRule[] = [
   zeroWindowStall,
   retransmissionTimeout,
   highRetransmission,
-];
+] as const satisfies readonly AnomalyRule[];
+
+export const CAPTURE_RULES = [timeWaitReuse, synFlood, portScan, listenQueueOverflow] as const satisfies readonly AnyCaptureScopedRule[];

@@ -1,7 +1,7 @@
 /**
  * listen-queue-overflow: a listener that serves some connections and drops or refuses others
  * because its queues are full. Capture-scoped (it needs several connections to one ip:port),
- * fed by CaptureAnalysis as connections end, with bounded memory (the MAX_ constants).
+ * counted as connections end, in bounded memory (a BoundedTable of listeners, the MAX_ constants).
  *
  * Linux, net/ipv4/tcp_input.c tcp_conn_request(): a SYN is dropped when the accept queue is
  * full (LINUX_MIB_LISTENOVERFLOWS); net/ipv4/tcp_minisocks.c tcp_check_req(): when the final
@@ -11,10 +11,13 @@
  */
 import { formatEndpoint } from '../../decode/format.js';
 import type { Connection } from '../../tcp/connection.js';
-import type { Finding } from '../anomaly.js';
+import { defineAnomaly, type Finding } from '../anomaly.js';
+import { BoundedTable } from '../bounded.js';
+import { counted } from '../wording.js';
 
-export const LISTEN_QUEUE_OVERFLOW = {
+export default defineAnomaly({
   id: 'listen-queue-overflow',
+  scope: 'capture',
   severity: 'warning',
   rfc: 'RFC 9293 §3.10.7.2 (LISTEN), listen(2) backlog; Linux tcp_conn_request / tcp_check_req',
   doc: `Set per server ip:port when any of the following is true:
@@ -24,8 +27,16 @@ export const LISTEN_QUEUE_OVERFLOW = {
           queue is full: the application does not call accept() fast enough)
         - final ACK answered with RST: the server answers the client's ACK of its SYN,ACK with a RST
           of the form a port with no connection sends (Linux tcp_abort_on_overflow)
-        The detail says which, how many connections, and over what time.`,
-} as const;
+        The detail says which, how many connections, and over what time.
+        A listener that serves some connections and drops or refuses others: its queues are full.`,
+
+  create(): BoundedTable<string, Listener> {
+    // When full, listeners with nothing but completed handshakes go first, oldest first.
+    return new BoundedTable<string, Listener>(MAX_LISTENERS, [(l) => l.dropped.length === 0 && l.ackIgnored === null && l.ackReset === null]);
+  },
+  onConnectionEnd: onEnd,
+  findings,
+});
 
 /** Seconds around a dropped SYN within which another handshake to the port must complete. */
 const WINDOW_SECONDS = 3;
@@ -49,84 +60,66 @@ interface Listener {
   ackReset: Kind | null;
 }
 
-export class ListenQueueOverflow {
-  private readonly listeners = new Map<string, Listener>();
-
-  onEnd(conn: Connection): void {
-    if (conn.rolesInferred) return;
-    const client = conn.endpointOf('client');
-    const server = conn.endpointOf('server');
-    if (!client.hasIsn || client.synCount === 0) return;
-    const serverName = conn.clientIsA ? 'b' : 'a';
-    let completed = false;
-    let ignored: number | null = null;
-    let reset: number | null = null;
-    for (const c of conn.changes) {
-      if (c.endpoint !== serverName || c.from !== 'SYN-RECEIVED' || c.to !== 'ESTABLISHED') continue;
-      if (c.evidence !== 'contradicted') completed = true;
-      else if (c.contradiction === 'resent' && ignored === null) ignored = c.evidenceFrame;
-      else if (c.contradiction === 'reset' && reset === null) reset = c.evidenceFrame;
-    }
-    const dropped = server.packets === 0 && server.state === 'UNSEEN';
-    if (!completed && !dropped && ignored === null && reset === null) return;
-    const addr = conn.address('server');
-    const key = formatEndpoint(addr);
-    let l = this.listeners.get(key);
-    if (l === undefined) {
-      if (this.listeners.size >= MAX_LISTENERS) this.prune();
-      l = { completed: [], dropped: [], ackIgnored: null, ackReset: null };
-      this.listeners.set(key, l);
-    }
-    const synTime = conn.firstSec + conn.firstNsec / 1e9;
-    if (completed) push(l.completed, synTime);
-    if (dropped) push(l.dropped, { first: synTime, last: client.lastSynTime, frame: conn.firstFrame });
-    if (ignored !== null) l.ackIgnored = count(l.ackIgnored, synTime, ignored);
-    if (reset !== null) l.ackReset = count(l.ackReset, synTime, reset);
+function onEnd(listeners: BoundedTable<string, Listener>, conn: Connection): void {
+  if (conn.rolesInferred) return;
+  const client = conn.endpointOf('client');
+  const server = conn.endpointOf('server');
+  if (!client.hasIsn || client.synCount === 0) return;
+  const serverName = conn.clientIsA ? 'b' : 'a';
+  let completed = false;
+  let ignored: number | null = null;
+  let reset: number | null = null;
+  for (const c of conn.changes) {
+    if (c.endpoint !== serverName || c.from !== 'SYN-RECEIVED' || c.to !== 'ESTABLISHED') continue;
+    if (c.evidence !== 'contradicted') completed = true;
+    else if (c.contradiction === 'resent' && ignored === null) ignored = c.evidenceFrame;
+    else if (c.contradiction === 'reset' && reset === null) reset = c.evidenceFrame;
   }
+  const dropped = server.packets === 0 && server.state === 'UNSEEN';
+  if (!completed && !dropped && ignored === null && reset === null) return;
+  const l = listeners.obtain(formatEndpoint(conn.address('server')), () => ({ completed: [], dropped: [], ackIgnored: null, ackReset: null }));
+  if (l === undefined) return;
+  const synTime = conn.firstSec + conn.firstNsec / 1e9;
+  if (completed) push(l.completed, synTime);
+  if (dropped) push(l.dropped, { first: synTime, last: client.lastSynTime, frame: conn.firstFrame });
+  if (ignored !== null) l.ackIgnored = count(l.ackIgnored, synTime, ignored);
+  if (reset !== null) l.ackReset = count(l.ackReset, synTime, reset);
+}
 
-  findings(): Finding[] {
-    const out: Finding[] = [];
-    for (const [key, l] of this.listeners) {
-      const parts: string[] = [];
-      let frame = Infinity;
-      const frames: number[] = [];
-      if (l.completed.length > 0 && l.dropped.length > 0) {
-        let n = 0;
-        let first = Infinity;
-        let last = -Infinity;
-        for (const d of l.dropped) {
-          if (!l.completed.some((t) => t >= d.first - WINDOW_SECONDS && t <= d.last + WINDOW_SECONDS)) continue;
-          n++;
-          first = Math.min(first, d.first);
-          last = Math.max(last, d.last);
-          frame = Math.min(frame, d.frame);
-          if (frames.length < MAX_FRAMES) frames.push(d.frame);
-        }
-        if (n > 0) parts.push(`SYNs dropped while others complete: ${n} connection${n === 1 ? '' : 's'} got nothing back over ${(last - first).toFixed(3)} s while ${l.completed.length} handshake${l.completed.length === 1 ? '' : 's'} to it completed`);
+function findings(listeners: BoundedTable<string, Listener>): Finding[] {
+  const out: Finding[] = [];
+  for (const [key, l] of listeners.entries) {
+    const parts: string[] = [];
+    let frame = Infinity;
+    const frames: number[] = [];
+    if (l.completed.length > 0 && l.dropped.length > 0) {
+      let n = 0;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const d of l.dropped) {
+        if (!l.completed.some((t) => t >= d.first - WINDOW_SECONDS && t <= d.last + WINDOW_SECONDS)) continue;
+        n++;
+        first = Math.min(first, d.first);
+        last = Math.max(last, d.last);
+        frame = Math.min(frame, d.frame);
+        if (frames.length < MAX_FRAMES) frames.push(d.frame);
       }
-      for (const [k, what] of [
-        [l.ackIgnored, 'final ACK ignored and SYN,ACK resent (accept queue full)'],
-        [l.ackReset, 'final ACK answered with RST (tcp_abort_on_overflow)'],
-      ] as const) {
-        if (k === null) continue;
-        parts.push(`${what}: ${k.count} connection${k.count === 1 ? '' : 's'} over ${(k.last - k.first).toFixed(3)} s`);
-        frame = Math.min(frame, k.frames[0] as number);
-        for (const f of k.frames) if (frames.length < MAX_FRAMES) frames.push(f);
-      }
-      if (parts.length === 0) continue;
-      frames.sort((a, b) => a - b);
-      out.push({ id: LISTEN_QUEUE_OVERFLOW.id, severity: LISTEN_QUEUE_OVERFLOW.severity, frame, frames, side: 'server', detail: `${key}: ${parts.join('; ')}` });
+      if (n > 0) parts.push(`SYNs dropped while others complete: ${counted(n, 'connection')} got nothing back over ${(last - first).toFixed(3)} s while ${counted(l.completed.length, 'handshake')} to it completed`);
     }
-    return out;
-  }
-
-  /** Too many listeners: forget those with nothing but completed handshakes, oldest first. */
-  private prune(): void {
-    for (const [k, l] of this.listeners) {
-      if (this.listeners.size < MAX_LISTENERS * 0.9) return;
-      if (l.dropped.length === 0 && l.ackIgnored === null && l.ackReset === null) this.listeners.delete(k);
+    for (const [k, what] of [
+      [l.ackIgnored, 'final ACK ignored and SYN,ACK resent (accept queue full)'],
+      [l.ackReset, 'final ACK answered with RST (tcp_abort_on_overflow)'],
+    ] as const) {
+      if (k === null) continue;
+      parts.push(`${what}: ${counted(k.count, 'connection')} over ${(k.last - k.first).toFixed(3)} s`);
+      frame = Math.min(frame, k.frames[0] as number);
+      for (const f of k.frames) if (frames.length < MAX_FRAMES) frames.push(f);
     }
+    if (parts.length === 0) continue;
+    frames.sort((a, b) => a - b);
+    out.push({ id: 'listen-queue-overflow', severity: 'warning', frame, frames, side: 'server', detail: `${key}: ${parts.join('; ')}` });
   }
+  return out;
 }
 
 function push<T>(list: T[], v: T): void {

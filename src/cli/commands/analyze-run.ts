@@ -60,13 +60,13 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   if (args.format === 'ndjson') {
     for (const a of anomalies) out.line(JSON.stringify({ type: 'anomaly', ...a }));
     for (const a of anomalies) byId[a.id] = (byId[a.id] ?? 0) + 1;
-    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId, performance: performance?.summary() }));
+    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId, warnings: result.warnings, performance: performance?.summary() }));
   } else if (args.format === 'zeek') {
     out.line(zeekFooter());
   } else if (weirdLog !== null) {
     out.line(zeekWeirdFooter());
   } else if (summary !== null) {
-    out.line(summary.render(result.capture, anomalies, styleFor(stream)));
+    out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings));
   } else if (!streaming) {
     const connections = result.connections.filter(keep);
     const doc = { ...analysisDocument(result), connections, anomalies, performance: performanceOf(connections) };
@@ -79,6 +79,6 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   }
   await out.end();
   if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
-  reportCaptureProblems(result.decode);
+  reportCaptureProblems(result.decode, result.warnings);
   return result.decode.error ? ExitCode.UNREADABLE : ExitCode.OK;
 }

@@ -20,7 +20,7 @@ import type { AuditTask } from '../audit-worker.js';
 import { auditInputs } from '../../capture/audit-inputs.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { UsageError } from '../usage.js';
-import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
+import { ANOMALY_IDS, isAnomalyId } from '../../analysis/anomaly-ids.js';
 import { VERSION, engineOptions, withEngineOptions, type AnalyzeArgs } from './analyze.js';
 
 export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
@@ -126,7 +126,7 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   if (!(args['redis-timeout'] > 0)) throw new UsageError(`--redis-timeout must be a number of seconds above 0, not ${String(args['redis-timeout'])}`);
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new UsageError(`--jobs must be a whole number of at least 1, not ${String(args.jobs)}`);
   const failOn = (args['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  const unknown = failOn.filter((id) => !ANOMALY_IDS.includes(id));
+  const unknown = failOn.filter((id) => !isAnomalyId(id));
   if (unknown.length) throw new UsageError(`--fail-on must name anomaly ids (${ANOMALY_IDS.join(', ')}); not ${unknown.join(', ')}`);
   const inputs = auditInputs(args.paths);
   const { files, skipped } = inputs;

@@ -63,6 +63,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
   return ejs.render(template, {
     version: opts.version ?? '',
     capture: doc.capture,
+    warnings: doc.warnings,
     isWholeCapture,
     total: conns.length,
     // One tally for the state pairs, conn_states, Wireshark flags and Zeek weirds, as the text report counts them.

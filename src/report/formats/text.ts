@@ -6,6 +6,7 @@
 import { formatEndpoint } from '../../decode/format.js';
 import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
+import type { TrackerWarning } from '../../tcp/tracker.js';
 import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
 import { Tally } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
@@ -63,7 +64,7 @@ export class TextSummary {
     keepLowest(this.rows, c, this.maxRows, (x) => x.id);
   }
 
-  render(capture: CaptureRecord, captureWide: readonly Finding[], st: Style = PLAIN): string {
+  render(capture: CaptureRecord, captureWide: readonly Finding[], st: Style = PLAIN, warnings: readonly TrackerWarning[] = []): string {
     const c = capture;
     const out: string[] = [];
     out.push(st.bold(c.file));
@@ -71,6 +72,7 @@ export class TextSummary {
     out.push(`  ${c.first ?? '-'} → ${c.last ?? '-'}`);
     for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
     if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
+    for (const w of warnings) out.push(st.yellow(`  warning: ${w.message}`));
     const count = this.tally.count;
     out.push('', st.bold(`${count} TCP connection${count === 1 ? '' : 's'}`));
     if (count > 0) {
@@ -116,7 +118,7 @@ export class TextSummary {
 export function textReport(doc: AnalysisDocument, opts: TextOptions = {}): string {
   const summary = new TextSummary(opts);
   for (const c of doc.connections) summary.add(c);
-  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN);
+  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN, doc.warnings);
 }
 
 /** Inserts `item` into `list` (kept sorted by `key`, stable for equal keys) if it is among the lowest `max`. */

@@ -10,50 +10,14 @@
  * Rows are written as connections end, so the dedup state follows that order (Zeek: packet order).
  */
 import type { ConnectionRecord, ZeekRecord, ZeekWeirdRecord } from '../model.js';
+import { ZEEK_WEIRD_NAMES, ZEEK_WEIRDS, type WeirdAction } from '../../tcp/zeek/weirds.js';
 import { logTime, zeekTime } from './zeek.js';
 
 const FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'name', 'addl', 'notice', 'peer', 'source'];
 const TYPES = ['time', 'string', 'addr', 'port', 'addr', 'port', 'string', 'string', 'bool', 'string', 'string'];
 
-type Action = 'IGNORE' | 'LOG' | 'LOG_ONCE' | 'LOG_PER_CONN' | 'LOG_PER_ORIG' | 'NOTICE' | 'NOTICE_ONCE' | 'NOTICE_PER_CONN' | 'NOTICE_PER_ORIG';
-
-/** Weird::actions for the TCP weirds (weird.zeek); any other name is ACTION_LOG (&default). */
-export const WEIRD_ACTIONS: Readonly<Record<string, Action>> = {
-  unsolicited_SYN_response: 'IGNORE',
-  above_hole_data_without_any_acks: 'LOG',
-  active_connection_reuse: 'LOG',
-  bad_SYN_ack: 'LOG',
-  bad_TCP_checksum: 'LOG_PER_ORIG',
-  baroque_SYN: 'LOG',
-  connection_originator_SYN_ack: 'LOG_PER_ORIG',
-  data_after_reset: 'LOG',
-  data_before_established: 'LOG',
-  excessive_data_without_further_acks: 'LOG',
-  FIN_advanced_last_seq: 'LOG',
-  FIN_after_reset: 'IGNORE',
-  FIN_storm: 'NOTICE_PER_ORIG',
-  inappropriate_FIN: 'LOG',
-  pending_data_when_closed: 'LOG',
-  possible_split_routing: 'LOG',
-  premature_connection_reuse: 'LOG',
-  repeated_SYN_reply_wo_ack: 'LOG',
-  repeated_SYN_with_ack: 'LOG',
-  RST_storm: 'LOG',
-  simultaneous_open: 'LOG_PER_CONN',
-  spontaneous_FIN: 'IGNORE',
-  spontaneous_RST: 'IGNORE',
-  SYN_after_close: 'LOG',
-  SYN_after_partial: 'NOTICE_PER_ORIG',
-  SYN_after_reset: 'LOG',
-  SYN_inside_connection: 'LOG',
-  SYN_seq_jump: 'LOG',
-  SYN_with_data: 'LOG_PER_ORIG',
-  TCP_christmas: 'LOG',
-  TCP_scale_range: 'LOG',
-  window_recision: 'LOG',
-  bad_TCP_header_len: 'LOG',
-  truncated_header: 'LOG',
-};
+/** Weird::actions (weird.zeek), from the catalogue of the TCP weirds; any other name is ACTION_LOG (&default). */
+export const WEIRD_ACTIONS: Readonly<Record<string, WeirdAction>> = Object.fromEntries(ZEEK_WEIRD_NAMES.map((name) => [name, ZEEK_WEIRDS[name].action]));
 
 /** weird_do_not_ignore_repeats (the TCP one). */
 const DO_NOT_IGNORE_REPEATS = new Set(['bad_TCP_checksum']);

@@ -15,6 +15,7 @@ import type { ZeekConfig } from './config.js';
 import { isHandshake, relativeSeq, RELATIVE, ZeekEndpoint, ZeekState } from './endpoint.js';
 import type { GapSink } from './gaps.js';
 import { ZeekTimerKind, type TimerOwner, type ZeekTimers } from './timers.js';
+import type { ZeekWeirdName } from './weirds.js';
 
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const TWO32 = 4294967296;
@@ -870,7 +871,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
    * time and frame of the segment that raised it. `source` '' is how init_endpoint,
    * update_window and init_peer call it (endpoint->Conn()->Weird(name)).
    */
-  private weird(name: string, addl = '', source = 'TCP'): void {
+  private weird(name: ZeekWeirdName, addl = '', source = 'TCP'): void {
     this.didWeird = true;
     this.weirdCount++;
     if (this.weirds.length >= MAX_WEIRDS) return;

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { describeRule } from './describe-rule.js';
 import type { Finding } from '../../../src/analysis/anomaly.js';
 import { collectChunks, PcapWriter } from '../../../src/craft/capture-writer.js';
 import { Conversation, type CraftedPacket } from '../../../samples/conversation.js';
@@ -42,13 +43,15 @@ function dropped(c: Conversation, dt = 0.001): void {
 
 const show = (f: Finding) => `${f.id}@${f.side}@${f.frame}`;
 
-describe('listen-queue-overflow', () => {
+describeRule('listen-queue-overflow', (held) => {
   describe('valid', () => {
     test('every handshake completes', async () => {
       expect(await findings((out, clock) => [1, 2, 3].forEach((p) => completes(conv(out, clock, 40000 + p))))).toEqual([]);
+      held.valid();
     });
     test('SYNs to a port that never answers anyone (filtered, down): unanswered-syn, not a full queue', async () => {
       expect(await findings((out, clock) => [1, 2].forEach((p) => dropped(conv(out, clock, 40000 + p))))).toEqual([]);
+      held.valid();
     });
     test('a dropped SYN to one port while another port completes', async () => {
       expect(
@@ -57,6 +60,7 @@ describe('listen-queue-overflow', () => {
           dropped(conv(out, clock, 40002));
         }),
       ).toEqual([]);
+      held.valid();
     });
     test('a dropped SYN a minute away from the completed handshakes', async () => {
       expect(
@@ -65,6 +69,7 @@ describe('listen-queue-overflow', () => {
           dropped(conv(out, clock, 40002), 60);
         }),
       ).toEqual([]);
+      held.valid();
     });
     test('a SYN,ACK resent because the client never acknowledged it (no ACK captured): not the accept queue', async () => {
       expect(
@@ -75,6 +80,7 @@ describe('listen-queue-overflow', () => {
           c.send('S', 'SYN,ACK', { dt: 1, relSeq: 0 });
         }),
       ).toEqual([]);
+      held.valid();
     });
   });
 
@@ -88,6 +94,7 @@ describe('listen-queue-overflow', () => {
       expect(f.map(show)).toEqual(['listen-queue-overflow@server@7']);
       expect(f[0]?.frames).toEqual([7]);
       expect(f[0]?.detail).toBe('203.0.113.80:8080: SYNs dropped while others complete: 1 connection got nothing back over 3.000 s while 2 handshakes to it completed');
+      held.invalid();
     });
     test('final ACK ignored: the server resends its SYN,ACK after the client\'s ACK', async () => {
       const f = await findings((out, clock) => {
@@ -102,6 +109,7 @@ describe('listen-queue-overflow', () => {
       });
       expect(f.map(show)).toEqual(['listen-queue-overflow@server@7']);
       expect(f[0]?.detail).toBe('203.0.113.80:8080: final ACK ignored and SYN,ACK resent (accept queue full): 1 connection over 0.000 s');
+      held.invalid();
     });
     test('final ACK answered with RST (tcp_abort_on_overflow), two connections 0.5 s apart', async () => {
       const f = await findings((out, clock) => {
@@ -117,6 +125,7 @@ describe('listen-queue-overflow', () => {
       expect(f.map(show)).toEqual(['listen-queue-overflow@server@4']);
       expect(f[0]?.frames).toEqual([4, 8]);
       expect(f[0]?.detail).toBe('203.0.113.80:8080: final ACK answered with RST (tcp_abort_on_overflow): 2 connections over 0.503 s');
+      held.invalid();
     });
   });
 });

@@ -3,10 +3,11 @@
  * the exact findings of the rule under test, as "id@side@frame" (one entry per finding, so the
  * count is asserted too). A valid case must produce none.
  */
-import { describe, expect, test } from 'vitest';
-import { RULES } from '../../../src/analysis/rules/index.js';
+import { expect, test } from 'vitest';
 import type { Finding } from '../../../src/analysis/anomaly.js';
+import type { AnomalyId } from '../../../src/analysis/anomaly-ids.js';
 import type { Ladder } from '../../ladder.js';
+import { describeRule } from './describe-rule.js';
 
 export interface RuleCase {
   name: string;
@@ -23,18 +24,17 @@ export function findingsOf(id: string, c: RuleCase): Finding[] {
 
 export const show = (f: Finding): string => `${f.id}@${f.side ?? '-'}@${f.frame}`;
 
-export function ruleTester(id: string, cases: { valid: RuleCase[]; invalid: (RuleCase & { expect: string[]; detail?: RegExp })[] }): void {
-  describe(id, () => {
-    test('is registered', () => {
-      expect(RULES.map((r) => r.id)).toContain(id);
-    });
+export function ruleTester(id: AnomalyId, cases: { valid: RuleCase[]; invalid: (RuleCase & { expect: string[]; detail?: RegExp })[] }): void {
+  describeRule(id, (held) => {
     test.each(cases.valid.map((c) => [c.name, c] as const))('valid: %s', (_n, c) => {
       expect(findingsOf(id, c).map(show)).toEqual([]);
+      held.valid();
     });
     test.each(cases.invalid.map((c) => [c.name, c] as const))('invalid: %s', (_n, c) => {
       const found = findingsOf(id, c);
       expect(found.map(show)).toEqual(c.expect);
       if (c.detail !== undefined) expect(found[0]?.detail).toMatch(c.detail);
+      if (c.expect.length > 0) held.invalid();
     });
   });
 }

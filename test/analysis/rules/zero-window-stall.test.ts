@@ -1,6 +1,6 @@
 /** zero-window-stall (src/analysis/rules/zero-window-stall.ts), on the crafted captures of test/fixtures/wireshark. */
 import { join } from 'node:path';
-import { captureRuleCases } from '../../support/rule-cases.js';
+import { captureRuleCases } from './capture-tester.js';
 import { ORACLE_DIR } from '../../support/wireshark-oracle.js';
 
 const crafted = (name: string): string => join(ORACLE_DIR, 'crafted', `${name}.pcap`);

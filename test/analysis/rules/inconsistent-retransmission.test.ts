@@ -5,13 +5,14 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { escape } from '../../src/analysis/rules/inconsistent-retransmission.js';
-import { collectChunks, PcapWriter } from '../../src/craft/capture-writer.js';
-import { buildTcpFrame } from '../../src/craft/packet-builder.js';
-import { LinkType, TcpFlag } from '../../src/decode/fields.js';
-import type { Finding } from '../../src/analysis/anomaly.js';
-import { analyze } from '../support/analyze.js';
-import { corpusPath, HAVE_CORPUS } from '../support/corpus.js';
+import { describeRule } from './describe-rule.js';
+import { escape } from '../../../src/analysis/rules/inconsistent-retransmission.js';
+import { collectChunks, PcapWriter } from '../../../src/craft/capture-writer.js';
+import { buildTcpFrame } from '../../../src/craft/packet-builder.js';
+import { LinkType, TcpFlag } from '../../../src/decode/fields.js';
+import type { Finding } from '../../../src/analysis/anomaly.js';
+import { analyze } from '../../support/analyze.js';
+import { corpusPath, HAVE_CORPUS } from '../../support/corpus.js';
 
 const { SYN, ACK, PSH, FIN } = TcpFlag;
 const C = { ip: '10.1.0.1', port: 40000, isn: 0xffffd8ef };
@@ -62,7 +63,7 @@ async function findings(lines: Line[]): Promise<Finding[]> {
   return r.connections.flatMap((c) => c.anomalies.filter((a) => a.id === 'inconsistent-retransmission'));
 }
 
-describe('inconsistent-retransmission', () => {
+describeRule('inconsistent-retransmission', (held) => {
   test('quantum insert: a forged response races the real one at the same sequence number', async () => {
     const forged = 'HTTP/1.1 302 Found\r\nLocation: http://203.0.113.66/x\r\n\r\n';
     const real = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello.....................';
@@ -79,6 +80,7 @@ describe('inconsistent-retransmission', () => {
       `the server resent ${forged.length} bytes first sent in frame 5 with different content, from byte 9 of them on: ` +
         'frame 5 "302 Found\\x0d\\x0aLocat", frame 6 "200 OK\\x0d\\x0aContent-"',
     );
+    held.invalid();
   });
 
   test('no finding: an ordinary retransmission with the same bytes', async () => {
@@ -89,6 +91,7 @@ describe('inconsistent-retransmission', () => {
         { t: 0.25, from: 'C', flags: ACK | PSH, seq: 1, ack: 1, payload: GET },
       ]),
     ).toEqual([]);
+    held.valid();
   });
 
   test('no finding: a keep-alive whose one byte is garbage (seq = next − 1)', async () => {
@@ -99,6 +102,7 @@ describe('inconsistent-retransmission', () => {
         { t: 60, from: 'C', flags: ACK, seq: GET.length, ack: 1, payload: new Uint8Array([0]) },
       ]),
     ).toEqual([]);
+    held.valid();
   });
 
   test('no finding: segments trimmed and re-sent with other boundaries but the same bytes', async () => {
@@ -112,6 +116,7 @@ describe('inconsistent-retransmission', () => {
         { t: 0.3, from: 'C', flags: FIN | ACK, seq: 63, ack: 1 },
       ]),
     ).toEqual([]);
+    held.valid();
   });
 
   test('a re-sent segment that overlaps two earlier ones and changes the second one', async () => {
@@ -122,6 +127,7 @@ describe('inconsistent-retransmission', () => {
       { t: 0.2, from: 'C', flags: ACK, seq: 6, ack: 1, payload: 'aaaaaXbbbb' },
     ]);
     expect(f.map((x) => [x.frame, x.frames])).toEqual([[6, [5, 6]]]);
+    held.invalid();
   });
 
   test('escape: printable ASCII as is, the rest as \\xNN', () => {
