@@ -47,7 +47,7 @@ if (!HAVE_CHROMIUM) {
       // #conn-999 selects nothing; the stalled connection's link selects connection 1.
       await page.locator('[data-conn-link="1"]').click();
       await page.waitForFunction(() => document.querySelector('[data-figures="directions"]') !== null);
-      const cells = await page.locator('[data-figures="directions"] tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+      const cells = await page.locator('[data-figures="directions"] tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
       const f = doc.connections[0]!.figures;
       expect(cells[0]).toEqual(['', 'client → server', 'server → client']);
       expect(cells.find((r) => r[0] === 'payload (unique)')).toEqual(['payload (unique)', `${f.client.dataBytes} B in ${f.client.dataPackets} (${f.client.uniqueBytes} B unique)`, '0 B in 0 (0 B unique)']);
@@ -73,7 +73,7 @@ if (!HAVE_CHROMIUM) {
         expect(await page.locator('#performance li').textContent()).toBe('connection 1 (tcp.stream 0): zero-window-stall (frame 7)');
         await page.click('#performance li a');
         await page.waitForSelector('[data-figures="directions"]');
-        const row = await page.locator('[data-figures="directions"] tr', { hasText: 'zero windows' }).evaluate((tr) => [...tr.children].map((c) => c.textContent));
+        const row = await page.locator('[data-figures="directions"] tr', { hasText: 'zero windows' }).evaluate((tr) => Array.from(tr.children).map((c) => c.textContent));
         expect(row).toEqual(['zero windows, probes', '0, 0', '2, 0']);
         await page.screenshot({ path: join(ARTIFACTS, 'figures-viewer-connection.png'), fullPage: true });
         expect(errors).toEqual([]);

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { analyze } from '../support/analyze.js';
 import { HAVE_CORPUS, SKIP_MESSAGE, corpusPath, manifest, oracleText } from '../support/corpus.js';
-import { FIELDS, compare, parseTcptrace } from '../support/tcptrace.js';
+import { FIELDS, compare, parseTcptrace, type Comparison } from '../support/tcptrace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RTT_FIXTURES = join(here, '..', 'fixtures', 'tcptrace', 'corpus');
