@@ -26,7 +26,7 @@
     };
     var rowsOf = [
       ['payload (unique)', function (d) { return d.dataBytes + ' B in ' + d.dataPackets + ' (' + d.uniqueBytes + ' B unique)'; }],
-      ['resent', function (d) { return d.retransmittedPackets + ' pkts, ' + d.retransmittedBytes + ' B'; }],
+      ['resent', function (d) { return d.retransmittedPackets + (d.retransmittedPackets === 1 ? ' pkt, ' : ' pkts, ') + d.retransmittedBytes + ' B'; }],
       ['out of order', function (d) { return String(d.outOfOrderPackets); }],
       ['RTT from ACKs min/avg/max', function (d) { return rtt(d.rtt); }],
       ['RTT from timestamps', function (d) { return rtt(d.rttTimestamps); }],

@@ -63,7 +63,7 @@ export function figuresBlock(c: ConnectionRecord, st: Style): string[] {
   const sv = c.figures.server;
   const rows: [string, (d: DirectionFigures) => string][] = [
     ['payload (unique)', (d) => `${d.dataBytes} B in ${d.dataPackets} (${d.uniqueBytes} B unique)`],
-    ['resent', (d) => (d.retransmittedPackets === 0 ? '0' : `${d.retransmittedPackets} pkts, ${d.retransmittedBytes} B (${pct(Math.max(0, d.dataBytes - d.uniqueBytes - d.zeroWindowProbeBytes), d.dataBytes)} of payload)`)],
+    ['resent', (d) => (d.retransmittedPackets === 0 ? '0' : `${d.retransmittedPackets} pkt${d.retransmittedPackets === 1 ? '' : 's'}, ${d.retransmittedBytes} B (${pct(Math.max(0, d.dataBytes - d.uniqueBytes - d.zeroWindowProbeBytes), d.dataBytes)} of payload)`)],
     ['out of order', (d) => String(d.outOfOrderPackets)],
     ['RTT from ACKs min/avg/max', (d) => rtt(d.rtt)],
     ['RTT from timestamps', (d) => rtt(d.rttTimestamps)],
