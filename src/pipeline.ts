@@ -24,6 +24,7 @@ import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/seq
 import type { Connection } from './tcp/connection.js';
 import { copySegment, type Segment } from './tcp/segment.js';
 import { Tracker, type TrackerWarning } from './tcp/tracker.js';
+import { performanceOf } from './report/performance.js';
 
 export interface DecodeHooks {
   /** Called for every frame with the reused frame and decoded packet (valid during the call). */
@@ -241,5 +242,5 @@ export async function analyzeCapture(
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
-  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings };
+  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings, performance: performanceOf(r.connections) };
 }

@@ -9,6 +9,7 @@ import type { Finding } from '../analysis/anomaly.js';
 import type { ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
 import { Tally, type StateCounts } from '../report/summary.js';
+import type { PerformanceSummary } from '../report/model.js';
 import { ConnectionIndex, type SortKey } from './connection-index.js';
 import { RecordSpool } from './spool.js';
 
@@ -89,8 +90,8 @@ export class ConnectionStore {
   }
 
   /** Counts for the overview, as report/summary.ts makes them for the other outputs. */
-  summary(captureWide: readonly Finding[]): StateCounts & { anomalyCounts: [string, number][] } {
-    return { ...this.tally.stateCounts(), anomalyCounts: this.tally.anomalyCounts(captureWide) };
+  summary(captureWide: readonly Finding[]): StateCounts & { anomalyCounts: [string, number][]; performance: PerformanceSummary } {
+    return { ...this.tally.stateCounts(), anomalyCounts: this.tally.anomalyCounts(captureWide), performance: this.tally.performance.summary() };
   }
 
   get(id: number): ConnectionRecord | undefined {

@@ -80,8 +80,10 @@
     if (!detail) {
       while (panel.firstChild) panel.removeChild(panel.firstChild);
       panel.appendChild(text('p', 'Details of this connection are not embedded in the report (size budget). Run: tcplens timeline FILE --conn ' + id, 'muted'));
+      window.tcplensFigures.figuresTable(document.getElementById('figures'), null);
       return;
     }
+    window.tcplensFigures.figuresTable(document.getElementById('figures'), detail.connection.figures);
     window.tcplensLadder.drawLadder(panel, detail.connection, detail.segments);
     document.getElementById('ladder-panel').scrollIntoView({ block: 'nearest' });
     if (history.replaceState) history.replaceState(null, '', '#conn-' + id);
@@ -160,6 +162,10 @@
   }
   applyFilter();
   charts();
+  window.addEventListener('hashchange', function () {
+    var h = /^#conn-(\d+)$/.exec(location.hash);
+    if (h) select(Number(h[1]));
+  });
   var m = /^#conn-(\d+)$/.exec(location.hash);
   if (m) select(Number(m[1]));
   else if (rows.length > 0) select(rows[0][0]);

@@ -9,6 +9,7 @@
   if (host && window.tcplensLadder) {
     var source = document.getElementById(host.getAttribute('data-ladder-source'));
     var data = JSON.parse(source.textContent);
+    if (window.tcplensFigures) window.tcplensFigures.figuresTable(document.getElementById('figures'), data.connection.figures);
     window.tcplensLadder.drawLadder(host, data.connection, data.segments);
   }
   var drop = document.getElementById('drop');
