@@ -11,6 +11,7 @@ import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
+import { captureCharts } from '../capture-charts.js';
 import { allFindings, countBy, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 
@@ -75,7 +76,15 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     anomalyIds: anomalyGroups.map((g) => g.id),
     columns: ['id', 'stream', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
     detailsEmbedded: Math.min(conns.length, maxDetails),
-    dataJson: scriptSafeJson({ capture: doc.capture, anomalies: doc.anomalies, rows, details }),
+    dataJson: scriptSafeJson({
+      capture: doc.capture,
+      anomalies: doc.anomalies,
+      rows,
+      details,
+      charts: captureCharts(conns.length, conns.map((c) => Number(c.start)), conns.map((c) => c.duration), conns.map((c) => c.irtt ?? NaN)),
+    }),
+    graphsJs: asset('graphs.js'),
+    keysJs: asset('keys.js'),
     css: asset('report.css'),
     ladderJs: asset('ladder.js'),
     reportJs: asset('report.js'),
