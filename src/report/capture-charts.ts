@@ -29,7 +29,7 @@ export interface CaptureCharts {
 }
 
 /** 1 µs, 2 µs, 5 µs, 10 µs … 500 000 s, 1 000 000 s. */
-const EDGES: number[] = (() => {
+export const LOG_EDGES: readonly number[] = (() => {
   const out: number[] = [];
   for (let exp = -6; exp <= 5; exp++) for (const m of [1, 2, 5]) out.push(Number((m * 10 ** exp).toPrecision(3)));
   out.push(1e6);
@@ -39,21 +39,21 @@ const EDGES: number[] = (() => {
 /** The index of the log bin holding x (seconds). */
 function logBin(x: number): number {
   let lo = 0;
-  let hi = EDGES.length - 2;
-  if (x < (EDGES[1] as number)) return 0;
-  if (x >= (EDGES[hi] as number)) return hi;
+  let hi = LOG_EDGES.length - 2;
+  if (x < (LOG_EDGES[1] as number)) return 0;
+  if (x >= (LOG_EDGES[hi] as number)) return hi;
   // The last edge not above x.
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
-    if ((EDGES[mid] as number) <= x) lo = mid;
+    if ((LOG_EDGES[mid] as number) <= x) lo = mid;
     else hi = mid - 1;
   }
   return lo;
 }
 
-/** Counts over the log bins, trimmed to the bins from the first to the last that hold a value. */
+/** Counts over the log bins, trimmed to the bins from the first to the last that hold a value (and one more each side). */
 function logBins(values: ArrayLike<number>, count: number, keep: (i: number) => boolean): LogBins {
-  const counts = new Array<number>(EDGES.length - 1).fill(0);
+  const counts = new Array<number>(LOG_EDGES.length - 1).fill(0);
   let n = 0;
   for (let i = 0; i < count; i++) {
     if (!keep(i)) continue;
@@ -67,7 +67,10 @@ function logBins(values: ArrayLike<number>, count: number, keep: (i: number) => 
     lo = 0;
     hi = 0;
   }
-  return { edges: EDGES.slice(lo, hi + 2), counts: counts.slice(lo, hi + 1), n };
+  // One empty bin either side, so a lone bar still shows where it sits.
+  lo = Math.max(0, lo - 1);
+  hi = Math.min(counts.length - 1, hi + 1);
+  return { edges: LOG_EDGES.slice(lo, hi + 2), counts: counts.slice(lo, hi + 1), n };
 }
 
 /**
