@@ -60,6 +60,10 @@
     return trim(x / 3600) + ' h';
   }
 
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's');
+  }
+
   function trim(v) {
     return String(Number(v.toPrecision(3)));
   }
@@ -257,7 +261,7 @@
       x0: x0, x1: t1, y0: Math.min(0, ymin), y1: ymax + Math.max(1, (ymax - ymin) * 0.03),
       xLabel: ta.xLabel, xTick: ta.xTick,
       yLabel: 'relative sequence number (bytes)', yTick: si,
-      title: 'Time-sequence: ' + dir + ' → ' + (dir === 'client' ? 'server' : 'client') + ' (' + data.length + ' segments)'
+      title: 'Time-sequence: ' + dir + ' → ' + (dir === 'client' ? 'server' : 'client') + ' (' + plural(data.length, 'segment') + ')'
     });
     p.svg.setAttribute('data-direction', dir);
     p.svg.setAttribute('data-segments', data.length);
@@ -369,7 +373,7 @@
       x0: x0, x1: t1, y0: 0, y1: (max || 1e-3) * 1.08,
       xLabel: ta.xLabel, xTick: ta.xTick,
       yLabel: 'RTT (' + u.name + ')', yTick: function (v) { return si(v * u.f); },
-      title: 'RTT of ' + dir + ' → ' + (dir === 'client' ? 'server' : 'client') + ' data, from the ACKs (tcp.analysis.ack_rtt; ' + all.length + ' samples)'
+      title: 'RTT of ' + dir + ' → ' + (dir === 'client' ? 'server' : 'client') + ' data, from the ACKs (tcp.analysis.ack_rtt; ' + plural(all.length, 'sample') + ')'
     });
     p.svg.setAttribute('data-direction', dir);
     p.svg.setAttribute('data-samples', all.length);
@@ -551,7 +555,7 @@
       x0: 0, x1: n, y0: 0, y1: max * 1.08, height: 220, xTicks: false,
       xLabel: xLabel, xTick: String,
       yLabel: 'connections', yTick: function (v) { return Number.isInteger(v) ? String(v) : ''; },
-      title: title + ' (' + bins.n + ' connections)'
+      title: title + ' (' + plural(bins.n, 'connection') + ')'
     });
     p.svg.setAttribute('data-count', bins.n);
     var bw = p.pw / n, every = Math.max(1, Math.ceil(n / 14));

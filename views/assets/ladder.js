@@ -117,9 +117,11 @@
     var ends = list.map(function (r) { return r.fold ? r.last.t : r.seg.t; });
     var pauses = list.map(function (r, k) { return k === 0 ? 0 : times[k] - ends[k - 1]; });
     var rowY = [];
+    var t0 = 0, span = 0, tall = 0;
     if (mode === 'scale') {
-      var t0 = times.length ? times[0] : 0, span = times.length ? ends[ends.length - 1] - t0 : 0;
-      var tall = Math.max(400, Math.min(list.length * step, 30000));
+      t0 = times.length ? times[0] : 0;
+      span = times.length ? ends[ends.length - 1] - t0 : 0;
+      tall = Math.max(400, Math.min(list.length * step, 30000));
       list.forEach(function (r, k) { rowY.push(top + (span > 0 ? ((times[k] - t0) / span) * tall : k * step)); });
     } else {
       // Room for an idle mark before a row, and for the options line under a SYN's label.
@@ -131,6 +133,8 @@
       });
     }
     var lastRowY = rowY.length ? rowY[rowY.length - 1] : top;
+    /** Where a fold's last segment falls, to scale. */
+    function yEnd(r) { return mode === 'scale' && span > 0 ? top + ((r.last.t - t0) / span) * tall : 0; }
     var height = lastRowY + 130;
     // The toolbar: compressed or to scale.
     var bar = document.createElement('div');
@@ -172,6 +176,9 @@
     // on a row's marks finds its row through data-row.
     var hitLayer = el('g', { class: 'seg-hits' });
     svg.appendChild(hitLayer);
+    // Folds under the segments' arrows and labels (to scale, a fold is as tall as its time).
+    var foldLayer = el('g', { class: 'folds' });
+    svg.appendChild(foldLayer);
     // y of each frame's row, for the state bands.
     var yOf = {};
     list.forEach(function (r, k) {
@@ -183,6 +190,7 @@
     // Idle pauses: a break across the lifelines with the pause's length.
     list.forEach(function (r, k) {
       if (k === 0 || pauses[k] < idle) return;
+      if (mode === 'scale' && rowY[k] - rowY[k - 1] < 30) return; // to scale, a short pause shows by itself
       var y = mode === 'scale' ? (rowY[k - 1] + rowY[k]) / 2 : rowY[k] - GAP / 2 - step / 2 + 4;
       var g = el('g', { class: 'idle-gap', 'data-idle': pauses[k].toFixed(6) });
       g.appendChild(el('path', { class: 'idle-break', d: 'M' + (xs.client - 40) + ' ' + y + ' l10 -5 l10 10 l10 -5 H' + (xs.server + 10) + ' l10 -5 l10 10 l10 -5' }));
@@ -223,13 +231,12 @@
           svg.appendChild(h);
         }
       });
-      var seenAt = {};
+      var lastLabel = -Infinity;
       changes.forEach(function (t) {
         var y = t.frame === null ? bottom : (yOf[t.frame] !== undefined ? yOf[t.frame] : top);
-        // Several changes at one frame (LISTEN then SYN-RECEIVED): stack their labels.
-        var n = seenAt[y] || 0;
-        seenAt[y] = n + 1;
-        y += n * 12;
+        // Several changes at one frame (LISTEN then SYN-RECEIVED), or close together when time is to scale: stack their labels.
+        if (y < lastLabel + 12) y = lastLabel + 12;
+        lastLabel = y;
         var x = side === 'client' ? xs.client - bandW : xs.server + bandW;
         var cls = t.projected ? 'projected' : (t.evidence === 'contradicted' ? 'contradicted' : (t.evidence === 'inferred' ? 'inferred' : ''));
         var label = el('text', { x: x, y: y + 4, 'text-anchor': side === 'client' ? 'end' : 'start', class: cls }, (t.projected ? '⇢ ' : '') + t.to + (t.projected ? ' (projected)' : (t.evidence === 'contradicted' ? ' ✗' : (t.evidence === 'inferred' ? ' ?' : ''))));
@@ -246,16 +253,18 @@
     var lastLabelY = -Infinity;
     list.forEach(function (r, k) {
       var y = rowY[k];
-      // Rows closer than a line of text (time to scale): arrows only; the details are a click away.
-      var roomy = y - lastLabelY >= 13;
+      // Rows closer than a label and its arrow (time to scale): arrows only; the details are a click away.
+      var roomy = y - lastLabelY >= 26;
       if (roomy) lastLabelY = y;
       hitLayer.appendChild(el('rect', { class: 'seg-hit', x: 0, y: y - 11, width: WIDTH, height: 22, 'data-row': k, 'data-frame': r.fold ? r.first.frame : r.seg.frame }));
       if (r.fold) {
-        var box = el('rect', { class: 'fold', x: xs.client + 10, y: y - 9, width: xs.server - xs.client - 20, height: 18, rx: 4, 'data-row': k });
+        // To scale, a fold reaches from its first segment's time to its last's.
+        var boxH = mode === 'scale' && k + 1 < list.length ? Math.max(18, Math.min(rowY[k + 1] - 4, yEnd(r)) - y + 9) : 18;
+        var box = el('rect', { class: 'fold', x: xs.client + 10, y: y - 9, width: xs.server - xs.client - 20, height: boxH, rx: 4, 'data-row': k });
         var n = r.to - r.from;
-        box.appendChild(el('title', {}, 'click to expand'));
-        svg.appendChild(box);
-        svg.appendChild(el('text', { x: (xs.client + xs.server) / 2, y: y + 4, 'text-anchor': 'middle', 'pointer-events': 'none' }, n + ' data segments, frames ' + r.first.frame + '–' + r.last.frame + ' (click to expand)'));
+        box.appendChild(el('title', {}, n + ' segments, frames ' + r.first.frame + '–' + r.last.frame + ', ' + duration(r.last.t - r.first.t) + ': click to open'));
+        foldLayer.appendChild(box);
+        if (roomy) svg.appendChild(el('text', { x: (xs.client + xs.server) / 2, y: y + 4, 'text-anchor': 'middle', 'pointer-events': 'none' }, n + ' segments, frames ' + r.first.frame + '–' + r.last.frame + ' (click to open)'));
         if (roomy) svg.appendChild(el('text', { x: 8, y: y + 4 }, r.first.t.toFixed(6)));
         return;
       }
