@@ -261,6 +261,9 @@ if (!HAVE_CHROMIUM) {
       await page.locator('#anomalies a.conn-link').first().click();
       await page.waitForFunction(() => location.hash === '#conn-1');
       expect(await page.locator('#ladder-title').textContent()).toBe('Connection 1 (tcp.stream 0)');
+      // The connection's anomaly list links each finding to its frame's row in the ladder.
+      await page.locator('#ladder ul.findings a.frame-link').first().click();
+      expect(await page.locator('.seg-details h3').textContent()).toBe('Frame 8: client → server, FIN,ACK');
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(bg).toBe('rgb(12, 17, 29)');
       await page.screenshot({ path: join(SHOTS, 'report-dark.png'), fullPage: true });

@@ -383,7 +383,19 @@
         b.className = 'sev-' + a.severity;
         b.textContent = a.id;
         li.appendChild(b);
-        li.appendChild(document.createTextNode(' (frame ' + a.frame + ', ' + (a.side || 'connection') + '): ' + a.detail));
+        li.appendChild(document.createTextNode(' ('));
+        // The frame, as a link to its row in the ladder.
+        var at = -1;
+        for (var q = 0; q < list.length; q++) if (!list[q].fold && list[q].seg.frame === a.frame) { at = q; break; }
+        if (at >= 0) {
+          var go = document.createElement('a');
+          go.href = '#';
+          go.className = 'frame-link';
+          go.textContent = 'frame ' + a.frame;
+          go.addEventListener('click', function (e) { e.preventDefault(); select(at, true); });
+          li.appendChild(go);
+        } else li.appendChild(document.createTextNode('frame ' + a.frame));
+        li.appendChild(document.createTextNode(', ' + (a.side || 'connection') + '): ' + a.detail));
         ul.appendChild(li);
       });
       host.appendChild(ul);
