@@ -225,6 +225,14 @@ if (!HAVE_CHROMIUM) {
       expect(errors).toEqual([]);
     }, 60_000);
 
+    test('SYN options by name, TCP Fast Open included (samples/kernel/tfo.pcap; tshark: frame 1 tcp.options.tfo.request, frame 2 an 8-byte tcp.options.tfo.cookie)', async () => {
+      const { page, errors } = await open(pathToFileURL(await report(join(SAMPLES, 'kernel', 'tfo.pcap'), 'tfo')).href);
+      const opts = await page.locator('#ladder svg .seg-options').allTextContents();
+      expect(opts.slice(0, 4)).toEqual(['MSS=65495 WS=1024 (shift 10) SACK_PERM TFO=request', 'TSval=3760651115 TSecr=0', 'MSS=65495 WS=1024 (shift 10) SACK_PERM TFO=cookie(8 bytes)', 'TSval=3782031977 TSecr=3760651115']);
+      await page.locator('#ladder').screenshot({ path: join(SHOTS, 'ladder-tfo.png') });
+      expect(errors).toEqual([]);
+    });
+
     test('keys: j/k move through the segments, n/p through connections, Enter opens, ? shows the keys', async () => {
       const { page, errors } = await open(pathToFileURL(await report(join(SAMPLES, 'syn-flood.pcapng'), 'flood')).href);
       expect(await page.locator('#ladder-title').textContent()).toBe('Connection 1 (tcp.stream 0)');

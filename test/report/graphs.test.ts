@@ -14,9 +14,9 @@ import { ROOT } from '../support/cli.js';
 import { corpusPath, HAVE_CORPUS, readTsv, SKIP_MESSAGE } from '../support/corpus.js';
 
 interface RttSample { frame: number; acks: number; t: number; rtt: number; from: 'client' | 'server' }
-interface Graphs { rttSamples(conn: ConnectionRecord, segments: SegmentRecord[]): RttSample[] }
+interface Graphs { rttSamples(segments: SegmentRecord[]): RttSample[] }
 
-export function loadGraphs(): Graphs {
+function loadGraphs(): Graphs {
   const sandbox: { globalThis?: unknown; tcplensGraphs?: Graphs } = {};
   sandbox.globalThis = sandbox;
   runInNewContext(readFileSync(join(ROOT, 'views', 'assets', 'graphs.js'), 'utf8'), sandbox);
@@ -31,9 +31,8 @@ async function connections(path: string): Promise<{ record: ConnectionRecord; se
 
 test('a crafted exchange: the ACK of a segment\'s end gives the sample; a partial ACK trims; a cumulative ACK drops the rest', () => {
   const g = loadGraphs();
-  const conn = { analysisFrames: [] } as unknown as ConnectionRecord;
   const seg = (frame: number, t: number, from: 'client' | 'server', seq: number, ack: number, len: number, flags = 0x10) => ({ frame, t, from, seq, ack, len, flags }) as SegmentRecord;
-  const samples = g.rttSamples(conn, [
+  const samples = g.rttSamples([
     seg(1, 0, 'client', 0xfffffff0, 0, 0, 0x02), // SYN near the wrap
     seg(2, 0.010, 'server', 500, 0xfffffff1, 0, 0x12), // SYN,ACK: acknowledges the SYN's end (1 → sample)
     seg(3, 0.011, 'client', 0xfffffff1, 501, 100), // 100 bytes across the wrap
@@ -60,7 +59,7 @@ describe.skipIf(!HAVE_CORPUS)(HAVE_CORPUS ? 'the RTT samples against tshark 4.0.
     }
     expect(tshark.size).toBeGreaterThan(0);
     const ours = new Map<number, RttSample>();
-    for (const { record, segments } of await connections(corpusPath(file))) for (const s of g.rttSamples(record, segments)) ours.set(s.frame, s);
+    for (const { segments } of await connections(corpusPath(file))) for (const s of g.rttSamples(segments)) ours.set(s.frame, s);
     expect(new Map([...ours].map(([f, s]) => [f, s.acks]))).toEqual(tshark);
     // The RTT is the two frames' time difference (tcp.analysis.ack_rtt).
     for (const [frame, s] of ours) expect(s.rtt).toBeCloseTo((times.get(frame) as number) - (times.get(s.acks) as number), 6);

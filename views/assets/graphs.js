@@ -179,7 +179,7 @@
    * sample. Returns [{frame (the ACK), acks (the data frame), t (the ACK's time), rtt (s), from
    * (the data's sender)}].
    */
-  function rttSamples(conn, segments) {
+  function rttSamples(segments) {
     var unacked = { client: [], server: [] };
     var out = [];
     for (var k = 0; k < segments.length; k++) {
@@ -366,7 +366,7 @@
   /** RTT samples of the data `dir` sends, against the time of the ACK that gave each. */
   function rttGraph(conn, segments, dir, range) {
     var x0 = range ? range.t0 : 0, t1 = range ? range.t1 : lastT(segments), max = 0;
-    var all = rttSamples(conn, segments).filter(function (r) { return r.from === dir && r.t >= x0 && r.t <= t1; });
+    var all = rttSamples(segments).filter(function (r) { return r.from === dir && r.t >= x0 && r.t <= t1; });
     all.forEach(function (r) { if (r.rtt > max) max = r.rtt; });
     var u = timeUnit(max || 1e-3), ta = timeAxis(t1);
     var p = plot('rtt', {

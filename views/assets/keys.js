@@ -52,6 +52,8 @@
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       var t = e.target;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+      // Enter on a focused button or link is that control's own.
+      if (e.key === 'Enter' && t && (t.tagName === 'BUTTON' || t.tagName === 'A')) return;
       var ladder = document.getElementById('ladder');
       var st = ladder && ladder.tcplensLadderState;
       var done = true;

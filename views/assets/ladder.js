@@ -34,6 +34,19 @@
     return out.join(' ');
   }
 
+  /** The options under a SYN's arrow: one line, or two (timestamps apart) when one would run past the lifelines. */
+  function optionLines(s) {
+    var text = optionText(s);
+    if (!text) return [];
+    if (text.length <= 70) return [text];
+    var at = text.indexOf(' TSval=');
+    if (at < 0) return [text];
+    var ts = text.slice(at + 1), rest = text.slice(0, at), tfo = ts.indexOf(' TFO=');
+    // Keep TFO with the other options; the timestamps go on their own line.
+    if (tfo >= 0) { rest += ts.slice(tfo); ts = ts.slice(0, tfo); }
+    return [rest, ts];
+  }
+
   /** ' SACK=1452-2872' for a segment with SACK blocks (relative edges). */
   function sackText(s) {
     if (!s.sack) return '';
@@ -129,7 +142,7 @@
       list.forEach(function (r, k) {
         if (pauses[k] >= idle) extra += GAP;
         rowY.push(top + k * step + extra);
-        if (!r.fold && optionText(r.seg)) extra += 12;
+        if (!r.fold) extra += 11 * optionLines(r.seg).length;
       });
     }
     var lastRowY = rowY.length ? rowY[rowY.length - 1] : top;
@@ -283,8 +296,9 @@
         var win = s.windowScaleKnown === false ? s.win + '×?' : s.windowSize !== undefined ? s.windowSize : s.win;
         var label = flagText(s.flags) + ' seq=' + s.relSeq + (s.relAck !== null ? ' ack=' + s.relAck : '') + ' len=' + s.len + ' win=' + win + sackText(s);
         g.appendChild(el('text', { class: 'seg-label', x: (xs.client + xs.server) / 2, y: y - 8, 'text-anchor': 'middle' }, label));
-        var opts = optionText(s);
-        if (opts) g.appendChild(el('text', { class: 'seg-options', x: (xs.client + xs.server) / 2, y: y + 16, 'text-anchor': 'middle' }, opts));
+        optionLines(s).forEach(function (line, q) {
+          g.appendChild(el('text', { class: 'seg-options', x: (xs.client + xs.server) / 2, y: y + 16 + 11 * q, 'text-anchor': 'middle' }, line));
+        });
       }
       svg.appendChild(g);
       // Wireshark flags and anomalies as words, right of the server's lifeline.
