@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { analyzeCapture, type SegmentRecord } from '../../src/pipeline.js';
 import { listen, type Viewer } from '../../src/web/server.js';
 import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
 import { bulkTransfer, type Bulk } from '../support/bulk-capture.js';
@@ -61,6 +62,13 @@ function readTimeSequence(page: Page): Promise<GraphRead> {
 function invert(g: GraphRead, m: Mark): { seq: number; end: number; t: number } {
   const v = (py: number) => g.y0 + ((g.top + g.ph - py) / g.ph) * (g.y1 - g.y0);
   return { seq: v(m.y1), end: v(m.y2), t: g.x0 + ((m.x - g.left) / g.pw) * (g.x1 - g.x0) };
+}
+
+/** Connection 1's segments as the report embeds them (packed: values in data.segmentKeys order, `from` 0 or 1). */
+async function embeddedSegments(page: Page): Promise<{ frame: number; t: number; len: number; from: string }[]> {
+  const data = JSON.parse((await page.locator('#tcplens-data').textContent()) ?? '{}') as { segmentKeys: string[]; details: Record<string, { segments: unknown[][] }> };
+  const at = (k: string) => data.segmentKeys.indexOf(k);
+  return (data.details['1']?.segments ?? []).map((r) => ({ frame: r[at('frame')] as number, t: r[at('t')] as number, len: r[at('len')] as number, from: r[at('from')] === 0 ? 'client' : 'server' }));
 }
 
 if (!HAVE_CHROMIUM) {
@@ -166,7 +174,7 @@ if (!HAVE_CHROMIUM) {
       // Drag across the zero-window stall: the graphs show only that time range.
       const box = (await page.locator('svg[data-graph="time-sequence"]').boundingBox()) as { x: number; y: number; width: number; height: number };
       const tOf = (t: number) => box.x + ((g.left + ((t - g.x0) / (g.x1 - g.x0)) * g.pw) * box.width) / 900;
-      const rows = JSON.parse((await page.locator('#tcplens-data').textContent()) ?? '{}').details['1'].segments as { frame: number; t: number; len: number; from: string }[];
+      const rows = await embeddedSegments(page);
       const probes = rows.filter((s) => s.from === 'server' && s.len === 1);
       await page.mouse.move(tOf((probes[0] as { t: number }).t - 1), box.y + box.height / 2);
       await page.mouse.down();
@@ -205,7 +213,7 @@ if (!HAVE_CHROMIUM) {
       await page.locator('#ladder').screenshot({ path: join(SHOTS, 'ladder-bulk-compressed.png') });
       // Compressed: even rows; to scale: a row's place follows its time.
       const rowsY = () => page.locator('#ladder svg g.seg-row').evaluateAll((gs) => gs.map((g) => [Number(g.getAttribute('data-frame')), Number((g.querySelector('line') as Element).getAttribute('y1'))]));
-      const times = new Map((JSON.parse((await page.locator('#tcplens-data').textContent()) ?? '{}').details['1'].segments as { frame: number; t: number }[]).map((s) => [s.frame, s.t]));
+      const times = new Map((await embeddedSegments(page)).map((s) => [s.frame, s.t]));
       const compressed = await rowsY();
       for (let i = 1; i < compressed.length; i++) expect((compressed[i] as number[])[1] - (compressed[i - 1] as number[])[1]).toBeLessThanOrEqual(30 + 34 + 30 + 12);
       await page.click('#ladder button[data-mode="scale"]');
@@ -224,6 +232,26 @@ if (!HAVE_CHROMIUM) {
       expect(await page.locator('#ladder svg rect.fold').count()).toBe(foldsBefore);
       expect(errors).toEqual([]);
     }, 60_000);
+
+    test('the report packs segments (a third of their size) and the page unpacks them into the engine\'s segment records', async () => {
+      const capture = join(tmp, 'bulk400.pcap');
+      writeFileSync(capture, bulkTransfer(400).pcap);
+      const engine: SegmentRecord[][] = [];
+      await analyzeCapture(capture, capture, {}, { collect: false, keepSegmentsOf: { has: () => true } as unknown as ReadonlySet<number>, onConnection: (_r, segments) => engine.push(segments ?? []) });
+      for (const file of [capture, join(SAMPLES, 'kernel', 'tfo.pcap')]) {
+        const { page } = await open(pathToFileURL(await report(file, 'packed')).href);
+        const unpacked = await page.evaluate(() => {
+          const data = JSON.parse(document.getElementById('tcplens-data')?.textContent ?? '{}') as { details: Record<string, { segments: unknown[] }> };
+          const w = window as unknown as { tcplensReport: { unpack(row: unknown): unknown } };
+          return (data.details['1']?.segments ?? []).map((r) => w.tcplensReport.unpack(r));
+        });
+        if (file === capture) {
+          const want = (engine[0] ?? []).map((s) => ({ ...s, t: Math.round(s.t * 1e9) / 1e9 }));
+          expect(unpacked).toEqual(want);
+          expect(want.some((s) => s.sack !== undefined && s.mss === undefined)).toBe(true); // an option after absent ones
+        } else expect((unpacked[0] as SegmentRecord).tfo).toBe(0);
+      }
+    });
 
     test('SYN options by name, TCP Fast Open included (samples/kernel/tfo.pcap; tshark: frame 1 tcp.options.tfo.request, frame 2 an 8-byte tcp.options.tfo.cookie)', async () => {
       const { page, errors } = await open(pathToFileURL(await report(join(SAMPLES, 'kernel', 'tfo.pcap'), 'tfo')).href);
