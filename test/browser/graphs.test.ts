@@ -242,8 +242,8 @@ if (!HAVE_CHROMIUM) {
         const { page } = await open(pathToFileURL(await report(file, 'packed')).href);
         const unpacked = await page.evaluate(() => {
           const data = JSON.parse(document.getElementById('tcplens-data')?.textContent ?? '{}') as { details: Record<string, { segments: unknown[] }> };
-          const w = window as unknown as { tcplensReport: { unpack(row: unknown): unknown } };
-          return (data.details['1']?.segments ?? []).map((r) => w.tcplensReport.unpack(r));
+          const w = window as unknown as { tcplensLadder: { unpackSegment(keys: unknown, row: unknown): unknown } };
+          return (data.details['1']?.segments ?? []).map((r) => w.tcplensLadder.unpackSegment((data as unknown as { segmentKeys: unknown }).segmentKeys, r));
         });
         if (file === capture) {
           const want = (engine[0] ?? []).map((s) => ({ ...s, t: Math.round(s.t * 1e9) / 1e9 }));

@@ -460,5 +460,21 @@
     box.appendChild(dl);
   }
 
-  global.tcplensLadder = { drawLadder: drawLadder, flagText: flagText, optionText: optionText };
+  /**
+   * A segment record from its packed form (src/report/packed-segments.ts): values in `keys`
+   * order, the first 13 always there (relAck may be null), absent options null or left off.
+   */
+  function unpackSegment(keys, row) {
+    var s = {};
+    for (var i = 0; i < keys.length && i < row.length; i++) {
+      if (i >= 13 && row[i] === null) continue;
+      s[keys[i]] = row[i];
+    }
+    s.from = s.from === 0 ? 'client' : 'server';
+    s.windowScaleKnown = s.windowScaleKnown === 1;
+    if (s.sackPermitted !== undefined) s.sackPermitted = true;
+    return s;
+  }
+
+  global.tcplensLadder = { drawLadder: drawLadder, flagText: flagText, optionText: optionText, unpackSegment: unpackSegment };
 })(typeof window !== 'undefined' ? window : globalThis);

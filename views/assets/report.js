@@ -73,20 +73,6 @@
     document.getElementById('page-info').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + view.length + ' of ' + rows.length + ' connections)';
   }
 
-  /** A segment as html.ts packs it (values in data.segmentKeys order) back into its record. */
-  var REQUIRED_KEYS = 13;
-  function unpack(row) {
-    var keys = data.segmentKeys, s = {};
-    for (var i = 0; i < keys.length && i < row.length; i++) {
-      if (i >= REQUIRED_KEYS && row[i] === null) continue;
-      s[keys[i]] = row[i];
-    }
-    s.from = row[3] === 0 ? 'client' : 'server';
-    s.windowScaleKnown = row[12] === 1;
-    if (s.sackPermitted !== undefined) s.sackPermitted = true;
-    return s;
-  }
-
   var openId = null;
   function select(id) {
     openId = id;
@@ -97,7 +83,7 @@
     for (var i = 0; i < rowsEls.length; i++) rowsEls[i].classList.toggle('selected', rowsEls[i].getAttribute('data-conn') === String(id));
     var detail = data.details[id];
     if (detail && !detail.unpacked) {
-      detail.segments = detail.segments.map(unpack);
+      detail.segments = detail.segments.map(function (row) { return window.tcplensLadder.unpackSegment(data.segmentKeys, row); });
       detail.unpacked = true;
     }
     title.textContent = 'Connection ' + id + (detail ? ' (tcp.stream ' + detail.connection.stream + ')' : '');
@@ -182,6 +168,5 @@
   var m = /^#conn-(\d+)$/.exec(location.hash);
   if (m) select(Number(m[1]));
   else if (rows.length > 0) select(rows[0][0]);
-  window.tcplensReport = { unpack: unpack };
   document.body.setAttribute('data-ready', 'true');
 })();

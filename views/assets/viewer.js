@@ -11,6 +11,7 @@
   if (host && window.tcplensLadder) {
     var source = document.getElementById(host.getAttribute('data-ladder-source'));
     var data = JSON.parse(source.textContent);
+    data.segments = data.segments.map(function (row) { return window.tcplensLadder.unpackSegment(data.segmentKeys, row); });
     window.tcplensLadder.drawLadder(host, data.connection, data.segments);
     var graphs = document.getElementById('graphs');
     if (graphs && window.tcplensGraphs) window.tcplensGraphs.drawConnectionGraphs(graphs, data.connection, data.segments);

@@ -12,6 +12,7 @@ import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
 import { captureCharts } from '../capture-charts.js';
+import { packSegment, SEGMENT_KEYS, type PackedSegment } from '../packed-segments.js';
 import { allFindings, countBy, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 
@@ -27,26 +28,6 @@ export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-
-/**
- * A segment record as the report embeds it: its values in SEGMENT_KEYS order, `from` as 0
- * (client) or 1 (server), windowScaleKnown as 0 or 1, `t` to the nanosecond, absent options as
- * null (trailing ones left off). A third of the objects' size: a 40,000-segment connection is
- * 3 MB of page, not 8 (views/assets/report.js unpacks it).
- */
-type PackedSegment = (number | string | number[] | null)[];
-
-/** The order of a packed segment's values; the first REQUIRED_KEYS are always there (relAck may be null). */
-export const SEGMENT_KEYS = ['frame', 'ts', 't', 'from', 'flags', 'seq', 'ack', 'relSeq', 'relAck', 'len', 'win', 'windowSize', 'windowScaleKnown', 'mss', 'wscale', 'sackPermitted', 'tfo', 'tsval', 'tsecr', 'sack'] as const satisfies readonly (keyof SegmentRecord)[];
-
-function packSegment(s: SegmentRecord): PackedSegment {
-  const row: PackedSegment = [s.frame, s.ts, Math.round(s.t * 1e9) / 1e9, s.from === 'client' ? 0 : 1, s.flags, s.seq, s.ack, s.relSeq, s.relAck, s.len, s.win, s.windowSize, s.windowScaleKnown ? 1 : 0];
-  const optional = [s.mss, s.wscale, s.sackPermitted === true ? 1 : undefined, s.tfo, s.tsval, s.tsecr, s.sack];
-  let last = optional.length - 1;
-  while (last >= 0 && optional[last] === undefined) last--;
-  for (let i = 0; i <= last; i++) row.push(optional[i] ?? null);
-  return row;
-}
 
 export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): string {
   const maxDetails = opts.maxDetails ?? 5000;

@@ -9,6 +9,7 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { looksLikeCapture } from '../../capture/find-captures.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
+import { packSegment, SEGMENT_KEYS } from '../../report/packed-segments.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
@@ -80,7 +81,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
         // Neighbours for the keyboard's n and p (ids are 1…count once the analysis is done).
         const near = { prevId: store.has(id - 1) ? id - 1 : null, nextId: store.has(id + 1) ? id + 1 : null };
-        return api ? res.json(body) : res.render('connection', { ...body, ...near, dataJson: scriptSafeJson({ connection: record, segments }) });
+        return api ? res.json(body) : res.render('connection', { ...body, ...near, dataJson: scriptSafeJson({ connection: record, segmentKeys: SEGMENT_KEYS, segments: segments.map(packSegment) }) });
       }
       if (view === 'anomalies') {
         // Capture-wide findings head the first page; the connections' follow in id order, a page at a time.
