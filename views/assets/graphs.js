@@ -258,7 +258,8 @@
     if (edgeMax > ymax && !edgeCut) ymax = edgeMax;
     var ta = timeAxis(t1);
     var p = plot('time-sequence', {
-      x0: x0, x1: t1, y0: Math.min(0, ymin), y1: ymax + Math.max(1, (ymax - ymin) * 0.03),
+      // A little room right of the last mark.
+      x0: x0, x1: t1 + (t1 - x0) * 0.01, y0: Math.min(0, ymin), y1: ymax + Math.max(1, (ymax - ymin) * 0.03),
       xLabel: ta.xLabel, xTick: ta.xTick,
       yLabel: 'relative sequence number (bytes)', yTick: si,
       title: 'Time-sequence: ' + dir + ' → ' + (dir === 'client' ? 'server' : 'client') + ' (' + plural(data.length, 'segment') + ')'
@@ -370,7 +371,7 @@
     all.forEach(function (r) { if (r.rtt > max) max = r.rtt; });
     var u = timeUnit(max || 1e-3), ta = timeAxis(t1);
     var p = plot('rtt', {
-      x0: x0, x1: t1, y0: 0, y1: (max || 1e-3) * 1.08,
+      x0: x0, x1: t1 + (t1 - x0) * 0.01, y0: 0, y1: (max || 1e-3) * 1.08,
       xLabel: ta.xLabel, xTick: ta.xTick,
       yLabel: 'RTT (' + u.name + ')', yTick: function (v) { return si(v * u.f); },
       title: 'RTT of ' + dir + ' → ' + (dir === 'client' ? 'server' : 'client') + ' data, from the ACKs (tcp.analysis.ack_rtt; ' + plural(all.length, 'sample') + ')'
