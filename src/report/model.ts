@@ -44,6 +44,16 @@ export interface SegmentRecord {
   windowSize: number;
   /** False when the handshake was not captured, so the scale is unknown (Wireshark's "scaling unknown"). */
   windowScaleKnown: boolean;
+  /** Options, each only when the segment carries it: MSS (tcp.options.mss_val), the window scale's shift count (tcp.options.wscale.shift), SACK-permitted, TCP Fast Open (0: a cookie request, else the cookie's length in bytes). */
+  mss?: number;
+  wscale?: number;
+  sackPermitted?: true;
+  tfo?: number;
+  /** RFC 7323 timestamps (tcp.options.timestamp.tsval, tsecr), when present. */
+  tsval?: number;
+  tsecr?: number;
+  /** SACK blocks (RFC 2018) as left, right, … edges relative to the peer's base, like relAck (tcp.options.sack_le, sack_re). */
+  sack?: number[];
 }
 
 /** One weird.log entry (zeek/zeek base/frameworks/notice/weird.zeek Weird::Info, TCP weirds). */

@@ -1,7 +1,8 @@
 /**
  * The segments of one connection as a ladder shows them (SegmentRecord), numbered as Wireshark
  * numbers them: relative sequence and ACK numbers from tcp/relative-seq.ts and the scaled window
- * (tcp.window_size), replayed in capture order, so each is what tshark shows at that frame.
+ * (tcp.window_size), replayed in capture order, so each is what tshark shows at that frame; with
+ * the options the segment carries (SACK edges relative to the peer's base, as tshark shows them).
  */
 import { WINDOW_SCALE_UNKNOWN, WiresharkFlow, scaledWindow, windowOptions } from '../analysis/flags/flow.js';
 import { formatTimestamp } from '../capture/timestamp.js';
@@ -20,7 +21,7 @@ export function segmentRecords(t0: number, sideOf: (endpoint: 'a' | 'b') => 'cli
     const fwd = fromA ? a : b;
     const windowSize = scaledWindow(seg, fwd);
     windowOptions(seg, fwd, fromA ? b : a);
-    return {
+    const r: SegmentRecord = {
       frame: seg.frame,
       ts: formatTimestamp(seg.tsSec, seg.tsNsec),
       t: seg.time - t0,
@@ -35,5 +36,20 @@ export function segmentRecords(t0: number, sideOf: (endpoint: 'a' | 'b') => 'cli
       windowSize,
       windowScaleKnown: seg.syn || fwd.winScale !== WINDOW_SCALE_UNKNOWN,
     };
+    // Options only where present: a 40,000-segment ladder is embedded in the page.
+    if (seg.mss >= 0) r.mss = seg.mss;
+    if (seg.wscale >= 0) r.wscale = seg.wscale;
+    if (seg.sackPerm) r.sackPermitted = true;
+    if (seg.tfoCookieLen >= 0) r.tfo = seg.tfoCookieLen;
+    if (seg.hasTimestamp) {
+      r.tsval = seg.tsVal;
+      r.tsecr = seg.tsEcr;
+    }
+    if (seg.sackBlocks > 0 && bases.isSet(!fromA)) {
+      const peerBase = bases.base(!fromA);
+      r.sack = [];
+      for (let i = 0; i < 2 * seg.sackBlocks; i++) r.sack.push(seqRel(seg.sack[i] as number, peerBase));
+    }
+    return r;
   });
 }

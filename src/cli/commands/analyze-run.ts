@@ -13,8 +13,12 @@ import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
 import { engineOptions, VERSION, type AnalyzeArgs } from './args.js';
 
-/** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
-const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
+/**
+ * Segments embedded for HTML ladders and graphs: a whole bulk transfer of 50,000 segments (its
+ * time-sequence graph is wrong if cut at the start; the graphs decimate per pixel and the
+ * ladder folds), bounded on big captures (about 200 bytes of JSON a segment).
+ */
+const HTML_SEGMENT_BUDGET = { perConnection: 50_000, total: 200_000 };
 
 export async function analyze(args: AnalyzeArgs): Promise<number> {
   const filter = readFilter(args, ANOMALY_IDS);

@@ -11,6 +11,8 @@ import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
+import { captureCharts } from '../capture-charts.js';
+import { packSegment, SEGMENT_KEYS, type PackedSegment } from '../packed-segments.js';
 import { allFindings, countBy, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 
@@ -39,8 +41,8 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
   });
   // Details for connections with anomalies first, then in order, within the budget.
   const order = [...conns].sort((a, b) => Number(b.anomalies.length > 0) - Number(a.anomalies.length > 0) || a.id - b.id);
-  const details: Record<number, { connection: ConnectionRecord; segments: SegmentRecord[] }> = {};
-  for (const c of order.slice(0, maxDetails)) details[c.id] = { connection: c, segments: segments.get(c.id) ?? [] };
+  const details: Record<number, { connection: ConnectionRecord; segments: PackedSegment[] }> = {};
+  for (const c of order.slice(0, maxDetails)) details[c.id] = { connection: c, segments: (segments.get(c.id) ?? []).map(packSegment) };
   const rows = conns.map((c) => [
     c.id,
     `${c.client.ip}:${c.client.port}`,
@@ -77,7 +79,16 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     anomalyIds: anomalyGroups.map((g) => g.id),
     columns: ['id', 'stream', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
     detailsEmbedded: Math.min(conns.length, maxDetails),
-    dataJson: scriptSafeJson({ capture: doc.capture, anomalies: doc.anomalies, rows, details }),
+    dataJson: scriptSafeJson({
+      capture: doc.capture,
+      anomalies: doc.anomalies,
+      rows,
+      details,
+      segmentKeys: SEGMENT_KEYS,
+      charts: captureCharts(conns.length, conns.map((c) => Number(c.start)), conns.map((c) => c.duration), conns.map((c) => c.irtt ?? NaN)),
+    }),
+    graphsJs: asset('graphs.js'),
+    keysJs: asset('keys.js'),
     css: asset('report.css'),
     ladderJs: asset('ladder.js'),
     figuresJs: asset('figures.js'),

@@ -9,6 +9,7 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { looksLikeCapture } from '../../capture/find-captures.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
+import { packSegment, SEGMENT_KEYS } from '../../report/packed-segments.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
@@ -62,8 +63,8 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const view = String(req.query['view'] ?? 'overview');
       const common = { path: display, base, error: analysis.error };
       if (view === 'overview') {
-        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide };
-        return api ? res.json(body) : res.render('overview', body);
+        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, charts: store.charts() };
+        return api ? res.json(body) : res.render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
       }
       if (view === 'connections') {
         const sort = String(req.query['sort'] ?? 'id') as SortKey;
@@ -78,7 +79,9 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         if (!Number.isInteger(id) || record === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
         const { segments, truncated } = await cache.timelineOf(file, record);
         const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
-        return api ? res.json(body) : res.render('connection', { ...body, dataJson: scriptSafeJson({ connection: record, segments }) });
+        // Neighbours for the keyboard's n and p (ids are 1…count once the analysis is done).
+        const near = { prevId: store.has(id - 1) ? id - 1 : null, nextId: store.has(id + 1) ? id + 1 : null };
+        return api ? res.json(body) : res.render('connection', { ...body, ...near, dataJson: scriptSafeJson({ connection: record, segmentKeys: SEGMENT_KEYS, segments: segments.map(packSegment) }) });
       }
       if (view === 'anomalies') {
         // Capture-wide findings head the first page; the connections' follow in id order, a page at a time.
