@@ -28,6 +28,7 @@ import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/seq
 import type { Connection } from './tcp/connection.js';
 import { copySegment, type Segment } from './tcp/segment.js';
 import { Tracker, type TrackerWarning } from './tcp/tracker.js';
+import { performanceOf } from './report/performance.js';
 
 export interface DecodeHooks {
   /** Called for every frame with the reused frame and decoded packet (valid during the call). */
@@ -196,7 +197,7 @@ export async function analyzeCapture(
       connectionCount++;
       const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed, timeDigits: digits });
       const keptSegments = kept.get(conn.id);
-      const segs = keptSegments === undefined ? undefined : segmentRecords(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), keptSegments, digits);
+      const segs = keptSegments === undefined ? undefined : segmentRecords(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), keptSegments);
       if (segs !== undefined) {
         if (hooks.collect !== false) segments.set(conn.id, segs);
         kept.delete(conn.id);
@@ -257,7 +258,7 @@ export async function analyzeCapture(
 }
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
-  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings };
+  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings, performance: performanceOf(r.connections) };
 }
 
 export interface FrameSelection {

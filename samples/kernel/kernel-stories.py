@@ -274,7 +274,39 @@ def tfo():
         time.sleep(0.2)
 
 
+def zero_window():
+    """The server's socket has a small receive buffer (SO_RCVBUF 4096, set on the listener so the
+    child inherits it) and reads nothing for 1.5 s while the client sends 64 KiB: its window
+    closes, the client's persist timer probes it, then the server reads everything and the
+    window opens; the client closes, then the server."""
+    import threading
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    srv.bind((HOST, PORT))
+    srv.listen(4)
+    KEEP.append(srv)
+    c = client()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    c.connect((HOST, PORT))
+    s, _ = srv.accept()
+
+    def send_all():
+        c.sendall(b'x' * 65536)
+        c.close()
+
+    sender = threading.Thread(target=send_all)
+    sender.start()
+    time.sleep(1.5)  # the reader is stuck: the window stays shut
+    while s.recv(65536):
+        pass
+    sender.join()
+    s.close()
+    time.sleep(0.3)
+
+
 STORIES = {
+    'zero-window': zero_window,
     'handshake-close': handshake_close,
     'refused': refused,
     'rst-abort': rst_abort,

@@ -16,7 +16,7 @@ port_of() {
   case "$1" in
     handshake-close) echo 47201 ;; refused) echo 47202 ;; rst-abort) echo 47203 ;; half-close) echo 47204 ;;
     syn-dropped) echo 47205 ;; syn-scan) echo 47206 ;; listen-backlog) echo 47207 ;; listen-backlog-abort) echo 47208 ;;
-    tfo) echo 47209 ;; fin-lost) echo 47210 ;; syn-ack-lost) echo 47211 ;; *) echo "unknown story $1" >&2; exit 2 ;;
+    tfo) echo 47209 ;; fin-lost) echo 47210 ;; syn-ack-lost) echo 47211 ;; zero-window) echo 47212 ;; *) echo "unknown story $1" >&2; exit 2 ;;
   esac
 }
 # Namespace sysctls per story (net.ipv4 TCP settings are per network namespace).
@@ -63,7 +63,7 @@ export -f record_one port_of sysctls_of raw_of
 export T
 
 stories=("$@")
-[ ${#stories[@]} -gt 0 ] || stories=(handshake-close refused rst-abort half-close syn-dropped syn-scan listen-backlog listen-backlog-abort tfo fin-lost syn-ack-lost)
+[ ${#stories[@]} -gt 0 ] || stories=(handshake-close refused rst-abort half-close syn-dropped syn-scan listen-backlog listen-backlog-abort tfo fin-lost syn-ack-lost zero-window)
 for story in "${stories[@]}"; do
   unshare -n bash -c "record_one $story $(port_of "$story")"
 done

@@ -9,6 +9,7 @@ import type { AnomalyOptions, AnomalyRule, EndContext, Finding, SegmentContext }
 import type { AnomalyId } from './anomaly-ids.js';
 import { RULES } from './rules/index.js';
 import { SequenceAnalysis } from './flags/sequence-analysis.js';
+import { ConnectionFigures } from './direction-stats.js';
 
 const MAX_FINDINGS = 200;
 
@@ -55,6 +56,8 @@ export class ConnectionAnalysis implements ConnectionObserver {
   readonly findings: Finding<AnomalyId>[] = [];
   findingCount = 0;
   readonly sequence = new SequenceAnalysis();
+  /** tcptrace's per-direction figures (unique and resent bytes, RTT, windows, options). */
+  readonly figures = new ConnectionFigures();
   /** Per-rule memory, made only when a rule asks (most connections need none). */
   private memos: Map<string, object> | null = null;
   private senderBefore = '';
@@ -74,6 +77,7 @@ export class ConnectionAnalysis implements ConnectionObserver {
   onSegment(conn: Connection, seg: Segment, fromA: boolean, changes: readonly StateChange[]): void {
     const side: Side = fromA === conn.clientIsA ? 'client' : 'server';
     this.sequence.onSegment(conn, seg, fromA);
+    this.figures.onSegment(seg, fromA);
     ctx.analysis = this;
     ctx.conn = conn;
     ctx.seg = seg;

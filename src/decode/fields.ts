@@ -167,4 +167,8 @@ export const TcpOption = {
   MAX_SACK_BLOCKS: 4,
   TIMESTAMP: 8,
   TIMESTAMP_LEN: 10,
+  /** RFC 7413 §4.1.1: TCP Fast Open cookie (length 2 = a cookie request), and its experimental form (kind 254, ExID 0xF989; RFC 6994). */
+  TFO: 34,
+  EXPERIMENTAL: 254,
+  TFO_EXID: 0xf989,
 } as const;

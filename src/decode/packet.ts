@@ -72,6 +72,8 @@ export class DecodedPacket {
   hasTimestamp = false;
   tsVal = 0;
   tsEcr = 0;
+  /** TCP Fast Open option (RFC 7413 §4.1.1): -1 absent, 0 a cookie request, else the cookie's length in bytes. */
+  tfoCookieLen = -1;
 
   // ---- damage --------------------------------------------------------------
   issueKind: IssueKind | null = null;
@@ -109,6 +111,7 @@ export class DecodedPacket {
     this.sackPermitted = false;
     this.sackCount = 0;
     this.hasTimestamp = false;
+    this.tfoCookieLen = -1;
     this.issueKind = null;
   }
 

@@ -1,6 +1,8 @@
 /**
  * TCP options (RFC 9293 §3.2): MSS, window scale and timestamps (RFC 7323), SACK-permitted
- * and SACK blocks (RFC 2018). Unknown kinds are skipped by their length.
+ * and SACK blocks (RFC 2018), TCP Fast Open cookies (RFC 7413 §4.1.1, also in the experimental
+ * kind 254 with ExID 0xF989 that Linux sent before kind 34 was assigned). Unknown kinds are
+ * skipped by their length.
  */
 import { u16, u32, u8 } from './bytes.js';
 import { TcpOption } from './fields.js';
@@ -49,6 +51,12 @@ export function decodeTcpOptions(b: Uint8Array, off: number, end: number, p: Dec
         p.hasTimestamp = true;
         p.tsVal = u32(b, o + 2);
         p.tsEcr = u32(b, o + 6);
+        break;
+      case TcpOption.TFO:
+        p.tfoCookieLen = len - 2;
+        break;
+      case TcpOption.EXPERIMENTAL:
+        if (len >= 4 && u16(b, o + 2) === TcpOption.TFO_EXID) p.tfoCookieLen = len - 4;
         break;
       default:
         break;

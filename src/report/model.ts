@@ -6,6 +6,7 @@
 import { isoParts, isoTimestamp, timeDigits, type TimeDigits } from './time-format.js';
 import { completenessLabel, zeekConnState, type ConnState } from '../analysis/conn-summary.js';
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
+import type { DirectionStats } from '../analysis/direction-stats.js';
 import type { FlaggedFrame } from '../analysis/flags/sequence-analysis.js';
 import type { Finding } from '../analysis/anomaly.js';
 import type { AnomalyId } from '../analysis/anomaly-ids.js';
@@ -29,8 +30,6 @@ export type TransitionRecord = Omit<StateChange, 'endpoint' | 'tsSec' | 'tsNsec'
 export interface SegmentRecord {
   frame: number;
   ts: string;
-  /** `ts` as ISO 8601 in UTC (`2016-02-04T13:13:00.134854Z`), at the capture's precision (report/time-format.ts). */
-  tsIso: string | null;
   /** Seconds since the connection's first packet. */
   t: number;
   from: 'client' | 'server';
@@ -46,6 +45,16 @@ export interface SegmentRecord {
   windowSize: number;
   /** False when the handshake was not captured, so the scale is unknown (Wireshark's "scaling unknown"). */
   windowScaleKnown: boolean;
+  /** Options, each only when the segment carries it: MSS (tcp.options.mss_val), the window scale's shift count (tcp.options.wscale.shift), SACK-permitted, TCP Fast Open (0: a cookie request, else the cookie's length in bytes). */
+  mss?: number;
+  wscale?: number;
+  sackPermitted?: true;
+  tfo?: number;
+  /** RFC 7323 timestamps (tcp.options.timestamp.tsval, tsecr), when present. */
+  tsval?: number;
+  tsecr?: number;
+  /** SACK blocks (RFC 2018) as left, right, … edges relative to the peer's base, like relAck (tcp.options.sack_le, sack_re). */
+  sack?: number[];
 }
 
 /** One weird.log entry (zeek/zeek base/frameworks/notice/weird.zeek Weird::Info, TCP weirds). */
@@ -81,6 +90,53 @@ export interface ZeekRecord {
   weirds: ZeekWeirdRecord[];
 }
 
+/** RTT samples, seconds (null without samples). */
+export interface RttFigures {
+  samples: number;
+  min: number | null;
+  avg: number | null;
+  max: number | null;
+}
+
+/**
+ * What one side sent, as `tcptrace -l -r` reports a direction (analysis/direction-stats.ts has
+ * the definitions and the tcptrace functions they follow).
+ */
+export interface DirectionFigures {
+  packets: number;
+  ackPackets: number;
+  pureAcks: number;
+  /** Segments with payload and their payload bytes (tcptrace "actual data pkts/bytes"). */
+  dataPackets: number;
+  dataBytes: number;
+  /** Payload bytes sent for the first time (tcptrace "unique bytes sent"). */
+  uniqueBytes: number;
+  /** Segments that resent sequence space, and the sequence bytes resent (a resent SYN or FIN counts 1). */
+  retransmittedPackets: number;
+  retransmittedBytes: number;
+  /** Segments sent while the peer's last window was zero (tcptrace "zwnd probe pkts/bytes"). */
+  zeroWindowProbes: number;
+  zeroWindowProbeBytes: number;
+  outOfOrderPackets: number;
+  synCount: number;
+  finCount: number;
+  /** Options seen from this side (on its SYN, in practice): MSS, the window scale it asked for (null: none), timestamps, SACK-permitted. */
+  mss: number | null;
+  windowScale: number | null;
+  timestamps: boolean;
+  sackPermitted: boolean;
+  /** Advertised windows in bytes, scaled when both sides asked for scaling; min is the smallest non-zero one. */
+  windowMin: number;
+  windowMax: number;
+  /** ACKs advertising a zero window. */
+  zeroWindows: number;
+  /** RTT of this side's segments, from the peer's ACKs (Karn: never a resent segment) and from timestamp echoes. */
+  rtt: RttFigures;
+  rttTimestamps: RttFigures;
+  /** uniqueBytes / the connection's duration, bytes per second (null for a zero duration). */
+  throughput: number | null;
+}
+
 export interface ConnectionRecord {
   id: number;
   /** Wireshark's tcp.stream (0-based): the same frames, numbered as tshark numbers them. */
@@ -114,6 +170,8 @@ export interface ConnectionRecord {
   analysis: Record<string, number>;
   /** The frames that carry Wireshark analysis flags, and which (capped at 200,000 per connection). */
   analysisFrames: FlaggedFrame[];
+  /** Per side, what it sent: tcptrace's per-direction figures. */
+  figures: { client: DirectionFigures; server: DirectionFigures };
   anomalies: Finding<AnomalyId>[];
 }
 
@@ -136,6 +194,28 @@ export interface CaptureRecord {
   error: { code: string; offset: number; message: string } | null;
 }
 
+/** A connection that stood still (report/performance.ts gathers them). */
+export interface StalledConnection {
+  id: number;
+  stream: number;
+  client: { ip: string; port: number };
+  server: { ip: string; port: number };
+  /** Its stall findings (the first of each kind): id, frame, side, detail. */
+  stalls: { id: string; frame: number; side: string | null; detail: string }[];
+}
+
+/** The capture's performance at a glance (report/performance.ts; the JSON document's and ndjson summary's "performance"). */
+export interface PerformanceSummary {
+  /** Wireshark's initial RTT (SYN to the ACK of the SYN,ACK) of the connections that have one, seconds; nearest-rank percentiles. */
+  handshakeRtt: { connections: number; min: number | null; median: number | null; p95: number | null; max: number | null };
+  /** Payload bytes sent (both directions, all connections) and the part that repeated bytes already sent (tcptrace: actual − unique − probe bytes). */
+  payloadBytes: number;
+  retransmittedPayloadBytes: number;
+  /** retransmittedPayloadBytes / payloadBytes, or null without payload. */
+  retransmittedShare: number | null;
+  stalled: { count: number; connections: StalledConnection[] };
+}
+
 export interface AnalysisDocument {
   tcplens: 1;
   capture: CaptureRecord;
@@ -143,6 +223,8 @@ export interface AnalysisDocument {
   anomalies: Finding<AnomalyId>[];
   /** About the analysis, not the file: CONNECTION_LIMIT, with the frame where it began. */
   warnings: TrackerWarning[];
+  /** The connections' handshake RTTs, resent payload and stalls (report/performance.ts). */
+  performance: PerformanceSummary;
 }
 
 export interface BuildOptions {
@@ -259,6 +341,7 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
   }
   const seed = opts.uidSeed ?? '';
   const zeekRows = conn.zeekTrack.sessions.map((z, i) => zeekRecord(conn, z, i + conn.zeekTrack.droppedRows * (i > 0 ? 1 : 0), seed));
+  const duration = conn.lastSec - conn.firstSec + (conn.lastNsec - conn.firstNsec) / 1e9;
   const analysisCounts: Record<string, number> = {};
   for (const [k, v] of Object.entries(analysis.sequence.counts)) if (v) analysisCounts[k] = v;
   return {
@@ -290,7 +373,45 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
     irtt: analysis.sequence.irtt === null ? null : round6(analysis.sequence.irtt),
     analysis: analysisCounts,
     analysisFrames: analysis.sequence.flagged,
+    figures: {
+      client: directionFigures(conn.clientIsA ? analysis.figures.a : analysis.figures.b, duration),
+      server: directionFigures(conn.clientIsA ? analysis.figures.b : analysis.figures.a, duration),
+    },
     anomalies: analysis.findings,
+  };
+}
+
+function rttFigures(count: number, min: number, sum: number, max: number): RttFigures {
+  if (count === 0) return { samples: 0, min: null, avg: null, max: null };
+  return { samples: count, min: round6(min), avg: round6(sum / count), max: round6(max) };
+}
+
+/** One direction's figures as JSON (see DirectionFigures). */
+export function directionFigures(d: DirectionStats, duration: number): DirectionFigures {
+  return {
+    packets: d.packets,
+    ackPackets: d.ackPackets,
+    pureAcks: d.pureAcks,
+    dataPackets: d.dataPackets,
+    dataBytes: d.dataBytes,
+    uniqueBytes: d.uniqueBytes,
+    retransmittedPackets: d.retransmittedPackets,
+    retransmittedBytes: d.retransmittedBytes,
+    zeroWindowProbes: d.zeroWindowProbes,
+    zeroWindowProbeBytes: d.zeroWindowProbeBytes,
+    outOfOrderPackets: d.outOfOrderPackets,
+    synCount: d.synCount,
+    finCount: d.finCount,
+    mss: d.mss < 0 ? null : d.mss,
+    windowScale: d.wsAsked < 0 ? null : d.wsAsked,
+    timestamps: d.timestamps,
+    sackPermitted: d.sackPermitted,
+    windowMin: d.winMin,
+    windowMax: d.winMax,
+    zeroWindows: d.zeroWindows,
+    rtt: rttFigures(d.rttCount, d.rttMin, d.rttSum, d.rttMax),
+    rttTimestamps: rttFigures(d.tsRttCount, d.tsRttMin, d.tsRttSum, d.tsRttMax),
+    throughput: duration > 0 ? Math.round((d.uniqueBytes / duration) * 1000) / 1000 : null,
   };
 }
 

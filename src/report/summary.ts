@@ -7,6 +7,7 @@ import type { Finding } from '../analysis/anomaly.js';
 import type { AnomalyId } from '../analysis/anomaly-ids.js';
 import { CONN_STATE_MEANING } from '../analysis/conn-summary.js';
 import type { AnalysisDocument, ConnectionRecord } from './model.js';
+import { PerformanceTally } from './performance.js';
 
 /** How often each key occurs, most frequent first; ties in key order, so output is stable. */
 export function countBy<K extends string>(keys: readonly K[]): [K, number][] {
@@ -43,9 +44,12 @@ export class Tally {
   readonly wiresharkFlags = new Map<string, number>();
   /** Zeek weirds by name, over every conn.log row of every connection (before weird.log's filtering). */
   readonly zeekWeirds = new Map<string, number>();
+  /** Handshake RTTs, resent payload and stalled connections. */
+  readonly performance = new PerformanceTally();
 
   add(c: ConnectionRecord): void {
     this.count++;
+    this.performance.add(c);
     bump(this.states, `${c.states.client} / ${c.states.server}`);
     bump(this.connStates, c.zeek.conn_state);
     for (const a of c.anomalies) bump(this.anomalies, a.id);

@@ -29,6 +29,8 @@ export class Segment {
   hasTimestamp = false;
   tsVal = 0;
   tsEcr = 0;
+  /** TCP Fast Open option: -1 absent, 0 a cookie request, else the cookie's length (RFC 7413 §4.1.1). */
+  tfoCookieLen = -1;
   /** The snap length cut the payload (fewer bytes captured than len). */
   payloadCut = false;
   /** The TCP checksum is wrong (set only when the tracker checks checksums). */
@@ -82,6 +84,7 @@ export function fillSegment(s: Segment, p: DecodedPacket, frame: number, tsSec: 
   s.hasTimestamp = p.hasTimestamp;
   s.tsVal = p.tsVal;
   s.tsEcr = p.tsEcr;
+  s.tfoCookieLen = p.tfoCookieLen;
   s.payloadCut = p.payloadCaptured < p.payloadLen;
   s.badChecksum = false;
   s.bytes = null;

@@ -1,11 +1,12 @@
 /**
- * The columns of a connection store, by row (rows in the order connections ended): about 60
+ * The columns of a connection store, by row (rows in the order connections ended): about 70
  * bytes a connection (addresses as indexes into one table of hosts, ports, final states, an
- * anomaly bit set, start, duration, packets, bytes), with the filter and the sorts that run over
+ * anomaly bit set, start, duration, handshake RTT, packets, bytes), with the filter and the sorts that run over
  * them. A sort order, once made, is kept for the next page.
  */
 import { ANOMALY_IDS } from '../analysis/anomaly-ids.js';
 import { WIRESHARK_FLAGS } from '../analysis/flags/flag-bits.js';
+import { captureCharts, type CaptureCharts } from '../report/capture-charts.js';
 import { CONN_STATES, HISTORY_LETTER_SET, type ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
 import { ALL_STATES, type EndpointState } from '../tcp/state.js';
@@ -46,6 +47,8 @@ export class ConnectionIndex {
   private anomalyCount = new Uint16Array(0);
   private start = new Float64Array(0);
   private duration = new Float64Array(0);
+  /** tcp.analysis.initial_rtt in seconds, NaN when none (for the overview's histogram). */
+  private irtt = new Float64Array(0);
   private packets = new Float64Array(0);
   private bytes = new Float64Array(0);
   private readonly hosts: string[] = [];
@@ -82,9 +85,15 @@ export class ConnectionIndex {
     this.anomalyCount[row] = Math.min(65535, r.anomalies.length);
     this.start[row] = Number(r.start); // "sec.nsec": ties are broken by id, so a float is enough
     this.duration[row] = r.duration;
+    this.irtt[row] = r.irtt ?? NaN;
     this.packets[row] = r.packets.client + r.packets.server;
     this.bytes[row] = r.bytes.client + r.bytes.server;
     return row;
+  }
+
+  /** The overview's charts, binned over the columns (report/capture-charts.ts). */
+  charts(): CaptureCharts {
+    return captureCharts(this.count, this.start, this.duration, this.irtt);
   }
 
   idOf(row: number): number {
@@ -215,6 +224,7 @@ export class ConnectionIndex {
     this.anomalyCount = g(this.anomalyCount, Uint16Array);
     this.start = g(this.start, Float64Array);
     this.duration = g(this.duration, Float64Array);
+    this.irtt = g(this.irtt, Float64Array);
     this.packets = g(this.packets, Float64Array);
     this.bytes = g(this.bytes, Float64Array);
     this.capacity = cap;

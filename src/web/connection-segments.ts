@@ -2,7 +2,6 @@
  * One connection's segments, read again from its capture for the viewer's ladder: decoding
  * alone, without the engine (a viewer asks for one ladder of a million connections).
  */
-import { timeDigits } from '../report/time-format.js';
 import type { CaptureSource } from '../capture/open-capture.js';
 import { formatIpv4, formatIpv6 } from '../decode/format.js';
 import { decodeCapture } from '../pipeline.js';
@@ -23,7 +22,7 @@ export async function connectionSegments(source: CaptureSource, name: string, c:
   let truncated = false;
   let past = false;
   const scratch = new Segment();
-  const read = await decodeCapture(
+  await decodeCapture(
     source,
     {
       // Nothing of the connection comes after its last frame: stop reading at the next chunk.
@@ -49,5 +48,5 @@ export async function connectionSegments(source: CaptureSource, name: string, c:
     name,
   );
   const t0 = list.length ? (list[0] as { seg: Segment }).seg.time : 0;
-  return { segments: segmentRecords(t0, (e) => (e === 'a' ? 'client' : 'server'), list, timeDigits(read.info.interfaces)), truncated };
+  return { segments: segmentRecords(t0, (e) => (e === 'a' ? 'client' : 'server'), list), truncated };
 }

@@ -1,14 +1,16 @@
 /**
  * A capture's connections for the viewer, sized for a million of them: each record goes to a
  * spool file on disk (spool.ts), and memory keeps only a few typed-array columns per connection
- * (connection-index.ts: about 70 bytes with the spool's row positions). Filters, sorts and pages
+ * (connection-index.ts: about 80 bytes with the spool's row positions). Filters, sorts and pages
  * run over the columns; only the rows on the page shown are read back from disk. Spools of a
  * viewer that was killed are removed by the next one (spool-cleanup.ts).
  */
 import type { Finding } from '../analysis/anomaly.js';
+import type { CaptureCharts } from '../report/capture-charts.js';
 import type { ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
 import { Tally, type StateCounts } from '../report/summary.js';
+import type { PerformanceSummary } from '../report/model.js';
 import { ConnectionIndex, type SortKey } from './connection-index.js';
 import { RecordSpool } from './spool.js';
 
@@ -49,6 +51,7 @@ export class ConnectionStore {
   /** Findings before each row in id order (for paging through all anomalies). */
   private findingsBefore = new Float64Array(0);
   private closed = false;
+  private chartsKept: CaptureCharts | null = null;
   /**
    * Pages asked for again (a refresh, many people on one link, the page-by-page walk back) and
    * the records read for them are kept, parsed: reading and parsing rows was most of a page's
@@ -89,8 +92,21 @@ export class ConnectionStore {
   }
 
   /** Counts for the overview, as report/summary.ts makes them for the other outputs. */
-  summary(captureWide: readonly Finding[]): StateCounts & { anomalyCounts: [string, number][] } {
-    return { ...this.tally.stateCounts(), anomalyCounts: this.tally.anomalyCounts(captureWide) };
+  summary(captureWide: readonly Finding[]): StateCounts & { anomalyCounts: [string, number][]; performance: PerformanceSummary } {
+    return { ...this.tally.stateCounts(), anomalyCounts: this.tally.anomalyCounts(captureWide), performance: this.tally.performance.summary() };
+  }
+
+  /** The overview's charts: starts over time, handshake RTTs, durations (binned once, when every connection has ended). */
+  charts(): CaptureCharts {
+    if (this.chartsKept !== null) return this.chartsKept;
+    const charts = this.index.charts();
+    if (this.rowOfId.length > 0) this.chartsKept = charts;
+    return charts;
+  }
+
+  /** Whether a connection of this id is here (without reading its record). */
+  has(id: number): boolean {
+    return Number.isInteger(id) && id >= 0 && id < this.rowOfId.length && (this.rowOfId[id] as number) >= 0;
   }
 
   get(id: number): ConnectionRecord | undefined {

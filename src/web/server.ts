@@ -73,8 +73,9 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
   );
   app.locals['captureUrl'] = captureUrl;
   app.locals['isWholeCapture'] = isWholeCapture;
+  app.locals['formatBytes'] = formatBytes;
 
-  for (const name of ['report.css', 'viewer.css', 'ladder.js', 'viewer.js']) {
+  for (const name of ['report.css', 'viewer.css', 'ladder.js', 'figures.js', 'graphs.js', 'keys.js', 'viewer.js']) {
     app.get(`/assets/${name}`, (_req, res) => {
       res.type(name.endsWith('.css') ? 'text/css' : 'text/javascript').set('Cache-Control', 'no-cache').send(asset(name));
     });

@@ -91,6 +91,7 @@ const SOCKETS: Record<string, number> = {
   tfo: 4,
   'fin-lost': 2,
   'syn-ack-lost': 2,
+  'zero-window': 2,
 };
 
 describe.each(STORIES)('kernel trace: %s', (story) => {
@@ -184,6 +185,15 @@ describe('kernel-traced stories', () => {
     const [c] = await load('syn-ack-lost');
     expect(path(c!, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2x3 ESTABLISHED@5 FIN-WAIT-1@10 FIN-WAIT-2@11 TIME-WAIT@11');
     expect(path(c!, 'server')).toBe('SYN-RECEIVED@2 ESTABLISHED@5 CLOSE-WAIT@10 LAST-ACK@11 CLOSED@12~');
+  });
+
+  test('zero-window: the server stops reading with a 4 KiB receive buffer; its window stays shut while the client probes (Linux: keep-alive-shaped), then opens', async () => {
+    const [c] = await load('zero-window');
+    // frames 7 (ACK, window 0), 8 and 10 the client's persist-timer probes (seq one below, no data), 11 the window opens, 12 data, 55 the last data with the FIN
+    expect(c!.anomalies.map((a) => `${a.id}@${a.side}@${a.frame}`)).toEqual(['zero-window-stall@server@7']);
+    expect(c!.anomalies[0]?.detail).toMatch(/^the server advertised a zero window for 1\.4\d\d s, from frame 7 until frame 11 opened it, while the client had data to send: 2 probes \(frames 8, 10\)$/);
+    expect([c!.figures.server.zeroWindows, c!.figures.server.windowMin, c!.figures.client.uniqueBytes, c!.figures.client.retransmittedBytes]).toEqual([2, 2048, 65536, 0]);
+    expect(path(c!, 'client')).toBe('SYN-SENT@1 ESTABLISHED@2 FIN-WAIT-1@55 FIN-WAIT-2@56 TIME-WAIT@57');
   });
 
   test('tfo: 19 bytes on the SYN, acknowledged by the SYN,ACK: no handshake anomaly, bytes counted', async () => {

@@ -14,10 +14,10 @@ describe('tcplens analyze', () => {
     const run = await runCli(['analyze', HANDSHAKE, '--format', 'json']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as Record<string, unknown> & { connections: Record<string, unknown>[] };
-    expect(Object.keys(doc)).toEqual(['tcplens', 'capture', 'connections', 'anomalies', 'warnings']);
+    expect(Object.keys(doc)).toEqual(['tcplens', 'capture', 'connections', 'anomalies', 'warnings', 'performance']);
     expect(doc['tcplens']).toBe(1);
     const c = doc.connections[0] as Record<string, unknown>;
-    for (const k of ['id', 'client', 'server', 'rolesInferred', 'firstFrame', 'lastFrame', 'start', 'end', 'duration', 'packets', 'bytes', 'states', 'transitions', 'zeek', 'completeness', 'irtt', 'analysis', 'anomalies']) {
+    for (const k of ['id', 'client', 'server', 'rolesInferred', 'firstFrame', 'lastFrame', 'start', 'end', 'duration', 'packets', 'bytes', 'states', 'transitions', 'zeek', 'completeness', 'irtt', 'analysis', 'figures', 'anomalies']) {
       expect(c, k).toHaveProperty(k);
     }
     expect(c['client']).toEqual({ ip: '127.0.0.1', port: 40096 });

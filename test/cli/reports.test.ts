@@ -60,6 +60,11 @@ describe('formats agree with the JSON model', () => {
         zeek_history: c.zeek.history,
         bytes_client: String(c.bytes.client),
         anomalies: c.anomalies.map((a) => `${a.id}@${a.frame}`).join(';'),
+        unique_bytes_client: String(c.figures.client.uniqueBytes),
+        retransmitted_bytes_server: String(c.figures.server.retransmittedBytes),
+        rtt_avg_client: c.figures.client.rtt.avg === null ? '' : String(c.figures.client.rtt.avg),
+        window_max_server: String(c.figures.server.windowMax),
+        mss_client: c.figures.client.mss === null ? '' : String(c.figures.client.mss),
       });
     }
   });

@@ -12,6 +12,8 @@ import { generateManyConnections } from '../../bench/generate-many.js';
 import { analysisDocument } from '../../src/pipeline.js';
 import { TextSummary, textReport } from '../../src/report/formats/text.js';
 import { analyze } from '../support/analyze.js';
+import { DirectionStats } from '../../src/analysis/direction-stats.js';
+import { directionFigures } from '../../src/report/model.js';
 
 function shuffled<T>(list: readonly T[], seed: number): T[] {
   const out = [...list];
@@ -43,7 +45,7 @@ test.each([
 
 test('the table lists the lowest ids and counts the rest; examples are the first by connection id', () => {
   const summary = new TextSummary({ maxRows: 2, examples: 2 });
-  const base = { client: { ip: '10.0.0.1', port: 1 }, server: { ip: '10.0.0.2', port: 80 }, start: '1.000000000', duration: 0, packets: { client: 1, server: 1 }, bytes: { client: 0, server: 0 }, states: { client: 'CLOSED', server: 'CLOSED' }, zeek: { conn_state: 'REJ' }, zeekRows: [], analysis: {} };
+  const base = { client: { ip: '10.0.0.1', port: 1 }, server: { ip: '10.0.0.2', port: 80 }, start: '1.000000000', duration: 0, packets: { client: 1, server: 1 }, bytes: { client: 0, server: 0 }, states: { client: 'CLOSED', server: 'CLOSED' }, zeek: { conn_state: 'REJ' }, zeekRows: [], analysis: {}, irtt: null, figures: { client: directionFigures(new DirectionStats(), 0), server: directionFigures(new DirectionStats(), 0) } };
   for (const id of [5, 3, 9, 1, 7]) {
     summary.add({ ...base, id, stream: id - 1, anomalies: [{ id: 'rst-refused', severity: 'warning', frame: id * 2, side: 'server', detail: `refused ${id}` }] } as never);
   }

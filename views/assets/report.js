@@ -1,7 +1,8 @@
 /*
  * The static report's page logic: the connection table (sorted, filtered and paged in the
- * browser, so 100 000 rows stay responsive), the overview charts, and the ladder of the
- * selected connection (drawn by ladder.js). Reads the data embedded in #tcplens-data.
+ * browser, so 100 000 rows stay responsive), the capture's charts, and the ladder and graphs of
+ * the selected connection (ladder.js, graphs.js); keys (keys.js): n/p move through the table's
+ * rows, Enter opens one. Reads the data embedded in #tcplens-data.
  */
 (function () {
   'use strict';
@@ -52,6 +53,7 @@
       return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
     });
     page = 0;
+    cursor = -1;
     renderTable();
   }
 
@@ -62,6 +64,7 @@
     view.slice(start, start + pageSize).forEach(function (r) {
       var tr = document.createElement('tr');
       tr.setAttribute('data-conn', r[0]);
+      if (r[0] === openId) tr.className = 'selected';
       cellValues(r).forEach(function (v) { tr.appendChild(text('td', String(v))); });
       tr.addEventListener('click', function () { select(r[0]); });
       body.appendChild(tr);
@@ -70,78 +73,72 @@
     document.getElementById('page-info').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + view.length + ' of ' + rows.length + ' connections)';
   }
 
+  var openId = null;
   function select(id) {
+    openId = id;
+    for (var q = 0; q < view.length; q++) if (view[q][0] === id) { cursor = q; break; }
     var panel = document.getElementById('ladder');
     var title = document.getElementById('ladder-title');
     var rowsEls = document.querySelectorAll('#conn-body tr');
     for (var i = 0; i < rowsEls.length; i++) rowsEls[i].classList.toggle('selected', rowsEls[i].getAttribute('data-conn') === String(id));
     var detail = data.details[id];
+    if (detail && !detail.unpacked) {
+      detail.segments = detail.segments.map(function (row, k) {
+        var seg = window.tcplensLadder.unpackSegment(data.segmentKeys, row);
+        if (detail.labels) seg.label = detail.labels[k]; // the time as --time shows it
+        return seg;
+      });
+      detail.unpacked = true;
+    }
     title.textContent = 'Connection ' + id + (detail ? ' (tcp.stream ' + detail.connection.stream + ')' : '');
     if (!detail) {
       while (panel.firstChild) panel.removeChild(panel.firstChild);
+      var graphs = document.getElementById('graphs');
+      while (graphs.firstChild) graphs.removeChild(graphs.firstChild);
       panel.appendChild(text('p', 'Details of this connection are not embedded in the report (size budget). Run: tcplens timeline FILE --conn ' + id, 'muted'));
+      window.tcplensFigures.figuresTable(document.getElementById('figures'), null);
       return;
     }
+    window.tcplensFigures.figuresTable(document.getElementById('figures'), detail.connection.figures);
     window.tcplensLadder.drawLadder(panel, detail.connection, detail.segments);
+    window.tcplensGraphs.drawConnectionGraphs(document.getElementById('graphs'), detail.connection, detail.segments);
     document.getElementById('ladder-panel').scrollIntoView({ block: 'nearest' });
     if (history.replaceState) history.replaceState(null, '', '#conn-' + id);
   }
 
-  function barChart(host, buckets, series, labels) {
-    var SVG = 'http://www.w3.org/2000/svg';
-    var w = Math.max(300, Math.min(900, buckets.length * 6)), h = 120;
-    var max = 1;
-    series.forEach(function (s) { s.values.forEach(function (v) { if (v > max) max = v; }); });
-    var svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('width', w + 60);
-    svg.setAttribute('height', h + 30);
-    var bw = w / Math.max(1, buckets.length);
-    series.forEach(function (s, si) {
-      s.values.forEach(function (v, i) {
-        var r = document.createElementNS(SVG, 'rect');
-        var bh = (v / max) * h;
-        r.setAttribute('x', 50 + i * bw + si * (bw / series.length));
-        r.setAttribute('y', h - bh + 5);
-        r.setAttribute('width', Math.max(1, bw / series.length - 1));
-        r.setAttribute('height', bh);
-        r.setAttribute('fill', s.colour);
-        var t = document.createElementNS(SVG, 'title');
-        t.textContent = s.name + ': ' + v + ' at ' + labels(i);
-        r.appendChild(t);
-        svg.appendChild(r);
-      });
-    });
-    var maxLabel = document.createElementNS(SVG, 'text');
-    maxLabel.setAttribute('x', 0);
-    maxLabel.setAttribute('y', 14);
-    maxLabel.textContent = String(max);
-    svg.appendChild(maxLabel);
-    host.appendChild(svg);
-    var legend = document.createElement('div');
-    legend.className = 'muted';
-    legend.textContent = series.map(function (s) { return s.name; }).join(' · ') + ' — ' + labels(0) + ' … ' + labels(buckets.length - 1);
-    host.appendChild(legend);
-  }
-
   function charts() {
-    if (rows.length === 0) return;
-    var first = Infinity, last = -Infinity;
-    rows.forEach(function (r) { var t = parseFloat(r[3]); if (t < first) first = t; if (t > last) last = t; });
-    var span = Math.max(last - first, 1e-3);
-    var n = Math.min(120, Math.max(10, Math.ceil(span)));
-    var width = span / n;
-    var starts = [], syns = [], done = [];
-    for (var i = 0; i < n; i++) { starts.push(0); syns.push(0); done.push(0); }
+    var G = window.tcplensGraphs;
+    G.drawCaptureCharts({ starts: document.getElementById('chart-starts'), handshakeRtt: document.getElementById('chart-handshake-rtt'), durations: document.getElementById('chart-durations') }, data.charts);
+    var flood = document.getElementById('chart-flood');
+    if (!flood || !data.charts.starts) return;
+    // SYNs (a client's first SYN) against completed handshakes, on the starts' bins.
+    var s = data.charts.starts, n = s.counts.length, syns = [], done = [];
+    for (var i = 0; i < n; i++) { syns.push(0); done.push(0); }
     rows.forEach(function (r) {
-      var i = Math.min(n - 1, Math.floor((parseFloat(r[3]) - first) / width));
-      starts[i]++;
+      var i = Math.min(n - 1, Math.floor((parseFloat(r[3]) - s.first) / s.width));
       if (r[13]) syns[i]++;
       if (r[14]) done[i]++;
     });
-    var label = function (i) { return '+' + (i * width).toFixed(2) + ' s'; };
-    barChart(document.getElementById('chart-starts'), starts, [{ name: 'connection starts', values: starts, colour: '#1849a9' }], label);
-    var flood = document.getElementById('chart-flood');
-    if (flood) barChart(flood, syns, [{ name: 'SYNs', values: syns, colour: '#b42318' }, { name: 'completed handshakes', values: done, colour: '#039855' }], label);
+    flood.appendChild(G.timeBars('syn-flood', 'SYNs and completed handshakes (' + G.humanSeconds(s.width) + ' a bar)', s.width, [{ name: 'SYNs', values: syns, cls: 'syns' }, { name: 'completed handshakes', values: done, cls: 'done' }], 'connections'));
+  }
+
+  /** The keyboard's place in the table: an index into the filtered, sorted view. */
+  var cursor = -1;
+  function moveCursor(d) {
+    if (view.length === 0) return;
+    cursor = cursor < 0 ? (d > 0 ? 0 : view.length - 1) : Math.max(0, Math.min(view.length - 1, cursor + d));
+    var want = Math.floor(cursor / pageSize);
+    if (want !== page) { page = want; renderTable(); }
+    markCursor();
+  }
+  function markCursor() {
+    var id = cursor >= 0 && view[cursor] ? String(view[cursor][0]) : null;
+    var trs = document.querySelectorAll('#conn-body tr');
+    for (var i = 0; i < trs.length; i++) {
+      var on = trs[i].getAttribute('data-conn') === id;
+      trs[i].classList.toggle('cursor', on);
+      if (on && trs[i].scrollIntoView) trs[i].scrollIntoView({ block: 'nearest' });
+    }
   }
 
   document.getElementById('filter-text').addEventListener('input', applyFilter);
@@ -160,6 +157,20 @@
   }
   applyFilter();
   charts();
+  window.tcplensKeys.install({
+    next: function () { moveCursor(1); },
+    prev: function () { moveCursor(-1); },
+    open: function () {
+      if (cursor < 0 || !view[cursor] || view[cursor][0] === openId) return false;
+      select(view[cursor][0]);
+      return true;
+    }
+  });
+  // Links to a connection (#conn-7: the anomalies' list) open it.
+  window.addEventListener('hashchange', function () {
+    var h = /^#conn-(\d+)$/.exec(location.hash);
+    if (h && Number(h[1]) !== openId) select(Number(h[1]));
+  });
   var m = /^#conn-(\d+)$/.exec(location.hash);
   if (m) select(Number(m[1]));
   else if (rows.length > 0) select(rows[0][0]);

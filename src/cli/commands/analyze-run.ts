@@ -5,6 +5,7 @@ import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { TextSummary } from '../../report/formats/text.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
+import { PerformanceTally, performanceOf } from '../../report/performance.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { openOutput, progressBar, readFilter, styleFor, unreadableInput } from '../common.js';
@@ -13,8 +14,12 @@ import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
 import { engineOptions, VERSION, type AnalyzeArgs } from './args.js';
 
-/** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
-const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
+/**
+ * Segments embedded for HTML ladders and graphs: a whole bulk transfer of 50,000 segments (its
+ * time-sequence graph is wrong if cut at the start; the graphs decimate per pixel and the
+ * ladder folds), bounded on big captures (about 200 bytes of JSON a segment).
+ */
+const HTML_SEGMENT_BUDGET = { perConnection: 50_000, total: 200_000 };
 
 export async function analyze(args: AnalyzeArgs): Promise<number> {
   const filter = readFilter(args, ANOMALY_IDS);
@@ -28,7 +33,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   const out = new LineWriter(stream);
   // Only json and html keep every connection (one document); the rest stream in bounded memory.
   const streaming = args.format !== 'json' && args.format !== 'html';
-  const summary = args.format === 'text' ? new TextSummary() : null;
+  const summary = args.format === 'text' ? new TextSummary({ allFigures: (filter.ids?.length ?? 0) > 0 || (filter.streams?.length ?? 0) > 0 }) : null;
   const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
   const weirdLog = args.format === 'zeek-weird' ? new ZeekWeirdLog() : null;
@@ -38,6 +43,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   let shown = 0;
   /** ndjson's summary: every anomaly id, the connections' and the capture-wide ones. */
   const byId: Record<string, number> = {};
+  const performance = args.format === 'ndjson' ? new PerformanceTally() : null;
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: !streaming,
     ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),
@@ -49,6 +55,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
       if (summary !== null) summary.add(record);
       else if (args.format === 'ndjson') {
         out.line(JSON.stringify({ type: 'connection', ...record }));
+        performance?.add(record);
         for (const a of record.anomalies) byId[a.id] = (byId[a.id] ?? 0) + 1;
       }
       else if (args.format === 'zeek') out.line(zeekRow(record));
@@ -63,7 +70,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   if (args.format === 'ndjson') {
     for (const a of anomalies) out.line(JSON.stringify({ type: 'anomaly', ...a }));
     for (const a of anomalies) byId[a.id] = (byId[a.id] ?? 0) + 1;
-    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId, warnings: result.warnings }));
+    out.line(JSON.stringify({ type: 'summary', tcplens: 1, capture: result.capture, connections: isEmptyFilter(filter) ? result.connectionCount : shown, anomalies: byId, warnings: result.warnings, performance: performance?.summary() }));
   } else if (args.format === 'zeek') {
     out.line(zeekFooter());
   } else if (weirdLog !== null) {
@@ -71,7 +78,8 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   } else if (summary !== null) {
     out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
   } else if (!streaming) {
-    const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
+    const connections = result.connections.filter(keep);
+    const doc = { ...analysisDocument(result), connections, anomalies, performance: performanceOf(connections) };
     if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
     else if (args.format === 'html') {
       // ejs loads only for html.

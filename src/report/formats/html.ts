@@ -11,6 +11,8 @@ import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { AnalysisDocument, ConnectionRecord, SegmentRecord } from '../model.js';
+import { captureCharts } from '../capture-charts.js';
+import { packSegment, SEGMENT_KEYS, type PackedSegment } from '../packed-segments.js';
 import { allFindings, countBy, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
 import { segmentLabels, TimeFormatter, type TimeDigits, type TimeMode } from '../time-format.js';
@@ -45,11 +47,11 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
   const mode = opts.time?.mode ?? 'iso';
   const digits = opts.time?.digits ?? 6;
   const origin = doc.capture.first;
-  const details: Record<number, { connection: ConnectionRecord; segments: (SegmentRecord & { label: string })[] }> = {};
+  // Each ladder's time labels as --time says (delta: along the ladder), beside its packed segments.
+  const details: Record<number, { connection: ConnectionRecord; segments: PackedSegment[]; labels: string[] }> = {};
   for (const c of order.slice(0, maxDetails)) {
     const segs = segments.get(c.id) ?? [];
-    const labels = segmentLabels(mode, digits, origin, segs);
-    details[c.id] = { connection: c, segments: segs.map((sg, i) => ({ ...sg, label: labels[i] ?? '' })) };
+    details[c.id] = { connection: c, segments: segs.map(packSegment), labels: segmentLabels(mode, digits, origin, segs) };
   }
   // The table's start column as --time says (delta: from the connection above, in id order); sorting uses the epoch (r[3]).
   const startTime = new TimeFormatter(mode, digits, origin);
@@ -87,15 +89,26 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     ...tally.stateCounts(),
     flagCounts: tally.flagCounts(),
     weirdCounts: tally.weirdCounts(),
+    performance: tally.performance.summary(),
     anomalyGroups,
     synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
     states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),
     anomalyIds: anomalyGroups.map((g) => g.id),
     columns: ['id', 'stream', 'client', 'server', mode === 'iso' ? 'start (UTC)' : mode === 'epoch' ? 'start (epoch s)' : mode === 'relative' ? 'start (s)' : 'start (Δ s)', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
     detailsEmbedded: Math.min(conns.length, maxDetails),
-    dataJson: scriptSafeJson({ capture: doc.capture, anomalies: doc.anomalies, rows, details }),
+    dataJson: scriptSafeJson({
+      capture: doc.capture,
+      anomalies: doc.anomalies,
+      rows,
+      details,
+      segmentKeys: SEGMENT_KEYS,
+      charts: captureCharts(conns.length, conns.map((c) => Number(c.start)), conns.map((c) => c.duration), conns.map((c) => c.irtt ?? NaN)),
+    }),
+    graphsJs: asset('graphs.js'),
+    keysJs: asset('keys.js'),
     css: asset('report.css'),
     ladderJs: asset('ladder.js'),
+    figuresJs: asset('figures.js'),
     reportJs: asset('report.js'),
   });
 }

@@ -12,6 +12,7 @@ import { Tally } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
 import { plural } from '../plural.js';
 import { TimeFormatter } from '../time-format.js';
+import { figuresBlock, figuresWorthShowing, performanceLines } from './figures-text.js';
 
 
 export interface TextOptions {
@@ -19,6 +20,10 @@ export interface TextOptions {
   /** Connections listed in the table (the rest are counted). */
   maxRows?: number;
   examples?: number;
+  /** Print tcptrace's figures for every connection shown (--conn, --stream), not only those with resends, zero windows or reordering. */
+  allFigures?: boolean;
+  /** Connections whose figures are printed (the lowest ids); the rest are counted. */
+  maxFigures?: number;
 }
 
 /**
@@ -34,14 +39,25 @@ export class TextSummary {
   private readonly examplesOf = new Map<string, (Finding & { conn: number; stream: number })[]>();
   /** The connections with the lowest ids, sorted by id. */
   private readonly rows: ConnectionRecord[] = [];
+  private readonly allFigures: boolean;
+  private readonly maxFigures: number;
+  /** Connections whose figures are printed, lowest ids first, and how many qualified. */
+  private readonly figureRows: ConnectionRecord[] = [];
+  private figureCount = 0;
 
   constructor(opts: TextOptions = {}) {
     this.maxRows = opts.maxRows ?? 50;
     this.examples = opts.examples ?? 3;
+    this.allFigures = opts.allFigures ?? false;
+    this.maxFigures = opts.maxFigures ?? 10;
   }
 
   add(c: ConnectionRecord): void {
     this.tally.add(c);
+    if (this.allFigures || figuresWorthShowing(c)) {
+      this.figureCount++;
+      keepLowest(this.figureRows, c, this.maxFigures, (x) => x.id);
+    }
     for (const a of c.anomalies) {
       let list = this.examplesOf.get(a.id);
       if (list === undefined) this.examplesOf.set(a.id, (list = []));
@@ -84,6 +100,7 @@ export class TextSummary {
       const weirds = this.tally.weirdCounts();
       out.push('', weirds.length === 0 ? 'Zeek weirds: none' : 'Zeek weirds (weird.log names; --format zeek-weird writes the log):');
       for (const [k, n] of weirds) out.push(`  ${String(n).padStart(7)}  ${k}`);
+      out.push(...performanceLines(this.tally.performance.summary(), st));
     }
     const counts = this.tally.anomalyCounts(captureWide);
     out.push('', st.bold(counts.length === 0 ? 'no anomalies' : 'anomalies:'));
@@ -96,6 +113,11 @@ export class TextSummary {
         out.push(`           ${a.conn !== undefined ? `connection ${a.conn} (tcp.stream ${a.stream}), ` : ''}frame ${a.frame}: ${a.detail}`);
       }
       if (n > this.examples) out.push(st.dim(`           … and ${n - this.examples} more`));
+    }
+    if (this.figureRows.length > 0) {
+      out.push('', st.bold(this.allFigures ? "per direction (tcptrace -l's figures):" : "per direction (tcptrace -l's figures), connections with resends, zero windows or reordering:"));
+      for (const c of this.figureRows) out.push(...figuresBlock(c, st));
+      if (this.figureCount > this.figureRows.length) out.push(st.dim(`  … ${this.figureCount - this.figureRows.length} more (--conn or --stream shows one; json and csv carry them all)`));
     }
     if (count > 0) {
       out.push('', st.bold('connections:'));

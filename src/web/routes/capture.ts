@@ -9,7 +9,8 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { looksLikeCapture } from '../../capture/find-captures.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
-import { digitsOfIso, segmentLabels, TIME_MODES, TimeFormatter, type TimeMode } from '../../report/time-format.js';
+import { digitsOfIso, isoTimestamp, segmentLabels, TIME_MODES, TimeFormatter, type TimeMode } from '../../report/time-format.js';
+import { packSegment, SEGMENT_KEYS } from '../../report/packed-segments.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
@@ -87,8 +88,8 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const anchor = new TimeFormatter(time === 'epoch' ? 'epoch' : 'iso', digits, null);
       const common = { path: display, base, error: analysis.error, time, timeModes: TIME_MODES };
       if (view === 'overview') {
-        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide };
-        return api ? res.json(body) : res.render('overview', body);
+        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, charts: store.charts() };
+        return api ? res.json(body) : res.render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
       }
       if (view === 'connections') {
         const sort = String(req.query['sort'] ?? 'id') as SortKey;
@@ -115,15 +116,18 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         if (!Number.isInteger(id) || record === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
         const { segments, truncated } = await cache.timelineOf(file, record);
         const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
-        if (api) return res.json(body);
-        const labels = segmentLabels(time, digits, origin, segments);
+        // Neighbours for the keyboard's n and p (ids are 1…count once the analysis is done).
+        const near = { prevId: store.has(id - 1) ? id - 1 : null, nextId: store.has(id + 1) ? id + 1 : null };
+        // The API's segments carry ISO 8601 beside their epoch strings (the pages embed them packed, without).
+        if (api) return res.json({ ...body, segments: segments.map((sg) => ({ ...sg, tsIso: isoTimestamp(sg.ts, digits) })) });
         const at = new TimeFormatter(time === 'delta' ? 'relative' : time, digits, origin);
         const when = (ts: string | null): string => (time === 'iso' || time === 'epoch' ? anchor.text(ts) : at.text(ts));
         return res.render('connection', {
           ...body,
+          ...near,
           span: `${anchor.text(record.start)} → ${anchor.text(record.end)}${time === 'epoch' ? '' : ' UTC'}`,
           when,
-          dataJson: scriptSafeJson({ connection: record, segments: segments.map((sg, i) => ({ ...sg, label: labels[i] ?? '' })) }),
+          dataJson: scriptSafeJson({ connection: record, segmentKeys: SEGMENT_KEYS, segments: segments.map(packSegment), labels: segmentLabels(time, digits, origin, segments) }),
         });
       }
       if (view === 'packets') {
