@@ -22,6 +22,20 @@ const STATE_RANK = (() => {
   return rank;
 })();
 
+/** An index handed from the thread that built it to the one that queries it (buffers transferred). */
+export interface IndexSnapshot {
+  count: number;
+  capacity: number;
+  columns: Record<ColumnName, TypedColumn>;
+  /** The host table, one host a line (one string clones faster than a million). */
+  hosts: string;
+  orders: [SortKey, Int32Array<ArrayBuffer>][];
+}
+
+type TypedColumn = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+const COLUMNS = ['id', 'clientHost', 'serverHost', 'clientPort', 'serverPort', 'clientState', 'serverState', 'anomalyBits', 'anomalyCount', 'start', 'duration', 'packets', 'bytes'] as const;
+type ColumnName = (typeof COLUMNS)[number];
+
 export class ConnectionIndex {
   private capacity = 0;
   count = 0;
@@ -39,10 +53,48 @@ export class ConnectionIndex {
   private duration = new Float64Array(0);
   private packets = new Float64Array(0);
   private bytes = new Float64Array(0);
-  private readonly hosts: string[] = [];
-  private readonly hostIndex = new Map<string, number>();
+  private hosts: string[] = [];
+  /** Host → its index in `hosts`; built on first use in an index made from a snapshot. */
+  private hostIndexMap: Map<string, number> | null = new Map<string, number>();
   private readonly orders = new Map<SortKey, Int32Array>();
   private hostRank: Uint32Array | null = null;
+
+  /** Hands the columns over (this index is empty afterwards). */
+  snapshot(): IndexSnapshot {
+    const columns = {} as Record<ColumnName, TypedColumn>;
+    for (const name of COLUMNS) {
+      columns[name] = this[name];
+      this[name] = new (this[name].constructor as new (n: number) => never)(0);
+    }
+    const s: IndexSnapshot = { count: this.count, capacity: this.capacity, columns, hosts: this.hosts.join('\n'), orders: [...this.orders] as [SortKey, Int32Array<ArrayBuffer>][] };
+    this.count = this.capacity = 0;
+    this.hosts = [];
+    this.hostIndexMap = new Map();
+    this.orders.clear();
+    return s;
+  }
+
+  /** The buffers of a snapshot, to transfer rather than copy. */
+  static transferables(s: IndexSnapshot): ArrayBuffer[] {
+    return [...COLUMNS.map((name) => s.columns[name].buffer), ...s.orders.map(([, o]) => o.buffer)];
+  }
+
+  /** An index over the columns of a snapshot (taken by another thread). */
+  static fromSnapshot(s: IndexSnapshot): ConnectionIndex {
+    const index = new ConnectionIndex();
+    index.count = s.count;
+    index.capacity = s.capacity;
+    for (const name of COLUMNS) (index as unknown as Record<ColumnName, TypedColumn>)[name] = s.columns[name];
+    index.hosts = s.hosts === '' ? [] : s.hosts.split('\n');
+    index.hostIndexMap = null;
+    for (const [key, order] of s.orders) index.orders.set(key, order);
+    return index;
+  }
+
+  private get hostIndex(): Map<string, number> {
+    if (this.hostIndexMap === null) this.hostIndexMap = new Map(this.hosts.map((h, i) => [h, i]));
+    return this.hostIndexMap;
+  }
 
   /** Takes a connection as it ends; returns its row. */
   add(r: ConnectionRecord): number {
