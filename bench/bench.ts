@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateBenchCapture } from './generate.js';
 import { generateManyConnections } from './generate-many.js';
+import { generateRandomFlags } from './generate-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -153,6 +154,26 @@ if (many > 0) {
     const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
     const name = `analyze -f ndjson, ${many} ${kind} conns`;
     console.log(`${name.padEnd(40)} ${seconds.toFixed(2).padStart(6)} s  ${(mb / seconds).toFixed(0).padStart(5)} MB/s  ${`${((many / seconds) / 1e3).toFixed(0)} k conn/s`.padStart(14)}  peak RSS ${m ? (Number(m[1]) / 1024).toFixed(0) : '?'} MB${r.status === 0 ? '' : `  FAILED (exit ${r.status})`}`);
+  }
+}
+
+// Issue 12's pathological case: 100,000 tiny packets of one four-tuple with random flags
+// (bench/generate-flags.ts, seed 1): 21,767 connections (tshark 4.0.17 has as many streams),
+// never more than one alive at once. Each format once: seconds, peak RSS. The streaming formats
+// must stay near a small capture's RSS; json and html hold every connection by design.
+// BENCH_FLAGS=0 skips it, BENCH_FLAGS=N sets the packet count.
+const flagPackets = Number(process.env['BENCH_FLAGS'] ?? 100_000);
+if (flagPackets > 0) {
+  const file = join(outDir, `flags-${flagPackets}.pcap`);
+  if (!existsSync(file)) generateRandomFlags(file, flagPackets, 1);
+  for (const format of ['text', 'ndjson', 'csv', 'zeek', 'zeek-weird', 'json', 'html']) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', hook, join(root, 'dist', 'src', 'cli', 'main.js'), 'analyze', file, '--format', format], { stdio: ['ignore', format === 'ndjson' ? 'pipe' : 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
+    const conns = format === 'ndjson' ? (/"type":"summary".*?"connections":(\d+)/.exec(r.stdout.toString().slice(-100_000))?.[1] ?? '?') : '';
+    const name = `analyze -f ${format}, ${flagPackets / 1000}k random-flags pkts`;
+    console.log(`${name.padEnd(40)} ${seconds.toFixed(2).padStart(6)} s  ${''.padStart(5)}       ${(conns ? `${conns} conns` : '').padStart(14)}  peak RSS ${m ? (Number(m[1]) / 1024).toFixed(0) : '?'} MB${r.status === 0 ? '' : `  FAILED (exit ${r.status})`}`);
   }
 }
 
