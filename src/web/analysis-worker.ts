@@ -5,6 +5,9 @@
  * while a 1 GB capture is read. The finished store comes back as a snapshot whose buffers are
  * transferred; its spool file stays on disk, in the folder the viewer gave (and removes).
  *
+ * `ladder` (the export of that name) re-reads one connection's segments for its ladder, on a
+ * thread too: in a large capture that is reading up to the connection's last frame.
+ *
  * Messages on `port`: {type: 'started'} when the task begins (it may have waited in the pool's
  * queue), then {type: 'progress', bytesRead} at most every PROGRESS_MS.
  */
@@ -12,7 +15,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Finding } from '../analysis/anomaly.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
-import type { CaptureRecord } from '../report/model.js';
+import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
+import { connectionSegments } from './connection-segments.js';
 import { ConnectionStore, type StoreSnapshot } from './connection-store.js';
 
 const PROGRESS_MS = 100;
@@ -68,4 +72,14 @@ export default async function analyseForViewer(task: ViewerTask): Promise<unknow
   } finally {
     task.port.close();
   }
+}
+
+export interface LadderTask {
+  file: string;
+  record: ConnectionRecord;
+}
+
+/** One connection's segments for its ladder (connection-segments.ts), read on a worker thread. */
+export async function ladder(task: LadderTask): Promise<{ segments: SegmentRecord[]; truncated: boolean }> {
+  return connectionSegments(task.file, task.file, task.record);
 }

@@ -21,8 +21,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Finding } from '../analysis/anomaly.js';
 import type { AnalyzeOptions } from '../pipeline.js';
-import type { ViewerMessage, ViewerResult, ViewerTask } from './analysis-worker.js';
-import { connectionSegments } from './connection-segments.js';
+import type { LadderTask, ViewerMessage, ViewerResult, ViewerTask } from './analysis-worker.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
 import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
 import { makeSpoolDir } from './spool-cleanup.js';
@@ -95,6 +94,9 @@ export class AnalysisCache {
   private readonly retiring = new Set<Analysis>();
   private readonly removeOnExit = (): void => void this.close();
   private pool: Piscina | null = null;
+  /** One thread that reads ladders (connection-segments.ts), apart from the analyses. */
+  private ladders: Piscina | null = null;
+  private readonly readingTimelines = new Map<string, Promise<Timeline>>();
   private closed = false;
   private readonly maxEntries: number;
   private readonly concurrency: number;
@@ -111,9 +113,9 @@ export class AnalysisCache {
     process.once('exit', this.removeOnExit);
   }
 
-  /** The analysis pool's threads, busy or idle (none before the first analysis and after close). */
+  /** The analysis and ladder threads, busy or idle (none before the first use and after close). */
   workers(): Worker[] {
-    return [...(this.pool?.threads ?? [])];
+    return [...(this.pool?.threads ?? []), ...(this.ladders?.threads ?? [])];
   }
 
   private keyOf(file: string): { key: string; size: number } {
@@ -228,12 +230,23 @@ export class AnalysisCache {
     void a.promise.then(later, later);
   }
 
-  /** One connection's segments, read again from the file on demand (bounded memory). */
+  /**
+   * One connection's segments, read again from the file on demand (bounded memory), on the
+   * ladder thread (a large capture is read up to the connection's last frame); requests for the
+   * same ladder while it is read share one reading.
+   */
   async timelineOf(file: string, record: ConnectionRecord): Promise<Timeline> {
     const k = `${this.keyOf(file).key}#${record.id}`;
     const hit = this.timelines.get(k);
     if (hit !== undefined) return hit;
-    const found = await connectionSegments(file, file, record);
+    let reading = this.readingTimelines.get(k);
+    if (reading === undefined) {
+      const task: LadderTask = { file, record };
+      reading = (this.ladderPool().run(task) as Promise<Timeline>).finally(() => this.readingTimelines.delete(k));
+      this.readingTimelines.set(k, reading);
+    }
+    const found = await reading;
+    if (this.timelines.has(k) || this.closed) return found;
     this.timelines.set(k, found);
     this.timelineSegments += found.segments.length;
     // Oldest out first, until the kept ladders fit (the newest one always stays).
@@ -245,6 +258,15 @@ export class AnalysisCache {
     return found;
   }
 
+  private ladderPool(): Piscina {
+    if (this.closed) throw new Error('the viewer is stopping');
+    if (this.ladders === null) {
+      this.ladders = new Piscina({ filename: defaultWorkerFile(), name: 'ladder', minThreads: 0, maxThreads: 1, idleTimeout: IDLE_THREAD_MS });
+      this.ladders.on('error', (err: unknown) => process.stderr.write(`tcplens serve: a ladder thread failed: ${describe(err)}\n`));
+    }
+    return this.ladders;
+  }
+
   /**
    * Stops every analysis, terminates the analysis threads and removes every spool (server
    * shutdown; at process exit only the synchronous part runs, which removes the spools).
@@ -254,9 +276,9 @@ export class AnalysisCache {
     // The pool first: it rejects the queued tasks and terminates every thread, the busy ones
     // too, and waits for them (aborting a running task first would let the pool start a queued
     // one on a fresh thread, and terminate the old one without waiting).
-    const pool = this.pool;
-    this.pool = null;
-    const stopped = pool === null ? Promise.resolve() : pool.destroy();
+    const pools = [this.pool, this.ladders].filter((p): p is Piscina => p !== null);
+    this.pool = this.ladders = null;
+    const stopped = Promise.all(pools.map((p) => p.destroy())).then(() => undefined);
     for (const r of this.running.values()) {
       r.abort.abort();
       rmSync(r.spoolDir, { recursive: true, force: true });

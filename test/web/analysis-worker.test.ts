@@ -116,7 +116,7 @@ test('while an analysis keeps its thread busy, 200 concurrent requests for other
   // Still spinning: the pages above were answered during its analysis, not after it.
   const spin = await api(s, '/api/c/spin.pcapng', false);
   expect([spin.status, spin.body['state']]).toEqual([202, 'running']);
-  expect(s.cache.workers()).toHaveLength(2);
+  expect(s.cache.workers()).toHaveLength(3); // two analysis threads and the ladder thread
 });
 
 test('analyses beyond the pool\'s size wait their turn ("queued"); one capture is analysed once at a time', async () => {
