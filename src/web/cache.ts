@@ -71,6 +71,8 @@ export interface AnalysisCacheSettings {
   concurrency?: number;
   /** The worker module (tests give one that fails); default analysis-worker.js beside this file. */
   workerFile?: string;
+  /** Heap of each analysis thread (old generation, MB; default 2048): past it that analysis fails, alone. */
+  maxHeapMb?: number;
 }
 
 /** The built worker: beside this file, or under dist/ when this file runs as TypeScript source (vitest). */
@@ -101,6 +103,7 @@ export class AnalysisCache {
   private readonly maxEntries: number;
   private readonly concurrency: number;
   private readonly workerFile: string;
+  private readonly maxHeapMb: number;
 
   constructor(
     private readonly options: Partial<AnalyzeOptions> = {},
@@ -109,6 +112,7 @@ export class AnalysisCache {
     this.maxEntries = settings.maxEntries ?? 4;
     this.concurrency = Math.max(1, settings.concurrency ?? Math.min(2, availableParallelism()));
     this.workerFile = settings.workerFile ?? defaultWorkerFile();
+    this.maxHeapMb = settings.maxHeapMb ?? 2048;
     removeOrphanSpools();
     process.once('exit', this.removeOnExit);
   }
@@ -151,7 +155,8 @@ export class AnalysisCache {
 
   private threadPool(): Piscina {
     if (this.pool === null) {
-      this.pool = new Piscina({ filename: this.workerFile, minThreads: 0, maxThreads: this.concurrency, idleTimeout: IDLE_THREAD_MS });
+      // A capture that makes the engine run out of memory ends its thread (ERR_WORKER_OUT_OF_MEMORY), not the viewer.
+      this.pool = new Piscina({ filename: this.workerFile, minThreads: 0, maxThreads: this.concurrency, idleTimeout: IDLE_THREAD_MS, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
       // Errors outside a task (a thread failing while idle) are logged; tasks report their own.
       this.pool.on('error', (err: unknown) => process.stderr.write(`tcplens serve: an analysis thread failed: ${describe(err)}\n`));
     }

@@ -22,7 +22,7 @@ const REAL_WORKER = pathToFileURL(join(ROOT, 'dist', 'src', 'web', 'analysis-wor
 /**
  * A worker module: the real analysis, except for captures whose name says otherwise: `spin`
  * says it started and then spins (CPU-bound, never yields), `crash` throws outside the task
- * (an uncaught exception kills the thread), `throw` rejects the task.
+ * (an uncaught exception kills the thread), `throw` rejects the task, `oom` fills its heap.
  */
 function testWorker(dir: string): string {
   const file = join(dir, 'test-worker.mjs');
@@ -33,6 +33,7 @@ export default async function (task) {
   if (task.file.includes('spin')) { task.port.postMessage({ type: 'started' }); for (;;) {} }
   if (task.file.includes('crash')) { setTimeout(() => { throw new Error('the thread fell over'); }, 0); return new Promise(() => {}); }
   if (task.file.includes('throw')) throw new Error('the engine fell over');
+  if (task.file.includes('oom')) { const held = []; for (;;) held.push(new Array(1e5).fill(1.5)); }
   return real(task);
 }
 `,
@@ -56,7 +57,7 @@ afterEach(async () => {
 async function serve(names: string[], concurrency: number): Promise<Served> {
   const root = mkdtempSync(join(tmpdir(), 'tcplens-worker-'));
   for (const name of names) copyFileSync(join(SAMPLES, 'syn-flood.pcapng'), join(root, name));
-  const cache = new AnalysisCache({}, { concurrency, workerFile: testWorker(root) });
+  const cache = new AnalysisCache({}, { concurrency, workerFile: testWorker(root), maxHeapMb: 64 });
   const app = createApp({ root, maxUploadBytes: 1024, host: '127.0.0.1', port: 0, pageWaitMs: 0 }, cache);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -145,9 +146,9 @@ test('a changed capture stops the analysis of its older version', async () => {
   expect([stopped.state, stopped.cancelled, stopped.store]).toEqual(['done', true, null]);
 });
 
-test('an analysis that throws, or whose thread dies, is that capture\'s error page; the viewer goes on', async () => {
-  const s = await serve(['throw.pcapng', 'crash.pcapng', 'ok.pcapng'], 2);
-  for (const [name, message] of [['throw.pcapng', 'the engine fell over'], ['crash.pcapng', 'the thread fell over']] as const) {
+test('an analysis that throws, or whose thread dies or runs out of memory, is that capture\'s error page; the viewer goes on', async () => {
+  const s = await serve(['throw.pcapng', 'crash.pcapng', 'oom.pcapng', 'ok.pcapng'], 2);
+  for (const [name, message] of [['throw.pcapng', 'the engine fell over'], ['crash.pcapng', 'the thread fell over'], ['oom.pcapng', 'Worker terminated due to reaching memory limit: JS heap out of memory']] as const) {
     const a = await api(s, `/api/c/${name}`);
     expect(a.status, name).toBe(500);
     expect(a.body['error']).toContain(`tcplens could not analyse ${name}: ${message}`);
