@@ -17,6 +17,7 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Finding } from '../analysis/anomaly.js';
@@ -71,7 +72,10 @@ export interface AnalysisCacheSettings {
   concurrency?: number;
   /** The worker module (tests give one that fails); default analysis-worker.js beside this file. */
   workerFile?: string;
-  /** Heap of each analysis thread (old generation, MB; default 2048): past it that analysis fails, alone. */
+  /**
+   * Heap of each analysis thread (old generation, MB; default: the viewer's own limit, so
+   * NODE_OPTIONS=--max-old-space-size bounds the threads too): past it that analysis fails, alone.
+   */
   maxHeapMb?: number;
 }
 
@@ -112,7 +116,7 @@ export class AnalysisCache {
     this.maxEntries = settings.maxEntries ?? 4;
     this.concurrency = Math.max(1, settings.concurrency ?? Math.min(2, availableParallelism()));
     this.workerFile = settings.workerFile ?? defaultWorkerFile();
-    this.maxHeapMb = settings.maxHeapMb ?? 2048;
+    this.maxHeapMb = settings.maxHeapMb ?? Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
     removeOrphanSpools();
     process.once('exit', this.removeOnExit);
   }

@@ -54,7 +54,7 @@ export class ConnectionIndex {
   private packets = new Float64Array(0);
   private bytes = new Float64Array(0);
   private hosts: string[] = [];
-  /** Host → its index in `hosts`; built on first use in an index made from a snapshot. */
+  /** Host → its index in `hosts`, while rows are added (an index made from a snapshot has none: see hostNumber). */
   private hostIndexMap: Map<string, number> | null = new Map<string, number>();
   private readonly orders = new Map<SortKey, Int32Array>();
   private hostRank: Uint32Array | null = null;
@@ -91,9 +91,12 @@ export class ConnectionIndex {
     return index;
   }
 
-  private get hostIndex(): Map<string, number> {
-    if (this.hostIndexMap === null) this.hostIndexMap = new Map(this.hosts.map((h, i) => [h, i]));
-    return this.hostIndexMap;
+  /**
+   * A host's index in `hosts`, or -1. An index made from a snapshot scans the table (a filter
+   * names a few hosts) rather than build a map of a million on the viewer's thread.
+   */
+  private hostNumber(host: string): number {
+    return this.hostIndexMap === null ? this.hosts.indexOf(host) : (this.hostIndexMap.get(host) ?? -1);
   }
 
   /** Takes a connection as it ends; returns its row. */
@@ -130,7 +133,7 @@ export class ConnectionIndex {
   matcher(f: ConnectionFilter): ((row: number) => boolean) | null {
     const ids = f.ids?.length ? new Set(f.ids) : null;
     // A host never seen cannot match: -1 matches no row.
-    const hosts = f.hosts?.length ? f.hosts.map((h) => this.hostIndex.get(h.toLowerCase()) ?? -1) : null;
+    const hosts = f.hosts?.length ? f.hosts.map((h) => this.hostNumber(h.toLowerCase())) : null;
     const ports = f.ports?.length ? f.ports : null;
     const states = f.states?.length ? f.states.map((s: EndpointState) => STATE_INDEX.get(s) ?? -1) : null;
     let bits = 0;
@@ -202,14 +205,16 @@ export class ConnectionIndex {
   }
 
   private host(ip: string): number {
-    let i = this.hostIndex.get(ip);
+    const map = (this.hostIndexMap ??= new Map(this.hosts.map((h, i) => [h, i])));
+    let i = map.get(ip);
     if (i === undefined) {
       i = this.hosts.length;
       this.hosts.push(ip);
-      this.hostIndex.set(ip, i);
+      map.set(ip, i);
     }
     return i;
   }
+
 
   private grow(): void {
     const cap = Math.max(1024, this.capacity * 2);
