@@ -11,6 +11,7 @@
  * Messages on `port`: {type: 'started'} when the task begins (it may have waited in the pool's
  * queue), then {type: 'progress', bytesRead} at most every PROGRESS_MS.
  */
+import { getPriority, setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Finding } from '../analysis/anomaly.js';
@@ -20,6 +21,14 @@ import { connectionSegments } from './connection-segments.js';
 import { ConnectionStore, type StoreSnapshot } from './connection-store.js';
 
 const PROGRESS_MS = 100;
+
+/**
+ * The analysis thread's nice value: on Linux a thread has its own (setpriority(2) with 0 names
+ * the calling thread, which is what os.setPriority(0, …) does), so the scheduler lets the
+ * viewer's own thread, which answers pages, go first when both want a core.
+ */
+const ANALYSIS_NICE = 10;
+let niced = false;
 
 export interface ViewerTask {
   file: string;
@@ -43,6 +52,14 @@ export type ViewerMessage = { type: 'started' } | { type: 'progress'; bytesRead:
 export default async function analyseForViewer(task: ViewerTask): Promise<unknown> {
   const post = (m: ViewerMessage): void => task.port.postMessage(m);
   post({ type: 'started' });
+  if (!niced) {
+    niced = true;
+    try {
+      setPriority(0, Math.max(getPriority(0), ANALYSIS_NICE));
+    } catch {
+      // Not allowed here (or not this system): the analysis runs at the viewer's priority.
+    }
+  }
   const store = new ConnectionStore(task.spoolDir);
   let last = 0;
   try {

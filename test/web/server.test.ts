@@ -201,7 +201,7 @@ test('a large capture shows its progress while it is analysed, then its overview
     expect(await page.text()).toContain('<meta http-equiv="refresh" content="1">');
     let status = 202;
     let progressSeen = 0;
-    for (let i = 0; i < 2400 && status === 202; i++) {
+    while (status === 202) {
       await new Promise((r) => setTimeout(r, 50));
       const r = await fetch(new URL('/api/c/big.pcap', viewer.url));
       status = r.status;
@@ -215,7 +215,7 @@ test('a large capture shows its progress while it is analysed, then its overview
   } finally {
     await viewer.close();
   }
-}, 120_000);
+}, 300_000);
 
 test('upload sizes are read as people write them', () => {
   expect([parseSize('512MB'), parseSize('64 KB'), parseSize('2g'), parseSize('100'), parseSize('lots')]).toEqual([512 * 1024 ** 2, 64 * 1024, 2 * 1024 ** 3, 100, null]);
