@@ -7,7 +7,7 @@
  * its thread is terminated, so "the page answered while it ran" holds by construction, and would
  * hang (then fail on the test timeout) if analyses ran on the viewer's event loop.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,14 @@ async function until(s: Served, path: string, state: string): Promise<void> {
   }
 }
 
+/** The nice value of each thread of this process (Linux /proc: field 19 of stat). */
+function niceValues(): number[] {
+  return readdirSync('/proc/self/task').map((t) => {
+    const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
 function ownSpools(): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith(`tcplens-viewer-${process.pid}-`));
 }
@@ -111,6 +119,8 @@ test('while an analysis keeps its thread busy, 200 concurrent requests for other
   const s = await serve(['spin.pcapng', 'ok.pcapng'], 2);
   await until(s, '/api/c/spin.pcapng', 'running');
   expect((await api(s, '/api/c/ok.pcapng')).status).toBe(200);
+  // The thread that analysed ok.pcapng runs at nice 10, below the viewer's own thread (Linux: per thread).
+  if (existsSync('/proc/self/task')) expect(niceValues()).toContain(10);
   const paths = ['/api/captures', '/api/c/ok.pcapng', '/api/c/ok.pcapng?view=connections&sort=duration&order=desc', '/api/c/ok.pcapng?view=conn&id=1', '/api/c/ok.pcapng?view=anomalies', '/c/ok.pcapng', '/'];
   const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${s.base}${paths[i % paths.length]}`).then(async (r) => (await r.arrayBuffer(), r.status))));
   expect(answers.filter((status) => status !== 200)).toEqual([]);
