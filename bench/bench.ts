@@ -12,7 +12,9 @@
  * Timing is wall clock of the child, best of N runs (BENCH_RUNS, default 3); this machine's
  * other load shows up in the spread. Set BENCH_MB for another size. Last, two memory passes:
  * a million connections at once (BENCH_MANY), whose peak RSS must stay bounded, and the
- * viewer over the same million (BENCH_SKIP_VIEWER=1 skips it).
+ * viewer over the same million; then the viewer under 200 concurrent requests per page type,
+ * alone and while a 1 GB capture is analysed (bench/viewer-load.ts; BENCH_SKIP_VIEWER=1 skips
+ * both viewer passes).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
@@ -22,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateBenchCapture } from './generate.js';
 import { generateManyConnections } from './generate-many.js';
+import { generateRandomFlags } from './generate-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -154,10 +157,45 @@ if (many > 0) {
   }
 }
 
+// Issue 12's pathological case: 100,000 tiny packets of one four-tuple with random flags
+// (bench/generate-flags.ts, seed 1): 21,767 connections (tshark 4.0.17 has as many streams),
+// never more than one alive at once. Each format once: seconds, peak RSS. The streaming formats
+// must stay near a small capture's RSS; json and html hold every connection by design.
+// BENCH_FLAGS=0 skips it, BENCH_FLAGS=N sets the packet count.
+const flagPackets = Number(process.env['BENCH_FLAGS'] ?? 100_000);
+if (flagPackets > 0) {
+  const file = join(outDir, `flags-${flagPackets}.pcap`);
+  if (!existsSync(file)) generateRandomFlags(file, flagPackets, 1);
+  for (const format of ['text', 'ndjson', 'csv', 'zeek', 'zeek-weird', 'json', 'html']) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', hook, join(root, 'dist', 'src', 'cli', 'main.js'), 'analyze', file, '--format', format], { stdio: ['ignore', format === 'ndjson' ? 'pipe' : 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
+    const conns = format === 'ndjson' ? (/"type":"summary".*?"connections":(\d+)/.exec(r.stdout.toString().slice(-100_000))?.[1] ?? '?') : '';
+    const name = `analyze -f ${format}, ${flagPackets / 1000}k random-flags pkts`;
+    console.log(`${name.padEnd(40)} ${seconds.toFixed(2).padStart(6)} s  ${''.padStart(5)}       ${(conns ? `${conns} conns` : '').padStart(14)}  peak RSS ${m ? (Number(m[1]) / 1024).toFixed(0) : '?'} MB${r.status === 0 ? '' : `  FAILED (exit ${r.status})`}`);
+  }
+}
+
 // The viewer on the million refused connections (issue 5): time until its overview answers,
 // the latency of filtered, sorted and paged queries (the first sort by a key builds its order;
 // later pages reuse it) and of one connection's ladder, and the server's peak RSS.
 if (many > 0 && process.env['BENCH_SKIP_VIEWER'] !== '1') await benchViewer(join(outDir, `many-refused-${many}.pcap`));
+
+// The viewer under load (issue 12): 200 concurrent requests per page type, first alone, then
+// while a 1 GB capture (../shared/tools/gen_pcap.py --size-mb 1000 --seed 1) is analysed on the
+// viewer's analysis thread; aim p50 < 300 ms, p99 < 1 s. BENCH_SKIP_VIEWER=1 skips it.
+if (process.env['BENCH_SKIP_VIEWER'] !== '1') {
+  const load = join(here, 'viewer-load.js');
+  const big = join(outDir, 'gen-1000mb-seed1.pcap');
+  const genPcap = join(root, '..', 'shared', 'tools', 'gen_pcap.py');
+  if (!existsSync(big)) {
+    if (existsSync(genPcap)) spawnSync('python3', [genPcap, big, '--size-mb', '1000', '--seed', '1'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    else console.log(`viewer load while a 1 GB capture is analysed: skipped, ${genPcap} is not there to make it`);
+  }
+  spawnSync(process.execPath, [load], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (existsSync(big)) spawnSync(process.execPath, [load, '--busy', big], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
 
 async function benchViewer(file: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-bench-serve-'));

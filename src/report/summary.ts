@@ -47,6 +47,16 @@ export class Tally {
   /** Handshake RTTs, resent payload and stalled connections. */
   readonly performance = new PerformanceTally();
 
+  /**
+   * A Tally again from its structured clone (the viewer's analysis thread hands its counts over):
+   * the clone keeps the fields but not the classes.
+   */
+  static fromClone(clone: Record<string, unknown>): Tally {
+    const t = Object.assign(new Tally(), clone);
+    Object.assign(t, { performance: Object.assign(new PerformanceTally(), clone['performance']) });
+    return t;
+  }
+
   add(c: ConnectionRecord): void {
     this.count++;
     this.performance.add(c);

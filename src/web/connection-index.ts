@@ -11,7 +11,7 @@ import { CONN_STATES, HISTORY_LETTER_SET, type ConnectionFilter } from '../repor
 import type { ConnectionRecord } from '../report/model.js';
 import { ALL_STATES, type EndpointState } from '../tcp/state.js';
 
-export const SORT_KEYS = ['id', 'start', 'duration', 'packets', 'bytes', 'client', 'server', 'state', 'anomalies'] as const;
+export const SORT_KEYS = ['id', 'start', 'duration', 'irtt', 'packets', 'bytes', 'client', 'server', 'state', 'anomalies'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 if (ANOMALY_IDS.length > 32) throw new Error('connection-index: more than 32 anomaly ids do not fit the bit set');
@@ -26,6 +26,20 @@ const STATE_RANK = (() => {
   [...ALL_STATES].sort().forEach((s, r) => (rank[STATE_INDEX.get(s) as number] = r));
   return rank;
 })();
+
+/** An index handed from the thread that built it to the one that queries it (buffers transferred). */
+export interface IndexSnapshot {
+  count: number;
+  capacity: number;
+  columns: Record<ColumnName, TypedColumn>;
+  /** The host table, one host a line (one string clones faster than a million). */
+  hosts: string;
+  orders: [SortKey, Int32Array<ArrayBuffer>][];
+}
+
+type TypedColumn = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+const COLUMNS = ['id', 'clientHost', 'serverHost', 'clientPort', 'serverPort', 'clientState', 'serverState', 'anomalyBits', 'stream', 'connStateBits', 'historyBits', 'flagBits', 'anomalyCount', 'start', 'duration', 'irtt', 'packets', 'bytes'] as const;
+type ColumnName = (typeof COLUMNS)[number];
 
 export class ConnectionIndex {
   private capacity = 0;
@@ -51,10 +65,51 @@ export class ConnectionIndex {
   private irtt = new Float64Array(0);
   private packets = new Float64Array(0);
   private bytes = new Float64Array(0);
-  private readonly hosts: string[] = [];
-  private readonly hostIndex = new Map<string, number>();
+  private hosts: string[] = [];
+  /** Host → its index in `hosts`, while rows are added (an index made from a snapshot has none: see hostNumber). */
+  private hostIndexMap: Map<string, number> | null = new Map<string, number>();
   private readonly orders = new Map<SortKey, Int32Array>();
   private hostRank: Uint32Array | null = null;
+
+  /** Hands the columns over (this index is empty afterwards). */
+  snapshot(): IndexSnapshot {
+    const columns = {} as Record<ColumnName, TypedColumn>;
+    for (const name of COLUMNS) {
+      columns[name] = this[name];
+      this[name] = new (this[name].constructor as new (n: number) => never)(0);
+    }
+    const s: IndexSnapshot = { count: this.count, capacity: this.capacity, columns, hosts: this.hosts.join('\n'), orders: [...this.orders] as [SortKey, Int32Array<ArrayBuffer>][] };
+    this.count = this.capacity = 0;
+    this.hosts = [];
+    this.hostIndexMap = new Map();
+    this.orders.clear();
+    return s;
+  }
+
+  /** The buffers of a snapshot, to transfer rather than copy. */
+  static transferables(s: IndexSnapshot): ArrayBuffer[] {
+    return [...COLUMNS.map((name) => s.columns[name].buffer), ...s.orders.map(([, o]) => o.buffer)];
+  }
+
+  /** An index over the columns of a snapshot (taken by another thread). */
+  static fromSnapshot(s: IndexSnapshot): ConnectionIndex {
+    const index = new ConnectionIndex();
+    index.count = s.count;
+    index.capacity = s.capacity;
+    for (const name of COLUMNS) (index as unknown as Record<ColumnName, TypedColumn>)[name] = s.columns[name];
+    index.hosts = s.hosts === '' ? [] : s.hosts.split('\n');
+    index.hostIndexMap = null;
+    for (const [key, order] of s.orders) index.orders.set(key, order);
+    return index;
+  }
+
+  /**
+   * A host's index in `hosts`, or -1. An index made from a snapshot scans the table (a filter
+   * names a few hosts) rather than build a map of a million on the viewer's thread.
+   */
+  private hostNumber(host: string): number {
+    return this.hostIndexMap === null ? this.hosts.indexOf(host) : (this.hostIndexMap.get(host) ?? -1);
+  }
 
   /** Takes a connection as it ends; returns its row. */
   add(r: ConnectionRecord): number {
@@ -108,7 +163,7 @@ export class ConnectionIndex {
   matcher(f: ConnectionFilter): ((row: number) => boolean) | null {
     const ids = f.ids?.length ? new Set(f.ids) : null;
     // A host never seen cannot match: -1 matches no row.
-    const hosts = f.hosts?.length ? f.hosts.map((h) => this.hostIndex.get(h.toLowerCase()) ?? -1) : null;
+    const hosts = f.hosts?.length ? f.hosts.map((h) => this.hostNumber(h.toLowerCase())) : null;
     const ports = f.ports?.length ? f.ports : null;
     const states = f.states?.length ? f.states.map((s: EndpointState) => STATE_INDEX.get(s) ?? -1) : null;
     let bits = 0;
@@ -193,14 +248,16 @@ export class ConnectionIndex {
   }
 
   private host(ip: string): number {
-    let i = this.hostIndex.get(ip);
+    const map = (this.hostIndexMap ??= new Map(this.hosts.map((h, i) => [h, i])));
+    let i = map.get(ip);
     if (i === undefined) {
       i = this.hosts.length;
       this.hosts.push(ip);
-      this.hostIndex.set(ip, i);
+      map.set(ip, i);
     }
     return i;
   }
+
 
   private grow(): void {
     const cap = Math.max(1024, this.capacity * 2);

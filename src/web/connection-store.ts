@@ -11,8 +11,8 @@ import type { ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
 import { Tally, type StateCounts } from '../report/summary.js';
 import type { PerformanceSummary } from '../report/model.js';
-import { ConnectionIndex, type SortKey } from './connection-index.js';
-import { RecordSpool } from './spool.js';
+import { ConnectionIndex, type IndexSnapshot, type SortKey } from './connection-index.js';
+import { RecordSpool, type SpoolSnapshot } from './spool.js';
 
 export { SORT_KEYS, type SortKey } from './connection-index.js';
 export { removeOrphanSpools } from './spool-cleanup.js';
@@ -42,10 +42,24 @@ export interface AnomalyPage {
   anomalies: (Finding & { conn: number | null })[];
 }
 
+/**
+ * A finished store handed from the thread that built it (the viewer's analysis worker,
+ * analysis-worker.ts) to the one that answers pages: its spool file stays on disk, its columns
+ * are transferred, not copied.
+ */
+export interface StoreSnapshot {
+  spool: SpoolSnapshot;
+  index: IndexSnapshot;
+  /** The Tally's fields (maps of counts), as structured clone carries them. */
+  tally: Record<string, unknown>;
+  rowOfId: Int32Array<ArrayBuffer>;
+  findingsBefore: Float64Array<ArrayBuffer>;
+}
+
 export class ConnectionStore {
-  private readonly spool = new RecordSpool();
-  private readonly index = new ConnectionIndex();
-  private readonly tally = new Tally();
+  private readonly spool: RecordSpool;
+  private readonly index: ConnectionIndex;
+  private readonly tally: Tally;
   /** Row of each id (ids are 1…count once every connection has ended). */
   private rowOfId = new Int32Array(0);
   /** Findings before each row in id order (for paging through all anomalies). */
@@ -59,6 +73,42 @@ export class ConnectionStore {
    */
   private readonly pages = new Map<string, ConnectionPage>();
   private readonly records = new Map<number, ConnectionRecord>();
+
+  /**
+   * An empty store whose spool goes in `spoolDir` (a new spool folder by default), or the
+   * finished store of a snapshot taken by another thread.
+   */
+  constructor(from?: string | StoreSnapshot) {
+    if (from === undefined || typeof from === 'string') {
+      this.spool = new RecordSpool(from);
+      this.index = new ConnectionIndex();
+      this.tally = new Tally();
+      return;
+    }
+    this.spool = new RecordSpool(from.spool);
+    this.index = ConnectionIndex.fromSnapshot(from.index);
+    this.tally = Tally.fromClone(from.tally);
+    this.rowOfId = from.rowOfId;
+    this.findingsBefore = from.findingsBefore;
+  }
+
+  /**
+   * Hands a finished store over to another thread: its spool file stays (the new owner removes
+   * it), and this store is left closed and empty.
+   */
+  snapshot(): StoreSnapshot {
+    if (this.closed) throw new Error('connection-store: snapshot after close');
+    this.closed = true;
+    const s: StoreSnapshot = { spool: this.spool.detach(), index: this.index.snapshot(), tally: { ...this.tally }, rowOfId: this.rowOfId, findingsBefore: this.findingsBefore };
+    this.rowOfId = new Int32Array(0);
+    this.findingsBefore = new Float64Array(0);
+    return s;
+  }
+
+  /** The buffers of a snapshot, to transfer rather than copy. */
+  static transferables(s: StoreSnapshot): ArrayBuffer[] {
+    return [...RecordSpool.transferables(s.spool), ...ConnectionIndex.transferables(s.index), s.rowOfId.buffer, s.findingsBefore.buffer];
+  }
 
   /** The spool's folder on disk (gone after close). */
   get spoolDir(): string {

@@ -198,8 +198,8 @@ export function listen(opts: ServeOptions): Promise<Viewer> {
         close: () =>
           new Promise<void>((done) => {
             server.close(() => {
-              cache.close(); // the spool files go with the server
-              done();
+              // The analyses stop, their threads end and the spool files go with the server.
+              void cache.close().then(done, done);
             });
             server.closeAllConnections();
           }),

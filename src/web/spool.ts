@@ -17,6 +17,23 @@ const BLOCK_BYTES = 64 << 10;
 /** Inflated blocks kept for reading (a page of 100 rows in any order touches at most 100). */
 const BLOCKS_KEPT = 128;
 
+/**
+ * A sealed spool handed from the thread that wrote it (the viewer's analysis worker) to the one
+ * that reads it: the file stays where it is, the row positions travel (transferred, not copied).
+ */
+export interface SpoolSnapshot {
+  dir: string;
+  size: number;
+  blockCount: number;
+  blockOffset: number[];
+  blockLength: number[];
+  block: Uint32Array<ArrayBuffer>;
+  offset: Uint32Array<ArrayBuffer>;
+  length: Uint32Array<ArrayBuffer>;
+}
+
+const FILE_NAME = 'connections.ndjson.deflate-blocks';
+
 export class RecordSpool {
   /** The folder holding the file (removed by close). */
   readonly dir: string;
@@ -36,9 +53,44 @@ export class RecordSpool {
   private length = new Uint32Array(0);
   private closed = false;
 
-  constructor() {
-    this.dir = makeSpoolDir();
-    this.fd = openSync(join(this.dir, 'connections.ndjson.deflate-blocks'), 'w+');
+  /**
+   * A new spool in `dir` (a new spool folder of this process by default: spool-cleanup.ts), or
+   * the spool another thread wrote and detached, opened for reading (close() removes it).
+   */
+  constructor(from: string | SpoolSnapshot = makeSpoolDir()) {
+    if (typeof from === 'string') {
+      this.dir = from;
+      this.fd = openSync(join(this.dir, FILE_NAME), 'w+');
+      return;
+    }
+    this.dir = from.dir;
+    this.fd = openSync(join(this.dir, FILE_NAME), 'r');
+    this.size = from.size;
+    this.pending = Buffer.alloc(0);
+    this.blockCount = from.blockCount;
+    this.blockOffset = from.blockOffset;
+    this.blockLength = from.blockLength;
+    this.block = from.block;
+    this.offset = from.offset;
+    this.length = from.length;
+  }
+
+  /**
+   * Seals the spool and lets go of its file without removing it: another thread reads it from
+   * there on (new RecordSpool(snapshot)). The row columns go with the snapshot.
+   */
+  detach(): SpoolSnapshot {
+    this.seal();
+    closeSync(this.fd);
+    this.closed = true;
+    const s: SpoolSnapshot = { dir: this.dir, size: this.size, blockCount: this.blockCount, blockOffset: this.blockOffset, blockLength: this.blockLength, block: this.block, offset: this.offset, length: this.length };
+    this.block = this.offset = this.length = new Uint32Array(0);
+    return s;
+  }
+
+  /** The buffers of a snapshot, to transfer rather than copy. */
+  static transferables(s: SpoolSnapshot): ArrayBuffer[] {
+    return [s.block.buffer, s.offset.buffer, s.length.buffer];
   }
 
   /** Row `row`'s line (rows come 0, 1, 2, …). */

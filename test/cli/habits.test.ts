@@ -147,6 +147,14 @@ describe('--time, as tshark -t ud|e|r|dd', () => {
       const starts = streamStarts('ud');
       expect(segs[0]?.tsIso).toBe(`${starts[3]?.replace(' ', 'T')}Z`);
       expect(segs.every((sg) => sg.tsIso.endsWith('Z') && sg.ts.length > 0)).toBe(true);
+      // The new filters reach the store the analysis thread built and handed over.
+      const ids = async (q: string): Promise<number[]> => ((await (await fetch(new URL(`/api/c/listen-backlog.pcap?view=connections&${q}`, viewer.url))).json()) as { connections: { id: number }[] }).connections.map((c) => c.id);
+      expect(await ids('conn_state=S0,REJ')).toEqual([3, 4]);
+      expect(await ids('history_has=Cc')).toEqual([1, 2]);
+      expect(await ids('flag=tcp.analysis.retransmission')).toEqual(await ids('flag=retransmission'));
+      expect((await ids('flag=retransmission')).length).toBeGreaterThan(0);
+      expect(await ids('stream=4')).toEqual([5]);
+      expect(await ids('port=http')).toEqual([]);
       const bad = await page('view=connections&time=local');
       expect(bad.status).toBe(400);
       expect(await bad.text()).toContain('time must be one of iso, epoch, relative, delta');

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateBenchCapture } from '../../bench/generate.js';
 import { generateManyConnections } from '../../bench/generate-many.js';
 import { matches, type ConnectionFilter } from '../../src/report/filters.js';
@@ -54,6 +54,7 @@ function reference(all: ConnectionRecord[], filter: ConnectionFilter, sort: Sort
 
 let records: ConnectionRecord[] = [];
 let store: ConnectionStore;
+let handed: ConnectionStore;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-store-'));
@@ -65,19 +66,44 @@ beforeAll(async () => {
     const base = records.length;
     for (const r of (await analyze(join(dir, name))).connections) records.push({ ...r, id: r.id + base });
   }
-  store = new ConnectionStore();
-  // In the order connections end, not by id, as the engine hands them on.
-  for (const r of [...records].sort((a, b) => a.lastFrame - b.lastFrame)) store.add(r);
-  store.finish();
+  const build = (): ConnectionStore => {
+    const s = new ConnectionStore();
+    // In the order connections end, not by id, as the engine hands them on.
+    for (const r of [...records].sort((a, b) => a.lastFrame - b.lastFrame)) s.add(r);
+    s.finish();
+    return s;
+  };
+  store = build();
+  // The viewer's way (web/analysis-worker.ts): built on a worker thread, handed over as a
+  // snapshot whose buffers are transferred (structuredClone with a transfer list is that
+  // crossing), and read from the spool file the worker wrote.
+  const built = build();
+  const snapshot = built.snapshot();
+  handed = new ConnectionStore(structuredClone(snapshot, { transfer: ConnectionStore.transferables(snapshot) }));
+  expect(built.count).toBe(0); // the builder let go of its columns
+});
+afterAll(() => {
+  store.close();
+  handed.close();
 });
 
-describe('the viewer connection store', () => {
+test('a store handed over from another thread gives the same performance summary and capture charts (classes and columns survive the crossing)', () => {
+  expect(handed.summary([]).performance).toEqual(store.summary([]).performance);
+  expect(store.summary([]).performance.handshakeRtt.connections).toBe(records.filter((r) => r.irtt !== null).length);
+  expect(handed.charts()).toEqual(store.charts());
+  expect(store.charts().handshakeRtt.counts.reduce((a, b) => a + b, 0)).toBe(records.filter((r) => r.irtt !== null).length);
+});
+
+describe.each([
+  ['built here', (): ConnectionStore => store],
+  ['handed over from another thread', (): ConnectionStore => handed],
+])('the viewer connection store, %s', (_how, current) => {
   test('holds every connection, and gives each record back as it was', () => {
     expect(records.length).toBeGreaterThan(800);
-    expect(store.count).toBe(records.length);
-    for (const r of records.filter((_, i) => i % 17 === 0)) expect(store.get(r.id)).toEqual(r);
-    expect(store.get(0)).toBeUndefined();
-    expect(store.get(records.length + 1)).toBeUndefined();
+    expect(current().count).toBe(records.length);
+    for (const r of records.filter((_, i) => i % 17 === 0)) expect(current().get(r.id)).toEqual(r);
+    expect(current().get(0)).toBeUndefined();
+    expect(current().get(records.length + 1)).toBeUndefined();
   });
 
   const some = (): { host: string; port: number } => ({ host: records[3]?.client.ip ?? '', port: records[5]?.server.port ?? 0 });
@@ -111,7 +137,7 @@ describe('the viewer connection store', () => {
       for (const descending of [false, true]) {
         for (const page of [1, 2, 7]) {
           const want = reference(records, f, sort, descending, page, 25);
-          const got = store.query({ filter: f, sort, descending, page, pageSize: 25 });
+          const got = current().query({ filter: f, sort, descending, page, pageSize: 25 });
           expect(got.matched, `${sort} ${descending} ${page}`).toBe(want.matched);
           const lastPage = Math.max(1, Math.ceil(want.matched / 25));
           const expected = page <= lastPage ? want.ids : reference(records, f, sort, descending, lastPage, 25).ids;
@@ -124,7 +150,7 @@ describe('the viewer connection store', () => {
 
   test('the summary counts what the records hold', () => {
     const wide = [{ id: 'syn-flood', severity: 'error' as const, frame: 1, side: null, detail: 'x' }];
-    const s = store.summary(wide);
+    const s = current().summary(wide);
     const pairs = new Map<string, number>();
     for (const r of records) pairs.set(`${r.states.client} / ${r.states.server}`, (pairs.get(`${r.states.client} / ${r.states.server}`) ?? 0) + 1);
     expect(new Map(s.byStates)).toEqual(pairs);
@@ -136,12 +162,12 @@ describe('the viewer connection store', () => {
   test('anomaly pages, read one after another, are every finding in id order', () => {
     const want = records.flatMap((r) => r.anomalies.map((a) => ({ ...a, conn: r.id })));
     expect(want.length).toBeGreaterThan(40);
-    const first = store.anomalies(1, 13);
+    const first = current().anomalies(1, 13);
     expect(first.total).toBe(want.length);
     const got = [];
-    for (let p = 1; p <= first.pages; p++) got.push(...store.anomalies(p, 13).anomalies);
+    for (let p = 1; p <= first.pages; p++) got.push(...current().anomalies(p, 13).anomalies);
     expect(got).toEqual(want);
-    expect(store.anomalies(first.pages + 5, 13).page).toBe(first.pages);
+    expect(current().anomalies(first.pages + 5, 13).page).toBe(first.pages);
   });
 
   test('a record larger than a spool block is kept whole, between ordinary ones, before and after the store is finished', () => {
@@ -180,6 +206,5 @@ describe('the viewer connection store', () => {
     expect(existsSync(dir)).toBe(true);
     s.close();
     expect(existsSync(dir)).toBe(false);
-    store.close();
   });
 });

@@ -173,8 +173,10 @@ describe('the viewer against hostile requests', () => {
 test('an analysis that fails is that capture\'s error page (500), and the other pages still answer', async () => {
   const root = mkdtempSync(join(tmpdir(), 'tcplens-failing-'));
   copyFileSync(join(SAMPLES, 'refused.pcap'), join(root, 'refused.pcap'));
-  const failing = (() => Promise.reject(new Error('the engine fell over'))) as unknown as ConstructorParameters<typeof AnalysisCache>[2];
-  const cache = new AnalysisCache({}, 4, failing);
+  // A worker module whose analysis throws, run by the viewer's real pool.
+  const workerFile = join(root, 'failing-worker.mjs');
+  writeFileSync(workerFile, "export default async function () { throw new Error('the engine fell over'); }\n");
+  const cache = new AnalysisCache({}, { workerFile });
   const app = createApp({ root, maxUploadBytes: 1024, host: '127.0.0.1', port: 0 }, cache);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -194,7 +196,7 @@ test('an analysis that fails is that capture\'s error page (500), and the other 
       server.close(() => done());
       server.closeAllConnections();
     });
-    cache.close();
+    await cache.close();
   }
 });
 

@@ -70,15 +70,16 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const display = displayPath(root, file);
       const base = captureUrl(display);
       const analysis = cache.get(file);
-      if (analysis.state === 'running' && pageWaitMs > 0) {
+      if (analysis.state !== 'done' && pageWaitMs > 0) {
         // Small captures finish within a moment: wait briefly rather than answer with progress.
         // Past that, a page shows the progress and an API client gets 202 with it, and polls.
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([analysis.promise, new Promise((r) => (timer = setTimeout(r, pageWaitMs)))]);
         clearTimeout(timer);
       }
-      if (analysis.state === 'running') return progress(res, api, display, analysis);
-      if (analysis.failure !== null) throw new HttpError(500, `tcplens could not analyse ${display}: ${analysis.failure}. The details are in the viewer's log; the other captures are not affected.`);
+      // Stopped (its capture left the cache meanwhile): the page refreshes and the next visit starts again.
+      if (analysis.state !== 'done' || analysis.cancelled) return progress(res, api, display, analysis);
+      if (analysis.failure !== null || analysis.store === null) throw new HttpError(500, `tcplens could not analyse ${display}: ${analysis.failure ?? 'no result'}. The details are in the viewer's log; the other captures are not affected.`);
       const store = analysis.store;
       const view = String(req.query['view'] ?? 'overview');
       const time = timeModeOf(req.query);
@@ -175,7 +176,8 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
 
 function progress(res: Response, api: boolean, display: string, a: Analysis): void {
   const percent = a.totalBytes > 0 ? Math.min(100, Math.round((a.bytesRead / a.totalBytes) * 100)) : 0;
-  const body = { path: display, state: 'running', bytesRead: a.bytesRead, totalBytes: a.totalBytes, percent };
+  // queued: waiting for one of the viewer's analysis threads (web/cache.ts).
+  const body = { path: display, state: a.state === 'queued' ? 'queued' : 'running', bytesRead: a.bytesRead, totalBytes: a.totalBytes, percent };
   if (api) res.status(202).json(body);
   else res.status(202).render('progress', body);
 }

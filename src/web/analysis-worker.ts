@@ -1,0 +1,102 @@
+/**
+ * The viewer's analysis of one capture, on a worker thread (piscina; web/cache.ts runs the
+ * pool): the engine and the connection store's writing side (JSON lines, deflated spool blocks,
+ * columns, tally, sort by id) all run here, so the viewer's event loop keeps answering pages
+ * while a 1 GB capture is read. The finished store comes back as a snapshot whose buffers are
+ * transferred; its spool file stays on disk, in the folder the viewer gave (and removes).
+ *
+ * `ladder` (the export of that name) re-reads one connection's segments for its ladder, on a
+ * thread too: in a large capture that is reading up to the connection's last frame.
+ *
+ * Messages on `port`: {type: 'started'} when the task begins (it may have waited in the pool's
+ * queue), then {type: 'progress', bytesRead} at most every PROGRESS_MS.
+ */
+import { getPriority, setPriority } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Finding } from '../analysis/anomaly.js';
+import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
+import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
+import { connectionSegments } from './connection-segments.js';
+import { ConnectionStore, type StoreSnapshot } from './connection-store.js';
+
+const PROGRESS_MS = 100;
+
+/**
+ * The analysis thread's nice value: on Linux a thread has its own (setpriority(2) with 0 names
+ * the calling thread, which is what os.setPriority(0, …) does), so the scheduler lets the
+ * viewer's own thread, which answers pages, go first when both want a core.
+ */
+const ANALYSIS_NICE = 10;
+let niced = false;
+
+export interface ViewerTask {
+  file: string;
+  options: Partial<AnalyzeOptions>;
+  /** The spool folder, made by the viewer (so it can remove it whatever happens here). */
+  spoolDir: string;
+  port: MessagePort;
+}
+
+export interface ViewerResult {
+  capture: CaptureRecord;
+  /** Capture-wide findings (syn-flood, port-scan). */
+  captureWide: Finding[];
+  /** The capture could not be read to its end. */
+  error: string | null;
+  store: StoreSnapshot;
+}
+
+export type ViewerMessage = { type: 'started' } | { type: 'progress'; bytesRead: number };
+
+export default async function analyseForViewer(task: ViewerTask): Promise<unknown> {
+  const post = (m: ViewerMessage): void => task.port.postMessage(m);
+  post({ type: 'started' });
+  if (!niced) {
+    niced = true;
+    try {
+      setPriority(0, Math.max(getPriority(0), ANALYSIS_NICE));
+    } catch {
+      // Not allowed here (or not this system): the analysis runs at the viewer's priority.
+    }
+  }
+  const store = new ConnectionStore(task.spoolDir);
+  let last = 0;
+  try {
+    const r = await analyzeCapture(task.file, task.file, task.options, {
+      collect: false,
+      onConnection: (record) => store.add(record),
+      onProgress: (bytesRead) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_MS) return;
+        last = now;
+        post({ type: 'progress', bytesRead });
+      },
+    });
+    store.finish();
+    const snapshot = store.snapshot();
+    const result: ViewerResult = {
+      capture: r.capture,
+      captureWide: r.anomalies,
+      error: r.decode.error ? `at byte ${r.decode.error.fileOffset}: ${r.decode.error.message}` : null,
+      store: snapshot,
+    };
+    // Piscina's transferable wrapper: the columns move to the viewer's thread, uncopied.
+    return Piscina.move({ [Piscina.transferableSymbol]: ConnectionStore.transferables(snapshot), [Piscina.valueSymbol]: result } as unknown as Parameters<typeof Piscina.move>[0]);
+  } catch (err) {
+    store.close(); // its spool folder with it (the viewer removes it too, whatever happened)
+    throw err;
+  } finally {
+    task.port.close();
+  }
+}
+
+export interface LadderTask {
+  file: string;
+  record: ConnectionRecord;
+}
+
+/** One connection's segments for its ladder (connection-segments.ts), read on a worker thread. */
+export async function ladder(task: LadderTask): Promise<{ segments: SegmentRecord[]; truncated: boolean }> {
+  return connectionSegments(task.file, task.file, task.record);
+}
