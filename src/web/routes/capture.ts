@@ -64,7 +64,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const view = String(req.query['view'] ?? 'overview');
       const common = { path: display, base, error: analysis.error };
       if (view === 'overview') {
-        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, charts: store.charts() };
+        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, warnings: analysis.warnings, charts: store.charts() };
         return api ? res.json(body) : res.render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
       }
       if (view === 'connections') {
