@@ -10,7 +10,7 @@ import { openOutput, progressBar, readFilter, styleFor } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import { engineOptions, VERSION, type AnalyzeArgs } from './args.js';
+import { engineOptions, readOptions, VERSION, type AnalyzeArgs } from './args.js';
 
 /** Segments embedded for HTML ladders: enough for every short connection, bounded on big captures. */
 const HTML_SEGMENT_BUDGET = { perConnection: 400, total: 200_000 };
@@ -34,6 +34,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   const byId: Record<string, number> = {};
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: !streaming,
+    read: readOptions(args),
     ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),
     afterChunk: () => out.wait(),
     onProgress: (read, total) => progress.update(read, total),
