@@ -3,6 +3,7 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { analysisDocument, analyzeCapture } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
+import { JsonDocument } from '../../report/formats/json.js';
 import { TextSummary } from '../../report/formats/text.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
@@ -20,9 +21,10 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   const file = inputArg(args.file);
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
-  // Only json and html keep every connection (one document); the rest stream in bounded memory.
-  const streaming = args.format !== 'json' && args.format !== 'html';
+  // Only html keeps every connection (one document); json spools them (report/formats/json.ts), the rest stream.
+  const streaming = args.format !== 'html';
   const summary = args.format === 'text' ? new TextSummary() : null;
+  const json = args.format === 'json' ? new JsonDocument() : null;
   const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
   const weirdLog = args.format === 'zeek-weird' ? new ZeekWeirdLog() : null;
@@ -42,6 +44,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
       if (!streaming || !keep(record)) return;
       shown++;
       if (summary !== null) summary.add(record);
+      else if (json !== null) json.add(record);
       else if (args.format === 'ndjson') {
         out.line(JSON.stringify({ type: 'connection', ...record }));
         for (const a of record.anomalies) byId[a.id] = (byId[a.id] ?? 0) + 1;
@@ -63,12 +66,13 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
     out.line(zeekFooter());
   } else if (weirdLog !== null) {
     out.line(zeekWeirdFooter());
+  } else if (json !== null) {
+    await json.finish(out, result.capture, anomalies);
   } else if (summary !== null) {
     out.line(summary.render(result.capture, anomalies, styleFor(stream)));
   } else if (!streaming) {
     const doc = { ...analysisDocument(result), connections: result.connections.filter(keep), anomalies };
-    if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
-    else if (args.format === 'html') {
+    if (args.format === 'html') {
       // ejs loads only for html.
       const { htmlReport } = await import('../../report/formats/html.js');
       out.line(htmlReport(doc, result.segments, { version: VERSION }));
