@@ -84,7 +84,9 @@ function run(cli: string, argv: string[]): Promise<string> {
       const text = rest + s;
       const nl = text.lastIndexOf('\n');
       rest = text.slice(nl + 1);
-      for (const line of text.slice(0, nl + 1).split('\n')) if (!line.startsWith('#open\t') && !line.startsWith('#close\t')) out.update(`${line}\n`);
+      if (nl < 0) return;
+      // Whole lines only (the last piece is the start of the next line), so chunking cannot change the digest.
+      for (const line of text.slice(0, nl).split('\n')) if (!line.startsWith('#open\t') && !line.startsWith('#close\t')) out.update(`${line}\n`);
     });
     child.stderr.on('data', (b: Buffer) => err.update(b));
     child.on('close', (code) => {
