@@ -40,6 +40,8 @@ export interface ReadOptions {
 export const RANGE_BYTES = 2 << 20;
 export const PARALLEL_MIN_BYTES = 16 << 20;
 const WINDOW = 2;
+/** Records handed on between two looks at the sink's backpressure. */
+const BATCH = 8192;
 
 export function readThreadsFor(opts: ReadOptions | undefined): number {
   const n = opts?.readThreads ?? (isMainThread ? availableParallelism() : 1);
@@ -133,7 +135,10 @@ export async function readPcapParallel(path: string, size: number, reader: PcapR
         fallbackFrom = next;
         break;
       }
-      deliver(reader, r);
+      if (await deliver(reader, r, sink)) {
+        stopped = true;
+        break;
+      }
       if (r.data.byteLength > 0) spare.push(r.data);
       next = r.end;
       if (r.unusual) {
@@ -174,12 +179,29 @@ export async function readPcapParallel(path: string, size: number, reader: PcapR
   return false;
 }
 
-function deliver(reader: PcapReader, r: RangeResult): void {
+/**
+ * Hands a range's records to the reader, pausing for the sink's backpressure every BATCH records
+ * (a range of empty records holds 131,072 of them, and `packets` writes a line for each).
+ * Returns true when the sink asked to stop.
+ */
+async function deliver(reader: PcapReader, r: RangeResult, sink: FrameSink): Promise<boolean> {
   const data = Buffer.from(r.data);
   const f = new Uint32Array(r.fields);
   const base = r.dataOffset;
-  for (let k = 0; k < r.count * FIELDS; k += FIELDS) {
-    const off = f[k + F.OFFSET] as number;
-    reader.deliverRecord(data, off, base + off - RECORD_HEADER_LEN, f[k + F.SEC] as number, f[k + F.FRAC] as number, f[k + F.CAPLEN] as number, f[k + F.ORIGLEN] as number);
+  const end = r.count * FIELDS;
+  for (let from = 0; from < end; from += BATCH * FIELDS) {
+    if (from > 0) {
+      if (sink.afterChunk) await sink.afterChunk();
+      if (sink.done?.() === true) {
+        reader.resumeAt(base + (f[from + F.OFFSET] as number) - RECORD_HEADER_LEN);
+        return true;
+      }
+    }
+    const to = Math.min(end, from + BATCH * FIELDS);
+    for (let k = from; k < to; k += FIELDS) {
+      const off = f[k + F.OFFSET] as number;
+      reader.deliverRecord(data, off, base + off - RECORD_HEADER_LEN, f[k + F.SEC] as number, f[k + F.FRAC] as number, f[k + F.CAPLEN] as number, f[k + F.ORIGLEN] as number);
+    }
   }
+  return false;
 }

@@ -9,10 +9,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readCapture } from '../../src/capture/open-capture.js';
 import type { ReadOptions } from '../../src/capture/parallel-pcap.js';
 import { chainHolds, findRecordStart } from '../../src/capture/range-sync.js';
-import { analysisDocument, analyzeCapture } from '../../src/pipeline.js';
+import { analysisDocument, analyzeCapture, decodeCapture } from '../../src/pipeline.js';
+import { packetJson } from '../../src/report/packet-lines.js';
 import { pcapFile, segment } from '../support/capture-files.js';
 import { CORPUS_DIR, HAVE_CORPUS, SKIP_MESSAGE } from '../support/corpus.js';
 
@@ -23,17 +23,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function reading(file: string, read: ReadOptions): Promise<string> {
   const h = createHash('sha256');
   let n = 0;
-  const r = await readCapture(
+  // Through the decoder too: what `packets` prints of each frame (decode issues name offsets in the frame).
+  const r = await decodeCapture(
     file,
     {
-      onFrame(f) {
+      onPacket(f, p) {
         n++;
         h.update(`${f.frame} ${f.tsSec} ${f.tsNsec} ${f.caplen} ${f.origLen} ${f.fileOffset} ${f.linkType}|`);
         h.update(f.bytes.subarray(f.start, f.start + f.caplen));
+        h.update(packetJson(f, p));
       },
+      read,
     },
     file,
-    read,
   );
   return JSON.stringify({
     frames: n,
