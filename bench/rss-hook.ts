@@ -2,5 +2,6 @@
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
-  writeSync(2, `\ntcplens-bench-maxrss-kb ${process.resourceUsage().maxRSS}\n`);
+  const u = process.resourceUsage();
+  writeSync(2, `\ntcplens-bench-maxrss-kb ${u.maxRSS}\ntcplens-bench-cpu-us ${u.userCPUTime + u.systemCPUTime}\n`);
 });
