@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { CaptureRecord, ConnectionRecord } from '../model.js';
 
 /** Characters of serialised connections kept in memory before the rest goes to the spool file. */
-export const MEMORY_BUDGET = 16 << 20;
+export const MEMORY_BUDGET = 4 << 20;
 const WRITE_BATCH = 1 << 20;
 const READ_WINDOW = 1 << 20;
 
