@@ -104,9 +104,10 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function measure(p: Pass): { seconds: number; cpu: number; rssMb: number; packets: number | null } {
+function measure(p: Pass): { seconds: number; cpu: number; mainCpu: number; rssMb: number; packets: number | null } {
   const times: number[] = [];
   const cpus: number[] = [];
+  const mains: number[] = [];
   let rss = 0;
   let packets: number | null = null;
   for (let i = 0; i < runs; i++) {
@@ -121,15 +122,17 @@ function measure(p: Pass): { seconds: number; cpu: number; rssMb: number; packet
     rss = Math.max(rss, m ? Number(m[1]) / 1024 : 0);
     const c = /tcplens-bench-cpu-us (\d+)/.exec(r.stderr.toString());
     cpus.push(c ? Number(c[1]) / 1e6 : NaN);
+    const mc = /tcplens-bench-main-cpu-us (-?\d+)/.exec(r.stderr.toString());
+    mains.push(mc ? Number(mc[1]) / 1e6 : NaN);
     if (r.stdout) packets = Number(r.stdout.toString().trim()) || packets;
     times.push(seconds);
   }
-  return { seconds: median(times), cpu: median(cpus), rssMb: rss, packets };
+  return { seconds: median(times), cpu: median(cpus), mainCpu: median(mains), rssMb: rss, packets };
 }
 
-function line(name: string, m: { seconds: number; cpu: number; rssMb: number }, mb: number, count: number | null): string {
+function line(name: string, m: { seconds: number; cpu: number; mainCpu: number; rssMb: number }, mb: number, count: number | null): string {
   const pps = count !== null ? `${((count / m.seconds) / 1e6).toFixed(2)} M pkt/s` : '';
-  return `${name.padEnd(42)} ${m.seconds.toFixed(2).padStart(6)} s  ${(mb / m.seconds).toFixed(0).padStart(5)} MB/s  ${pps.padStart(14)}  cpu ${m.cpu.toFixed(2).padStart(6)} s  peak RSS ${m.rssMb.toFixed(0)} MB`;
+  return `${name.padEnd(42)} ${m.seconds.toFixed(2).padStart(6)} s  ${(mb / m.seconds).toFixed(0).padStart(5)} MB/s  ${pps.padStart(14)}  cpu ${m.cpu.toFixed(2).padStart(6)} s (main thread ${m.mainCpu.toFixed(2).padStart(6)} s)  peak RSS ${m.rssMb.toFixed(0)} MB`;
 }
 
 console.log(`capture: ${capture} (${(size / 1e6).toFixed(1)} MB), median of ${runs} runs, node ${process.version}, ${availableParallelism()} cores`);
