@@ -98,17 +98,21 @@ export async function readPcapParallel(path: string, size: number, reader: PcapR
    */
   const spare: ArrayBuffer[] = [];
   /** Job keys: range i is i, its exact re-read is ranges + i (at most one per range). */
-  const submit = (key: number, from: number, exact: boolean, bound: number): Promise<RangeResult> =>
-    new Promise<RangeResult>((resolve, reject) => {
+  const submit = (key: number, from: number, exact: boolean, bound: number): Promise<RangeResult> => {
+    const job = new Promise<RangeResult>((resolve, reject) => {
       if (failed !== null) {
         reject(failed);
         return;
       }
       waiting.set(key, { resolve, reject });
       const reuse = spare.pop() ?? null;
-      const job: RangeJob = { index: key, path, size, from, exact, bound, header: headerCopy, sync, reuse };
-      (workers[key % threads] as Worker).postMessage(job, reuse === null ? [] : [reuse]);
+      const message: RangeJob = { index: key, path, size, from, exact, bound, header: headerCopy, sync, reuse };
+      (workers[key % threads] as Worker).postMessage(message, reuse === null ? [] : [reuse]);
     });
+    // Ranges requested ahead and never awaited (the reading stopped or fell back) must not fail unheard.
+    job.catch(() => {});
+    return job;
+  };
 
   const pending: (Promise<RangeResult> | undefined)[] = [];
   const ahead = threads * WINDOW;
