@@ -37,7 +37,7 @@ export interface ReadOptions {
   parallelMinBytes?: number;
 }
 
-export const RANGE_BYTES = 2 << 20;
+export const RANGE_BYTES = 1 << 20;
 export const PARALLEL_MIN_BYTES = 16 << 20;
 const WINDOW = 2;
 /** Records handed on between two looks at the sink's backpressure. */
@@ -79,7 +79,9 @@ export async function readPcapParallel(path: string, size: number, reader: PcapR
   let failed: Error | null = null;
   const url = workerUrl();
   for (let i = 0; i < threads; i++) {
-    const w = new Worker(fileURLToPath(url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    // A range reader keeps nothing between ranges: small heaps keep its share of RSS small (a
+    // worker that runs out fails, and the single reader takes over from that range).
+    const w = new Worker(fileURLToPath(url), { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 } });
     w.on('message', (r: RangeResult) => {
       const p = waiting.get(r.index);
       waiting.delete(r.index);
