@@ -32,14 +32,12 @@ export interface SyncParams {
   firstSec: number;
 }
 
-function u32(buf: Uint8Array, at: number, le: boolean): number {
-  return le
-    ? (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0
-    : ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+function u32(buf: Buffer, at: number, le: boolean): number {
+  return le ? buf.readUInt32LE(at) : buf.readUInt32BE(at);
 }
 
 /** True when the record header at buf[at] is plausible on its own (after `prevSec`, -1 for none). */
-function plausibleHeader(buf: Uint8Array, at: number, p: SyncParams, prevSec: number): boolean {
+function plausibleHeader(buf: Buffer, at: number, p: SyncParams, prevSec: number): boolean {
   const le = p.littleEndian;
   const sec = u32(buf, at, le);
   const frac = u32(buf, at + 4, le);
@@ -58,7 +56,7 @@ function plausibleHeader(buf: Uint8Array, at: number, p: SyncParams, prevSec: nu
  * into `fileEnd` (buf index of the file's last byte + 1, or -1 when buf does not reach it) with
  * fewer records is accepted too: the file's last records.
  */
-export function chainHolds(buf: Uint8Array, at: number, p: SyncParams, fileEnd: number): boolean {
+export function chainHolds(buf: Buffer, at: number, p: SyncParams, fileEnd: number): boolean {
   let pos = at;
   let prevSec = -1;
   for (let n = 0; n < CHAIN; n++) {
@@ -76,7 +74,7 @@ export function chainHolds(buf: Uint8Array, at: number, p: SyncParams, fileEnd: 
  * The first index in [from, until) of buf at which a consistent chain starts, or -1.
  * `fileEnd` as for chainHolds.
  */
-export function findRecordStart(buf: Uint8Array, from: number, until: number, p: SyncParams, fileEnd: number): number {
+export function findRecordStart(buf: Buffer, from: number, until: number, p: SyncParams, fileEnd: number): number {
   for (let at = from; at < until; at++) {
     if (chainHolds(buf, at, p, fileEnd)) return at;
   }
