@@ -10,6 +10,7 @@ import type { AnomalyId } from './analysis/anomaly-ids.js';
 import type { CaptureWarning } from './capture/errors.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
+import type { ReadOptions } from './capture/parallel-pcap.js';
 import { formatTimestamp } from './capture/timestamp.js';
 import { decodeInto } from './decode/decoder.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
@@ -35,6 +36,8 @@ export interface DecodeHooks {
   onProgress?(bytesRead: number, totalBytes: number | null): void;
   /** Called between chunks: true stops reading there. */
   done?(): boolean;
+  /** How classic pcap files are read: `readThreads` pcap-parser instances over ranges of the file (capture/parallel-pcap.ts). */
+  read?: ReadOptions;
 }
 
 export interface DecodeResult extends CaptureResult {
@@ -96,6 +99,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
       ...(hooks.done ? { done: hooks.done } : {}),
     },
     name,
+    hooks.read,
   );
   result.warnings.unshift(...unsupported);
   result.warningCount += unsupported.length;
@@ -115,6 +119,8 @@ export interface AnalyzeHooks {
   keepSegmentsOfStreams?: ReadonlySet<number>;
   /** Keep segments of every connection, at most this many per connection and in all (HTML ladders). */
   segmentBudget?: { perConnection: number; total: number };
+  /** How classic pcap files are read (capture/parallel-pcap.ts). */
+  read?: ReadOptions;
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
   collect?: boolean;
   /**
@@ -225,6 +231,7 @@ export async function analyzeCapture(
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.read ? { read: hooks.read } : {}),
     },
     name,
   );

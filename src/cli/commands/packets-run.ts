@@ -4,7 +4,7 @@ import { packetJson, packetText, tcpAnalysisJson } from '../../report/packet-lin
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import type { PacketsArgs } from './args.js';
+import { readOptions, type PacketsArgs } from './args.js';
 
 export async function packets(args: PacketsArgs): Promise<number> {
   const file = inputArg(args.file);
@@ -13,6 +13,7 @@ export async function packets(args: PacketsArgs): Promise<number> {
   // The engine runs too, so that each TCP frame carries Wireshark's tcp.stream and analysis.
   const { decode: result } = await analyzeCapture(file, file, {}, {
     collect: false,
+    read: readOptions(args),
     onFrame(frame, packet, conn, sequence) {
       if (out.closed) return;
       if (!json) out.line(packetText(frame, packet, linkTypeName));

@@ -2,12 +2,12 @@
 import type { Argv } from 'yargs';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 
-import { PACKET_FORMATS, type PacketsArgs } from './args.js';
+import { PACKET_FORMATS, withReadOptions, type PacketsArgs } from './args.js';
 
 export { PACKET_FORMATS, type PacketsArgs } from './args.js';
 
 export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
-  return y
+  return withReadOptions(y)
     .positional('file', CAPTURE_FILE_POSITIONAL)
     .option('format', { alias: 'f', choices: PACKET_FORMATS, default: 'text' as const, describe: 'text reads like tcpdump -n; ndjson is one JSON object per frame' })
     .example('$0 packets samples/handshake-close.pcap', 'list every frame, tcpdump style')

@@ -6,7 +6,7 @@ import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
-import { engineOptions, type TimelineArgs } from './args.js';
+import { engineOptions, readOptions, type TimelineArgs } from './args.js';
 
 export async function timeline(args: TimelineArgs): Promise<number> {
   const ids = args.conn ?? [];
@@ -22,6 +22,7 @@ export async function timeline(args: TimelineArgs): Promise<number> {
   const progress = progressBar();
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: false,
+    read: readOptions(args),
     keepSegmentsOf: new Set(ids),
     keepSegmentsOfStreams: new Set(streams),
     onProgress: (read, total) => progress.update(read, total),
