@@ -9,8 +9,13 @@
  *   analyze --format json > /dev/null     the whole engine, end to end
  *   tshark -q -z conv,tcp, tcptrace -n -l  the same file, when they are installed (for ratios)
  *
- * Timing is wall clock of the child, best of N runs (BENCH_RUNS, default 3); this machine's
- * other load shows up in the spread. Set BENCH_MB for another size. Last, two memory passes:
+ * Timing is wall clock of the child, the median of N runs (BENCH_RUNS, default 3), with the
+ * child's CPU time (user + system, all its threads) beside it: on a loaded machine wall clock
+ * follows the load, CPU time much less. Set BENCH_MB for another size.
+ *
+ * The classic pcap reader runs several pcap-parser instances over ranges of the file
+ * (capture/parallel-pcap.ts); passes marked `--read-threads 1` read with one, for the ratio.
+ * Then issue 12's file, 1 GiB of empty records (BENCH_EMPTY_MB, 0 skips it). Last, two memory passes:
  * a million connections at once (BENCH_MANY), whose peak RSS must stay bounded, and the
  * viewer over the same million; then the viewer under 200 concurrent requests per page type,
  * alone and while a 1 GB capture is analysed (bench/viewer-load.ts; BENCH_SKIP_VIEWER=1 skips
@@ -19,10 +24,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateBenchCapture } from './generate.js';
+import { generateEmptyRecords } from './generate-empty.js';
 import { generateManyConnections } from './generate-many.js';
 import { generateRandomFlags } from './generate-flags.js';
 
@@ -48,12 +54,15 @@ interface Pass {
   stdout?: 'ignore' | 'pipe';
 }
 
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 const passes: Pass[] = [
   { name: 'pcap-parser alone (count)', args: [join(here, 'pcap-parser-count.js'), capture] },
+  { name: 'capture stage (count), --read-threads 1', args: [join(here, 'decode-only.js'), 'read', capture, '1'] },
   { name: 'capture stage (count)', args: [join(here, 'decode-only.js'), 'read', capture] },
   { name: 'decode only', args: [join(here, 'decode-only.js'), 'decode', capture] },
-  { name: 'packets --format ndjson > /dev/null', args: [join(root, 'dist', 'src', 'cli', 'main.js'), 'packets', capture, '--format', 'ndjson'], stdout: 'ignore' },
-  { name: 'analyze --format json > /dev/null', args: [join(root, 'dist', 'src', 'cli', 'main.js'), 'analyze', capture, '--format', 'json'], stdout: 'ignore' },
+  { name: 'packets --format ndjson > /dev/null', args: [cli, 'packets', capture, '--format', 'ndjson'], stdout: 'ignore' },
+  { name: 'analyze -f json, --read-threads 1', args: [cli, 'analyze', capture, '--format', 'json', '--read-threads', '1'], stdout: 'ignore' },
+  { name: 'analyze --format json > /dev/null', args: [cli, 'analyze', capture, '--format', 'json'], stdout: 'ignore' },
 ];
 
 interface External {
@@ -93,8 +102,15 @@ function measureExternal(e: External): { seconds: number; rssMb: number | null }
   return { seconds, rssMb: m ? Number(m[1]) / 1024 : null };
 }
 
-function measure(p: Pass): { seconds: number; rssMb: number; packets: number | null } {
-  let best = Infinity;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function measure(p: Pass): { seconds: number; cpu: number; mainCpu: number; rssMb: number; packets: number | null } {
+  const times: number[] = [];
+  const cpus: number[] = [];
+  const mains: number[] = [];
   let rss = 0;
   let packets: number | null = null;
   for (let i = 0; i < runs; i++) {
@@ -107,27 +123,54 @@ function measure(p: Pass): { seconds: number; rssMb: number; packets: number | n
     if (r.status !== 0) throw new Error(`${p.name} failed: ${r.stderr?.toString()}`);
     const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
     rss = Math.max(rss, m ? Number(m[1]) / 1024 : 0);
+    const c = /tcplens-bench-cpu-us (\d+)/.exec(r.stderr.toString());
+    cpus.push(c ? Number(c[1]) / 1e6 : NaN);
+    const mc = /tcplens-bench-main-cpu-us (-?\d+)/.exec(r.stderr.toString());
+    mains.push(mc ? Number(mc[1]) / 1e6 : NaN);
     if (r.stdout) packets = Number(r.stdout.toString().trim()) || packets;
-    best = Math.min(best, seconds);
+    times.push(seconds);
   }
-  return { seconds: best, rssMb: rss, packets };
+  return { seconds: median(times), cpu: median(cpus), mainCpu: median(mains), rssMb: rss, packets };
 }
 
-console.log(`capture: ${capture} (${(size / 1e6).toFixed(1)} MB), best of ${runs} runs, node ${process.version}`);
+function line(name: string, m: { seconds: number; cpu: number; mainCpu: number; rssMb: number }, mb: number, count: number | null): string {
+  const pps = count !== null ? `${((count / m.seconds) / 1e6).toFixed(2)} M pkt/s` : '';
+  return `${name.padEnd(42)} ${m.seconds.toFixed(2).padStart(6)} s  ${(mb / m.seconds).toFixed(0).padStart(5)} MB/s  ${pps.padStart(14)}  cpu ${m.cpu.toFixed(2).padStart(6)} s (main thread ${m.mainCpu.toFixed(2).padStart(6)} s)  peak RSS ${m.rssMb.toFixed(0)} MB`;
+}
+
+console.log(`capture: ${capture} (${(size / 1e6).toFixed(1)} MB), median of ${runs} runs, node ${process.version}, ${availableParallelism()} cores`);
 let count: number | null = null;
 const results: Record<string, number> = {};
 for (const p of passes) {
   const m = measure(p);
   count = m.packets ?? count;
   results[p.name] = m.seconds;
-  const pps = count !== null ? `${((count / m.seconds) / 1e6).toFixed(2)} M pkt/s` : '';
-  console.log(`${p.name.padEnd(40)} ${m.seconds.toFixed(2).padStart(6)} s  ${(size / 1e6 / m.seconds).toFixed(0).padStart(5)} MB/s  ${pps.padStart(14)}  peak RSS ${m.rssMb.toFixed(0)} MB`);
+  console.log(line(p.name, m, size / 1e6, count));
 }
 const base = results['pcap-parser alone (count)'] ?? 1;
-const ours = results['capture stage (count)'] ?? 1;
-console.log(`capture stage vs pcap-parser alone: ${(((ours - base) / base) * 100).toFixed(1)} % ${ours > base ? 'slower' : 'faster'} (aim: at most 25 % slower)`);
+const ours = results['capture stage (count), --read-threads 1'] ?? 1;
+console.log(`capture stage (1 thread) vs pcap-parser alone: ${(((ours - base) / base) * 100).toFixed(1)} % ${ours > base ? 'slower' : 'faster'} (aim: at most 25 % slower)`);
+const parallelRead = results['capture stage (count)'] ?? 1;
+console.log(`capture stage, ranges in parallel vs one pcap-parser stream: ${(base / parallelRead).toFixed(2)}× (the bound of issue 15)`);
 
 const analyzeSeconds = results['analyze --format json > /dev/null'] ?? 1;
+
+// Issue 12: a capture of nothing but empty records, whose cost is all per record.
+const emptyMb = Number(process.env['BENCH_EMPTY_MB'] ?? 1024);
+if (emptyMb > 0) {
+  const records = Math.floor((emptyMb * 1048576 - 24) / 16);
+  const file = join(outDir, `empty-records-${emptyMb}mib.pcap`);
+  if (!existsSync(file)) generateEmptyRecords(file, records);
+  const mb = statSync(file).size / 1e6;
+  for (const [name, args] of [
+    ['empty records: analyze, --read-threads 1', [cli, 'analyze', file, '--read-threads', '1']],
+    ['empty records: analyze', [cli, 'analyze', file]],
+    ['empty records: packets -f ndjson, 1 thread', [cli, 'packets', file, '--format', 'ndjson', '--read-threads', '1']],
+    ['empty records: packets -f ndjson', [cli, 'packets', file, '--format', 'ndjson']],
+  ] as const) {
+    console.log(line(name, measure({ name, args: [...args], stdout: 'ignore' }), mb, records));
+  }
+}
 for (const e of externals) {
   if (process.env['BENCH_SKIP_EXTERNAL'] === '1') break;
   const m = measureExternal(e);
@@ -137,6 +180,20 @@ for (const e of externals) {
   }
   console.log(`${e.name.padEnd(40)} ${m.seconds.toFixed(2).padStart(6)} s  ${(size / 1e6 / m.seconds).toFixed(0).padStart(5)} MB/s  ${''.padStart(14)}  peak RSS ${m.rssMb === null ? '?' : m.rssMb.toFixed(0)} MB`);
   console.log(`  analyze is ${(m.seconds / analyzeSeconds).toFixed(1)}× the throughput of ${e.cmd} (aim: ${e.cmd === 'tshark' ? '≥ 8×' : '≥ 1.5×'})`);
+}
+
+// Issue 15: peak RSS of every format on a capture of the shared generator's mix
+// (`gen_pcap.py OUT --size-mb N --seed 1`); BENCH_FORMATS_MB=1000 runs it (a few minutes), unset skips it.
+const formatsMb = Number(process.env['BENCH_FORMATS_MB'] ?? 0);
+const generator = join(root, '..', 'shared', 'tools', 'gen_pcap.py');
+if (formatsMb > 0 && existsSync(generator)) {
+  const file = join(outDir, `mix-${formatsMb}mb.pcap`);
+  if (!existsSync(file)) spawnSync('python3', [generator, file, '--size-mb', String(formatsMb), '--seed', '1'], { stdio: 'inherit' });
+  const mb = statSync(file).size / 1e6;
+  for (const format of ['json', 'ndjson', 'csv', 'zeek', 'text', 'html']) {
+    const name = `mix ${formatsMb} MB: analyze -f ${format}`;
+    console.log(line(name, measure({ name, args: [cli, 'analyze', file, '--format', format], stdout: 'ignore' }), mb, null));
+  }
 }
 
 // Memory follows the connections alive at once, not their number (issue 3): a million

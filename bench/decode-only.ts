@@ -2,20 +2,27 @@
 import { decodeCapture } from '../src/pipeline.js';
 import { readCapture } from '../src/capture/open-capture.js';
 
-const [mode, file] = process.argv.slice(2);
-if (file === undefined) throw new Error('usage: decode-only.js decode|read FILE');
+const [mode, file, threads] = process.argv.slice(2);
+if (file === undefined) throw new Error('usage: decode-only.js decode|read FILE [READ_THREADS]');
+const read = threads === undefined ? {} : { readThreads: Number(threads) };
 let n = 0;
 const result =
   mode === 'read'
-    ? await readCapture(file, {
-        onFrame() {
-          n++;
+    ? await readCapture(
+        file,
+        {
+          onFrame() {
+            n++;
+          },
         },
-      })
+        file,
+        read,
+      )
     : await decodeCapture(file, {
         onPacket() {
           n++;
         },
+        read,
       });
 if (result.error) throw result.error;
 process.stdout.write(`${n}\n`);

@@ -12,6 +12,7 @@ import { FrameList, FrameSet } from './capture/frame-set.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
 import { RecordCopier } from './capture/record-copier.js';
+import type { ReadOptions } from './capture/parallel-pcap.js';
 import { formatTimestamp } from './capture/timestamp.js';
 import { decodeInto } from './decode/decoder.js';
 import { LINKTYPE_NAMES } from './decode/fields.js';
@@ -41,6 +42,8 @@ export interface DecodeHooks {
   done?(): boolean;
   /** Called when an interface becomes known (before its packets). */
   onInterface?(iface: InterfaceInfo): void;
+  /** How classic pcap files are read: `readThreads` pcap-parser instances over ranges of the file (capture/parallel-pcap.ts). */
+  read?: ReadOptions;
 }
 
 export interface DecodeResult extends CaptureResult {
@@ -103,6 +106,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
       ...(hooks.done ? { done: hooks.done } : {}),
     },
     name,
+    hooks.read,
   );
   result.warnings.unshift(...unsupported);
   result.warningCount += unsupported.length;
@@ -122,6 +126,8 @@ export interface AnalyzeHooks {
   keepSegmentsOfStreams?: ReadonlySet<number>;
   /** Keep segments of every connection, at most this many per connection and in all (HTML ladders). */
   segmentBudget?: { perConnection: number; total: number };
+  /** How classic pcap files are read (capture/parallel-pcap.ts). */
+  read?: ReadOptions;
   /** Keep every connection record for the result (json); false for streaming (ndjson). */
   collect?: boolean;
   /**
@@ -241,6 +247,7 @@ export async function analyzeCapture(
       },
       ...(hooks.afterChunk ? { afterChunk: hooks.afterChunk } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.read ? { read: hooks.read } : {}),
     },
     name,
   );

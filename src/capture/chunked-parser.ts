@@ -40,6 +40,13 @@ export abstract class ChunkedParser {
     this.parse();
   }
 
+  /** Drops anything buffered and goes on as if the stream's next byte were at `offset`. */
+  protected skipTo(offset: number): void {
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    this.base = offset;
+  }
+
   /** The stream ended: anything left over is a truncated record (a warning, not an error). */
   abstract end(): void;
 

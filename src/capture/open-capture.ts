@@ -19,6 +19,7 @@ import type { CaptureInfo, FrameSink } from './frame.js';
 import { gunzipChunks, type GunzipState } from './gunzip.js';
 import { READ_CHUNK_SIZE } from './limits.js';
 import { PCAPNG_SHB_TYPE, PcapngReader } from './pcapng-reader.js';
+import { PARALLEL_MIN_BYTES, readPcapParallel, readThreadsFor, type ReadOptions } from './parallel-pcap.js';
 import { PCAP_MAGIC_NSEC, PCAP_MAGIC_USEC, PcapReader } from './pcap-reader.js';
 import { SNOOP_MAGIC, SnoopReader } from './snoop-reader.js';
 
@@ -90,7 +91,7 @@ function emptyInfo(): CaptureInfo {
  * given, or standard input) has a listener from the moment it exists, and gunzip listens to its
  * own (gunzip.ts). Stream errors reach the reading loop and become the file's error.
  */
-export async function readCapture(source: CaptureSource, sink: FrameSink, name?: string): Promise<CaptureResult> {
+export async function readCapture(source: CaptureSource, sink: FrameSink, name?: string, readOptions?: ReadOptions): Promise<CaptureResult> {
   const label = name ?? (typeof source === 'string' ? source : '<stream>');
   const info = emptyInfo();
   const result: CaptureResult = {
@@ -166,6 +167,17 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
       }
     }
     let stopped = false;
+    // A plain classic pcap file big enough: several pcap-parser instances over ranges of it (parallel-pcap.ts).
+    const threads = readThreadsFor(readOptions);
+    // Not for a sink that copies the byte stream (onData: tcplens slice), which the ranges would bypass.
+    const size = threads > 1 && sink.onData === undefined && parser instanceof PcapReader && !info.gzip && typeof source === 'string' && source !== '-' ? fileSize(source) : -1;
+    if (size >= (readOptions?.parallelMinBytes ?? PARALLEL_MIN_BYTES) && size >= head.length && head.length >= FILE_HEADER_LEN) {
+      const pcap = parser as PcapReader;
+      pcap.push(head.subarray(0, FILE_HEADER_LEN));
+      await (chunks as AsyncGenerator<Buffer>).return(undefined);
+      stopped = await readPcapParallel(source as string, size, pcap, sink, threads, readOptions, head);
+      chunks = emptyChunks();
+    }
     for await (const chunk of chunks) {
       if (sink.onData === undefined) parser.push(chunk);
       else {
@@ -234,6 +246,19 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
   }
   return result;
 }
+
+const FILE_HEADER_LEN = 24;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}
+
+// eslint-disable-next-line require-yield
+async function* emptyChunks(): AsyncGenerator<Buffer> {}
 
 /** `head` then the rest of the iterator; stopping early stops the iterator too. */
 async function* prefixed(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {

@@ -218,12 +218,22 @@ export class PcapReader extends ChunkedParser {
 
   private deliver(packet: Packet): void {
     const h = packet.header;
+    const at = this.nextRecordOffset;
+    this.nextRecordOffset += RECORD_HEADER_LEN + h.capturedLength;
+    this.deliverRecord(packet.data, 0, at, h.timestampSeconds, h.timestampMicroseconds, h.capturedLength, h.originalLength);
+  }
+
+  /**
+   * One record to the sink, its fields as pcap-parser gave them: from this reader's own parser,
+   * or from a range reader's on a worker thread (parallel-pcap.ts), whose bytes are a view of
+   * the range (`start` is where the record's data begins in `bytes`).
+   */
+  deliverRecord(bytes: Uint8Array, start: number, fileOffset: number, tsSec: number, tsFrac: number, caplen: number, origLen: number): void {
     const f = this.frame;
     f.frame = ++this.frameNumber;
-    f.fileOffset = this.nextRecordOffset;
-    this.nextRecordOffset += RECORD_HEADER_LEN + h.capturedLength;
-    let sec = h.timestampSeconds;
-    let frac = h.timestampMicroseconds;
+    f.fileOffset = fileOffset;
+    let sec = tsSec;
+    let frac = tsFrac;
     const perSecond = this.nanosecond ? 1_000_000_000 : 1_000_000;
     if (frac >= perSecond) {
       this.warnOnce(
@@ -236,11 +246,25 @@ export class PcapReader extends ChunkedParser {
     }
     f.tsSec = sec;
     f.tsNsec = this.nanosecond ? frac : frac * 1000;
-    f.caplen = h.capturedLength;
-    f.origLen = h.originalLength;
-    f.bytes = packet.data;
-    f.start = 0;
+    f.caplen = caplen;
+    f.origLen = origLen;
+    f.bytes = bytes;
+    f.start = start;
     this.packets++;
     this.sink.onFrame(f);
+  }
+
+  /** What range readers need from the file header (parallel-pcap.ts); null before it was read. */
+  get layout(): { littleEndian: boolean; nanosecond: boolean; snaplen: number } | null {
+    return this.headerDone ? { littleEndian: this.littleEndian, nanosecond: this.nanosecond, snaplen: this.snaplen } : null;
+  }
+
+  /**
+   * Goes on at a record boundary of the file, with nothing buffered: the records before it were
+   * handed on by range readers (parallel-pcap.ts) through deliverRecord.
+   */
+  resumeAt(offset: number): void {
+    this.skipTo(offset);
+    this.nextRecordOffset = offset;
   }
 }

@@ -12,6 +12,14 @@ import { decodeTcp } from './tcp.js';
 
 /** Decodes `frame` into `p` (overwritten; valid until the next call). Returns p.hasTcp. */
 export function decodeInto(frame: Frame, p: DecodedPacket): boolean {
+  const tcp = decodeLayers(frame, p);
+  // Decoders index frame.bytes; an issue's offset is told from the frame's first byte (pcapng
+  // blocks and pcap ranges read in parallel start a frame inside a larger buffer).
+  if (p.issueKind !== null) p.issueOffset -= frame.start;
+  return tcp;
+}
+
+function decodeLayers(frame: Frame, p: DecodedPacket): boolean {
   p.reset(frame.linkType);
   if (!isSupportedLinkType(frame.linkType)) return false;
   p.linkSupported = true;

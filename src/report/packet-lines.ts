@@ -47,10 +47,35 @@ export function packetJson(f: Frame, p: DecodedPacket, tcp = ''): string {
     if (opts !== '') s += `,"opts":{${opts}}`;
     s += tcp;
   }
-  const issue = describeIssue(p);
-  if (issue !== null) s += `,"issue":${JSON.stringify(issue)}`;
+  if (p.issueKind !== null) s += `,"issue":${issueJson(p)}`;
   if (f.comments !== null) s += `,"comments":${JSON.stringify(f.comments)}`;
   return `${s}}`;
+}
+
+/**
+ * The issue's JSON, reused while frames repeat the last one: a file of empty records repeats one
+ * issue for every frame (issue 12: 67 M of them), and building its sentence and JSON per frame
+ * was the largest cost of `packets` there after pcap-parser.
+ */
+const last = { kind: '', layer: '', field: '', value: 0, required: 0, available: 0, lenSource: '', offset: 0, json: '' };
+function issueJson(p: DecodedPacket): string {
+  const l = last;
+  if (
+    p.issueKind === l.kind && p.issueLayer === l.layer && p.issueField === l.field && p.issueValue === l.value && p.issueRequired === l.required &&
+    p.issueAvailable === l.available && p.issueLenSource === l.lenSource && p.issueOffset === l.offset
+  ) {
+    return l.json;
+  }
+  l.kind = p.issueKind ?? '';
+  l.layer = p.issueLayer;
+  l.field = p.issueField;
+  l.value = p.issueValue;
+  l.required = p.issueRequired;
+  l.available = p.issueAvailable;
+  l.lenSource = p.issueLenSource;
+  l.offset = p.issueOffset;
+  l.json = JSON.stringify(describeIssue(p));
+  return l.json;
 }
 
 function optionsJson(p: DecodedPacket): string {

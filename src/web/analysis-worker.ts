@@ -11,6 +11,7 @@
  * Messages on `port`: {type: 'started'} when the task begins (it may have waited in the pool's
  * queue), then {type: 'progress', bytesRead} at most every PROGRESS_MS.
  */
+import type { TrackerWarning } from '../tcp/tracker.js';
 import { getPriority, setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -42,6 +43,8 @@ export interface ViewerResult {
   capture: CaptureRecord;
   /** Capture-wide findings (syn-flood, port-scan). */
   captureWide: Finding[];
+  /** About the analysis, not the file (CONNECTION_LIMIT). */
+  warnings: TrackerWarning[];
   /** The capture could not be read to its end. */
   error: string | null;
   store: StoreSnapshot;
@@ -78,6 +81,7 @@ export default async function analyseForViewer(task: ViewerTask): Promise<unknow
     const result: ViewerResult = {
       capture: r.capture,
       captureWide: r.anomalies,
+      warnings: r.warnings,
       error: r.decode.error ? `at byte ${r.decode.error.fileOffset}: ${r.decode.error.message}` : null,
       store: snapshot,
     };

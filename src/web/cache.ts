@@ -15,6 +15,7 @@
  * - an analysis whose capture leaves the cache (least recently used out first) is stopped, and
  *   close() stops every one, terminates the threads and removes every spool.
  */
+import type { TrackerWarning } from '../tcp/tracker.js';
 import { rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
@@ -48,6 +49,8 @@ export interface Analysis {
   capture: CaptureRecord | null;
   /** Capture-wide findings (syn-flood, port-scan). */
   captureWide: Finding[];
+  /** About the analysis, not the file (CONNECTION_LIMIT). */
+  warnings: TrackerWarning[];
   /** The connections, once done (null when the analysis failed or was stopped). */
   store: ConnectionStore | null;
   /** Exit-like status: the capture could not be read to its end. */
@@ -168,7 +171,7 @@ export class AnalysisCache {
   }
 
   private start(file: string, key: string, size: number): Analysis {
-    const a: Analysis = { key, file, state: 'queued', bytesRead: 0, totalBytes: size, started: Date.now(), capture: null, captureWide: [], store: null, error: null, failure: null, cancelled: false, promise: null as unknown as Promise<Analysis> };
+    const a: Analysis = { key, file, state: 'queued', bytesRead: 0, totalBytes: size, started: Date.now(), capture: null, captureWide: [], warnings: [], store: null, error: null, failure: null, cancelled: false, promise: null as unknown as Promise<Analysis> };
     if (this.closed) {
       a.state = 'done';
       a.cancelled = true;
@@ -200,6 +203,7 @@ export class AnalysisCache {
           a.store = store;
           a.capture = r.capture;
           a.captureWide = r.captureWide;
+          a.warnings = r.warnings;
           a.error = r.error;
           a.bytesRead = a.totalBytes;
         }

@@ -5,6 +5,7 @@
  * overwrite; a strict content security policy allows only this server's own scripts and
  * styles; errors never show a stack trace.
  */
+import { explanation } from '../analysis/anomaly-ids.js';
 import { hostPart } from '../decode/format.js';
 import { mkdirSync, realpathSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -74,6 +75,8 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
   app.locals['captureUrl'] = captureUrl;
   app.locals['isWholeCapture'] = isWholeCapture;
   app.locals['formatBytes'] = formatBytes;
+  // Every report explains an anomaly id with the same sentences (analysis/anomaly-ids.ts).
+  app.locals['explanation'] = explanation;
 
   for (const name of ['report.css', 'viewer.css', 'ladder.js', 'figures.js', 'graphs.js', 'keys.js', 'viewer.js']) {
     app.get(`/assets/${name}`, (_req, res) => {

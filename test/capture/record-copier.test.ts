@@ -5,7 +5,12 @@
  * timestamp, lengths, interface and comments with the input's chosen frames, and by comparing
  * the output with the input's own bytes cut by hand.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { collectChunks, PcapWriter } from '../../src/craft/capture-writer.js';
+import { buildTcpFrame } from '../../src/craft/packet-builder.js';
 import { describe, expect, test } from 'vitest';
 import { FrameSet } from '../../src/capture/frame-set.js';
 import { readCapture, type CaptureSource } from '../../src/capture/open-capture.js';
@@ -89,6 +94,24 @@ describe('copyFrames: classic pcap', () => {
       expect(out).toEqual(Buffer.concat([input.subarray(0, 24), ...records]));
       await expectSameFrames(input, out, wanted);
     }
+  });
+
+  test('a pcap file past the parallel reader\'s threshold (16 MiB) is still copied from its byte stream', async () => {
+    const out = collectChunks();
+    const w = new PcapWriter(out.sink, { linkType: LinkType.ETHERNET });
+    const frame = buildTcpFrame({ src: '192.0.2.1', dst: '192.0.2.2', sport: 1000, dport: 80, seq: 1, ack: 1, flags: 0x18, payload: 1400 });
+    for (let i = 0; i < 12_500; i++) w.packet(1_700_000_000 + i, 0, frame);
+    const file = join(mkdtempSync(join(tmpdir(), 'tcplens-copier-')), 'big.pcap');
+    writeFileSync(file, out.result());
+    const input = readFileSync(file);
+    expect(input.length).toBeGreaterThan(16 << 20);
+    const set = new FrameSet();
+    for (const f of [1, 7000, 12_500]) set.add(f);
+    const parts: Buffer[] = [];
+    const r = await copyFrames(file, file, set, (b) => parts.push(b));
+    expect(r.packets).toBe(3);
+    const rec = (n: number): Buffer => input.subarray(24 + (n - 1) * (16 + frame.length), 24 + n * (16 + frame.length));
+    expect(Buffer.concat(parts)).toEqual(Buffer.concat([input.subarray(0, 24), rec(1), rec(7000), rec(12_500)]));
   });
 
   test('no frame chosen: a valid capture with the file header only', async () => {

@@ -9,6 +9,7 @@ import { generateBenchCapture } from '../../bench/generate.js';
 import { generateManyConnections } from '../../bench/generate-many.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { explanation } from '../../src/analysis/anomaly-ids.js';
 import { listen, parseSize, type Viewer } from '../../src/web/server.js';
 import { runCli, SAMPLES } from '../support/cli.js';
 import { HOSTILE, servedFolder } from '../support/served.js';
@@ -138,6 +139,15 @@ describe('tcplens serve: routes on loopback', () => {
     const text = await res.text();
     expect(text).not.toContain('root:x:0');
     expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  test('the overview explains each anomaly with the sentences every report uses, and carries the analysis\'s warnings', async () => {
+    const html = await (await get('/c/nested/syn%20flood.pcapng')).text();
+    const sentence = explanation('syn-flood').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    expect(sentence.length).toBeGreaterThan(100);
+    expect(html).toContain(sentence.slice(0, 100));
+    const json = (await (await get('/api/c/nested/syn%20flood.pcapng')).json()) as { warnings: unknown[] };
+    expect(json.warnings).toEqual([]);
   });
 
   test('strings from a capture are escaped in every page', async () => {

@@ -3,6 +3,7 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { analysisDocument, analyzeCapture } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
+import { JsonDocument } from '../../report/formats/json.js';
 import { TextSummary } from '../../report/formats/text.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
 import { PerformanceTally, performanceOf } from '../../report/performance.js';
@@ -12,7 +13,7 @@ import { openOutput, progressBar, readFilter, styleFor, unreadableInput } from '
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import { engineOptions, VERSION, type AnalyzeArgs } from './args.js';
+import { engineOptions, readOptions, VERSION, type AnalyzeArgs } from './args.js';
 
 /**
  * Segments embedded for HTML ladders and graphs: a whole bulk transfer of 50,000 segments (its
@@ -31,9 +32,10 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   }
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
-  // Only json and html keep every connection (one document); the rest stream in bounded memory.
-  const streaming = args.format !== 'json' && args.format !== 'html';
+  // Only html keeps every connection (one document); json spools them (report/formats/json.ts), the rest stream.
+  const streaming = args.format !== 'html';
   const summary = args.format === 'text' ? new TextSummary({ allFigures: (filter.ids?.length ?? 0) > 0 || (filter.streams?.length ?? 0) > 0 }) : null;
+  const json = args.format === 'json' ? new JsonDocument() : null;
   const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
   const weirdLog = args.format === 'zeek-weird' ? new ZeekWeirdLog() : null;
@@ -46,6 +48,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   const performance = args.format === 'ndjson' ? new PerformanceTally() : null;
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: !streaming,
+    read: readOptions(args),
     ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),
     afterChunk: () => out.wait(),
     onProgress: (read, total) => progress.update(read, total),
@@ -53,6 +56,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
       if (!streaming || !keep(record)) return;
       shown++;
       if (summary !== null) summary.add(record);
+      else if (json !== null) json.add(record);
       else if (args.format === 'ndjson') {
         out.line(JSON.stringify({ type: 'connection', ...record }));
         performance?.add(record);
@@ -75,13 +79,14 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
     out.line(zeekFooter());
   } else if (weirdLog !== null) {
     out.line(zeekWeirdFooter());
+  } else if (json !== null) {
+    await json.finish(out, result.capture, anomalies, result.warnings);
   } else if (summary !== null) {
     out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
   } else if (!streaming) {
     const connections = result.connections.filter(keep);
     const doc = { ...analysisDocument(result), connections, anomalies, performance: performanceOf(connections) };
-    if (args.format === 'json') out.line(JSON.stringify(doc, null, 1));
-    else if (args.format === 'html') {
+    if (args.format === 'html') {
       // ejs loads only for html.
       const { htmlReport } = await import('../../report/formats/html.js');
       out.line(htmlReport(doc, result.segments, { version: VERSION, time: { mode: args.time, digits: timeDigits(result.decode.info.interfaces) } }));

@@ -28,6 +28,7 @@ export interface AnalyzeArgs extends FilterArgs {
   'port-scan-min-ports': number;
   'port-scan-min-failed': number;
   'zeek-ignore-checksums': boolean;
+  'read-threads'?: number;
 }
 
 const d = DEFAULT_ANALYZE_OPTIONS;
@@ -59,7 +60,7 @@ export function withTimeOption<T>(y: Argv<T>): Argv<T & { time: TimeMode }> {
 
 /** The engine's options, shared with `timeline`. */
 export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
-  return y
+  return withReadOptions(y)
     .option('msl', { type: 'number', default: d.msl, describe: 'maximum segment lifetime in seconds; TIME-WAIT lasts 2×MSL' })
     .option('long-close-wait', { type: 'number', default: d.longCloseWait, describe: 'seconds in CLOSE-WAIT before long-close-wait is reported' })
     .option('zero-window-stall', { type: 'number', default: d.zeroWindowStall, describe: 'seconds a zero window must last to be reported as zero-window-stall' })
@@ -116,6 +117,23 @@ export interface PacketsArgs {
   file: string;
   time: TimeMode;
   format: (typeof PACKET_FORMATS)[number];
+  'read-threads'?: number;
+}
+
+/** `--read-threads N`: pcap-parser instances reading ranges of a classic pcap file at once (capture/parallel-pcap.ts). */
+export function withReadOptions<T>(y: Argv<T>): Argv<T> {
+  return y.option('read-threads', {
+    type: 'number',
+    describe: 'pcap-parser instances reading ranges of a classic pcap file at once, on worker threads (default: the cores; 1 reads on one thread)',
+  }) as Argv<T>;
+}
+
+/** The reading options of the capture stage, from `--read-threads`. */
+export function readOptions(args: { 'read-threads'?: number }): { readThreads?: number } {
+  const n = args['read-threads'];
+  if (n === undefined) return {};
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--read-threads must be a whole number of at least 1, not ${String(n)}`);
+  return { readThreads: n };
 }
 
 export interface SliceArgs extends Omit<AnalyzeArgs, 'format' | 'time'> {

@@ -8,7 +8,7 @@ import { unreadableInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import type { PacketsArgs } from './args.js';
+import { readOptions, type PacketsArgs } from './args.js';
 
 export async function packets(args: PacketsArgs): Promise<number> {
   const file = inputArg(args.file);
@@ -26,6 +26,7 @@ export async function packets(args: PacketsArgs): Promise<number> {
   const { decode: result } = await analyzeCapture(file, file, {}, {
     collect: false,
     onInterface: (iface) => interfaces.push(iface),
+    read: readOptions(args),
     onFrame(frame, packet, conn, sequence) {
       if (out.closed) return;
       if (!json && time === null && frame.hasTimestamp) time = new TimeFormatter(args.time, timeDigits(interfaces), formatTimestamp(frame.tsSec, frame.tsNsec));

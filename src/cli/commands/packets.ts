@@ -2,12 +2,12 @@
 import type { Argv } from 'yargs';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 
-import { PACKET_FORMATS, withTimeOption, type PacketsArgs } from './args.js';
+import { PACKET_FORMATS, withReadOptions, withTimeOption, type PacketsArgs } from './args.js';
 
 export { PACKET_FORMATS, type PacketsArgs } from './args.js';
 
 export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
-  return withTimeOption(y)
+  return withTimeOption(withReadOptions(y))
     .positional('file', CAPTURE_FILE_POSITIONAL)
     .option('format', { alias: 'f', choices: PACKET_FORMATS, default: 'text' as const, describe: 'text reads like tcpdump -n; ndjson is one JSON object per frame (its ts stays the exact epoch string)' })
     .example('$0 packets capture.pcap --time delta', 'seconds since the previous frame, as tshark -t dd')

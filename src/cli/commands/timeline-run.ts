@@ -8,7 +8,7 @@ import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
 import { UsageError } from '../usage.js';
-import { engineOptions, type TimelineArgs } from './args.js';
+import { engineOptions, readOptions, type TimelineArgs } from './args.js';
 
 export async function timeline(args: TimelineArgs): Promise<number> {
   const ids = args.conn ?? [];
@@ -31,6 +31,7 @@ export async function timeline(args: TimelineArgs): Promise<number> {
   const shown: { record: ConnectionRecord; segments: SegmentRecord[] }[] = [];
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: false,
+    read: readOptions(args),
     keepSegmentsOf: new Set(ids),
     keepSegmentsOfStreams: new Set(streams),
     onProgress: (read, total) => progress.update(read, total),

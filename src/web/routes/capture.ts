@@ -89,7 +89,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const anchor = new TimeFormatter(time === 'epoch' ? 'epoch' : 'iso', digits, null);
       const common = { path: display, base, error: analysis.error, time, timeModes: TIME_MODES };
       if (view === 'overview') {
-        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, charts: store.charts() };
+        const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, warnings: analysis.warnings, charts: store.charts() };
         return api ? res.json(body) : res.render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
       }
       if (view === 'connections') {
