@@ -8,8 +8,10 @@ import { ConnectionAnalysis } from './analysis/connection-analysis.js';
 import type { Finding } from './analysis/anomaly.js';
 import type { AnomalyId } from './analysis/anomaly-ids.js';
 import type { CaptureWarning } from './capture/errors.js';
+import { FrameList, FrameSet } from './capture/frame-set.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
+import { RecordCopier } from './capture/record-copier.js';
 import type { ReadOptions } from './capture/parallel-pcap.js';
 import { formatTimestamp } from './capture/timestamp.js';
 import { decodeInto } from './decode/decoder.js';
@@ -19,6 +21,8 @@ import { DecodedPacket } from './decode/packet.js';
 import { ZEEK_BARE, ZEEK_DEFAULTS } from './tcp/zeek/config.js';
 import { buildConnectionRecord, captureRecord, captureUidSeed, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 import { segmentRecords } from './report/segment-records.js';
+import { timeDigits, type TimeDigits } from './report/time-format.js';
+import { matches, matchesStart, needsEnd, type ConnectionFilter } from './report/filters.js';
 
 export type { SegmentRecord };
 import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
@@ -36,6 +40,8 @@ export interface DecodeHooks {
   onProgress?(bytesRead: number, totalBytes: number | null): void;
   /** Called between chunks: true stops reading there. */
   done?(): boolean;
+  /** Called when an interface becomes known (before its packets). */
+  onInterface?(iface: InterfaceInfo): void;
   /** How classic pcap files are read: `readThreads` pcap-parser instances over ranges of the file (capture/parallel-pcap.ts). */
   read?: ReadOptions;
 }
@@ -73,6 +79,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
     source,
     {
       onInterface(iface: InterfaceInfo): void {
+        hooks.onInterface?.(iface);
         if (!isSupportedLinkType(iface.linkType)) {
           unsupported.push({
             code: 'UNSUPPORTED_LINKTYPE',
@@ -129,6 +136,8 @@ export interface AnalyzeHooks {
    * TCP, else null (`tcplens packets`).
    */
   onFrame?(frame: Frame, packet: DecodedPacket, conn: Connection | null, sequence: SequenceAnalysis | null, fromA: boolean): void;
+  /** Called when an interface becomes known (before its packets): its time resolution, link type. */
+  onInterface?(iface: InterfaceInfo): void;
 }
 
 export interface AnalyzeResult {
@@ -169,6 +178,8 @@ export async function analyzeCapture(
   const kept = new Map<number, { seg: Segment; fromA: boolean }[]>();
   const segments = new Map<number, SegmentRecord[]>();
   let keptTotal = 0;
+  /** ISO times get 9 digits once an interface stamps finer than a microsecond. */
+  let digits: TimeDigits = 6;
 
   const tracker = new Tracker({
     idleTimeout: opts.idleTimeout,
@@ -190,7 +201,7 @@ export async function analyzeCapture(
       analysis.finish(conn, captureEnd, atCaptureEnd);
       capture.onEnd(conn);
       connectionCount++;
-      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed });
+      const record = buildConnectionRecord(conn, analysis, { twoMsl: 2 * opts.msl, atCaptureEnd, uidSeed, timeDigits: digits });
       const keptSegments = kept.get(conn.id);
       const segs = keptSegments === undefined ? undefined : segmentRecords(conn.firstSec + conn.firstNsec / 1e9, (endpoint) => conn.sideOf(endpoint), keptSegments);
       if (segs !== undefined) {
@@ -205,6 +216,11 @@ export async function analyzeCapture(
   const decode = await decodeCapture(
     source,
     {
+      onInterface(iface) {
+        // Once per interface (a damaged pcapng can describe thousands): only this one is looked at.
+        if (digits === 6) digits = timeDigits([iface]);
+        hooks.onInterface?.(iface);
+      },
       onPacket(frame, packet) {
         if (!packet.hasTcp) {
           hooks.onFrame?.(frame, packet, null, null, false);
@@ -250,4 +266,86 @@ export async function analyzeCapture(
 
 export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
   return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings, performance: performanceOf(r.connections) };
+}
+
+export interface FrameSelection {
+  /** The frames of the selected connections. */
+  frames: FrameSet;
+  /** Connections selected. */
+  connections: number;
+  result: AnalyzeResult;
+}
+
+/**
+ * `tcplens slice`, first pass: the engine over the capture, marking the frames of the
+ * connections the filter selects. What a connection's first packet shows (id, stream,
+ * addresses, ports) is decided there; what only its end shows (states, anomalies, Zeek's
+ * verdicts, flags) waits for it, the frame numbers of a candidate held meanwhile (4 bytes a
+ * frame, while it lives). Memory: one bit per frame of the capture, plus those lists.
+ */
+export async function selectFrames(source: CaptureSource, name: string, filter: ConnectionFilter, options: Partial<AnalyzeOptions> = {}): Promise<FrameSelection> {
+  const frames = new FrameSet();
+  const atEnd = needsEnd(filter);
+  /** Connections that passed the first packet's test: their frames go straight into the set. */
+  const chosen = new Set<number>();
+  /** Candidates waiting for their end, with their frames. */
+  const pending = new Map<number, FrameList>();
+  let connections = 0;
+  const result = await analyzeCapture(source, name, options, {
+    collect: false,
+    onFrame(frame, _packet, conn) {
+      if (conn === null) return;
+      if (conn.firstFrame === frame.frame && matchesStart({ id: conn.id, stream: conn.stream, client: conn.address('client'), server: conn.address('server') }, filter)) {
+        if (atEnd) pending.set(conn.id, new FrameList());
+        else chosen.add(conn.id);
+      }
+      if (atEnd) pending.get(conn.id)?.push(frame.frame);
+      else if (chosen.has(conn.id)) frames.add(frame.frame);
+    },
+    onConnection(record) {
+      if (!atEnd) {
+        if (chosen.delete(record.id)) connections++;
+        return;
+      }
+      const list = pending.get(record.id);
+      if (list === undefined) return;
+      pending.delete(record.id);
+      if (matches(record, filter)) {
+        connections++;
+        list.addTo(frames);
+      }
+    },
+  });
+  return { frames, connections, result };
+}
+
+export interface CopyResult {
+  /** The second read (its error, if any, is the first pass's too). */
+  capture: CaptureResult;
+  /** Packet records written. */
+  packets: number;
+  bytes: number;
+}
+
+/**
+ * `tcplens slice`, second pass: copies the file-level records and the given frames' records of
+ * a capture byte for byte (capture/record-copier.ts), decompressed when the input was gzip'd.
+ * `afterChunk` is awaited between input chunks (backpressure of the output).
+ */
+export async function copyFrames(source: CaptureSource, name: string, frames: FrameSet, write: (bytes: Buffer) => void, afterChunk?: () => Promise<void> | void): Promise<CopyResult> {
+  const copier = new RecordCopier(write);
+  const capture = await readCapture(
+    source,
+    {
+      onFrame(frame) {
+        if (frames.has(frame.frame)) copier.want(frame.fileOffset);
+      },
+      onData(chunk, parsedTo) {
+        copier.push(chunk, parsedTo);
+      },
+      ...(afterChunk ? { afterChunk } : {}),
+    },
+    name,
+  );
+  return { capture, packets: copier.packets, bytes: copier.bytes };
 }

@@ -78,4 +78,10 @@ export interface FrameSink {
   onProgress?(bytesRead: number, totalBytes: number | null): void;
   /** Called between chunks: true stops reading there (the caller has what it needs). */
   done?(): boolean;
+  /**
+   * Called with every chunk of capture data (after gunzip, in order, the first holding the file
+   * header) once the reader has parsed it, even when it found damage in it: `parsedTo` is the
+   * stream offset up to which the reader took whole records (`tcplens slice` copies them).
+   */
+  onData?(chunk: Buffer, parsedTo: number): void;
 }

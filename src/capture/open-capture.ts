@@ -155,7 +155,7 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     else if (format === 'snoop') parser = new SnoopReader(sink, info);
     else if (format === 'gzip') throw new CaptureFormatError('UNSUPPORTED_FORMAT', 0, 'gzip inside gzip: decompress the file once first');
     else if (head.length < 4) {
-      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} bytes, before its magic number`);
+      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', head.length, `the file ends after ${head.length} byte${head.length === 1 ? '' : 's'}, before its magic number`);
     } else throw new CaptureFormatError(describeUnknown(head).startsWith('not a') ? 'BAD_MAGIC' : 'UNSUPPORTED_FORMAT', 0, describeUnknown(head));
 
     let total: number | null = null;
@@ -169,7 +169,8 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
     let stopped = false;
     // A plain classic pcap file big enough: several pcap-parser instances over ranges of it (parallel-pcap.ts).
     const threads = readThreadsFor(readOptions);
-    const size = threads > 1 && parser instanceof PcapReader && !info.gzip && typeof source === 'string' && source !== '-' ? fileSize(source) : -1;
+    // Not for a sink that copies the byte stream (onData: tcplens slice), which the ranges would bypass.
+    const size = threads > 1 && sink.onData === undefined && parser instanceof PcapReader && !info.gzip && typeof source === 'string' && source !== '-' ? fileSize(source) : -1;
     if (size >= (readOptions?.parallelMinBytes ?? PARALLEL_MIN_BYTES) && size >= head.length && head.length >= FILE_HEADER_LEN) {
       const pcap = parser as PcapReader;
       pcap.push(head.subarray(0, FILE_HEADER_LEN));
@@ -178,7 +179,14 @@ export async function readCapture(source: CaptureSource, sink: FrameSink, name?:
       chunks = emptyChunks();
     }
     for await (const chunk of chunks) {
-      parser.push(chunk);
+      if (sink.onData === undefined) parser.push(chunk);
+      else {
+        try {
+          parser.push(chunk);
+        } finally {
+          sink.onData(chunk, parser.consumed);
+        }
+      }
       if (sink.onProgress) sink.onProgress((raw as ReadStream).bytesRead ?? parser.consumed, total);
       if (sink.afterChunk) await sink.afterChunk();
       if (sink.done?.() === true) {

@@ -102,7 +102,7 @@ export class PcapReader extends ChunkedParser {
       throw new CaptureFormatError(
         'TRUNCATED_FILE_HEADER',
         this.consumed,
-        `the file ends after ${this.leftover} bytes, inside the ${FILE_HEADER_LEN}-byte pcap file header`,
+        `the file ends after ${this.leftover} byte${this.leftover === 1 ? '' : 's'}, inside the ${FILE_HEADER_LEN}-byte pcap file header`,
       );
     }
     const left = this.leftover;

@@ -112,7 +112,7 @@ export class PcapngReader extends ChunkedParser {
       throw new CaptureFormatError(
         'TRUNCATED_FILE_HEADER',
         this.consumed,
-        `the file ends after ${left} bytes, inside the first section header block`,
+        `the file ends after ${left} byte${left === 1 ? '' : 's'}, inside the first section header block`,
       );
     }
     if (left === 0) return;

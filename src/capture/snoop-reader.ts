@@ -76,10 +76,10 @@ export class SnoopReader extends ChunkedParser {
 
   end(): void {
     if (!this.headerDone) {
-      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', this.consumed, `the file ends after ${this.leftover} bytes, inside the ${HEADER_LEN}-byte snoop header`);
+      throw new CaptureFormatError('TRUNCATED_FILE_HEADER', this.consumed, `the file ends after ${this.leftover} byte${this.leftover === 1 ? '' : 's'}, inside the ${HEADER_LEN}-byte snoop header`);
     }
     if (this.leftover > 0) {
-      this.warn('TRUNCATED_RECORD', this.consumed, `the file ends inside snoop record ${this.frameNumber + 1} (${this.leftover} bytes present); it was skipped`);
+      this.warn('TRUNCATED_RECORD', this.consumed, `the file ends inside snoop record ${this.frameNumber + 1} (${this.leftover} byte${this.leftover === 1 ? '' : 's'} present); it was skipped`);
     }
   }
 }

@@ -1,5 +1,5 @@
 /** Options and plumbing shared by the commands that read captures. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
@@ -13,11 +13,14 @@ export type FilterArgs = FilterInput;
 export function withFilters<T>(y: Argv<T>): Argv<T & FilterArgs> {
   return y
     .option('host', { type: 'string', array: true, describe: 'only connections with this address at either end' })
-    .option('port', { type: 'number', array: true, describe: 'only connections with this port at either end' })
+    .option('port', { type: 'string', array: true, describe: 'only connections with this port at either end: a number or a service name (http, https, ssh, …)' })
     .option('state', { type: 'string', array: true, describe: 'only connections with an endpoint left in this state (RFC or netstat spelling: TIME-WAIT, time_wait, syn_rcvd)' })
-    .option('anomaly', { type: 'string', array: true, describe: 'only connections with this anomaly id (e.g. missing-final-ack)' })
+    .option('anomaly', { type: 'string', array: true, describe: 'only connections with this anomaly id (e.g. missing-final-ack or missing_final_ack)' })
     .option('conn', { type: 'number', array: true, describe: 'only the connection with this id' })
-    .option('stream', { type: 'number', array: true, describe: "only the connection with this Wireshark tcp.stream number (0-based, as tshark's tcp.stream eq N)" }) as unknown as Argv<T & FilterArgs>;
+    .option('stream', { type: 'number', array: true, describe: "only the connection with this Wireshark tcp.stream number (0-based, as tshark's tcp.stream eq N)" })
+    .option('conn-state', { type: 'string', array: true, describe: "only connections with this Zeek conn_state (S0, REJ, SF, …; comma-separated for several)" })
+    .option('history-has', { type: 'string', array: true, describe: "only connections whose Zeek history has all these letters (R: the originator sent a RST; r: the responder)" })
+    .option('flag', { type: 'string', array: true, describe: 'only connections with a frame carrying this Wireshark analysis flag (retransmission, duplicate-ack, zero_window, tcp.analysis.lost_segment, …)' }) as unknown as Argv<T & FilterArgs>;
 }
 
 export function readFilter(args: FilterArgs, knownAnomalies: readonly string[]): ConnectionFilter {
@@ -60,4 +63,22 @@ export function progressBar(): { update(read: number, total: number | null): voi
       bar?.stop();
     },
   };
+}
+
+/**
+ * Why a capture path cannot be read at all (missing, a folder), or null: checked before any
+ * output is opened, so that such a file gets its error alone, never an empty report first.
+ * Standard input ("-") is always there.
+ */
+export function unreadableInput(file: string): string | null {
+  if (file === '-') return null;
+  try {
+    if (statSync(file).isDirectory()) return `${file}: is a folder, not a capture file (tcplens audit reads folders)`;
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `${file}: no such file`;
+    if (code === 'EACCES') return `${file}: permission denied`;
+    return `${file}: ${(e as Error).message}`;
+  }
 }

@@ -14,7 +14,10 @@ export function reportCaptureProblems(result: CaptureResult, analysisWarnings: r
   if (result.warningCount > result.warnings.length) {
     err.write(`tcplens: warning: ${result.name}: ${result.warningCount - result.warnings.length} more warnings not shown\n`);
   }
-  if (result.error) {
+  if (result.error && result.error.code === 'READ_FAILED' && result.packets === 0 && result.error.fileOffset === 0) {
+    // The file could not be opened or read at all: its message is the whole story.
+    err.write(`tcplens: error: ${result.name}: ${result.error.message}\n`);
+  } else if (result.error) {
     const e = result.error;
     err.write(`tcplens: error: ${describeAt(result.name, e.fileOffset, e.message)} [${e.code}]\n`);
     err.write(`tcplens: ${result.name}: ${result.packets} packet${result.packets === 1 ? '' : 's'} read before the error\n`);

@@ -2,6 +2,7 @@
  * Batch audit: what one capture contributes (computed in a worker), the summary over all of
  * them, and the exit code scripts act on. Plain JSON, like report/model.ts.
  */
+import { plural } from './plural.js';
 import type { Severity } from '../analysis/anomaly.js';
 import type { AuditRows } from './audit-rows.js';
 
@@ -46,7 +47,7 @@ export function failedResult(file: string, error: string): AuditFileResult {
 }
 
 export function skippedText(n: number): string {
-  return `${n} file${n === 1 ? '' : 's'} skipped: not captures`;
+  return `${plural(n, 'file')} skipped: not captures`;
 }
 
 export function summarize(results: readonly AuditFileResult[], skipped: readonly { file: string; reason: string }[] = []): AuditSummary {
@@ -88,11 +89,11 @@ export function auditLine(r: AuditFileResult): string {
     .map(([id, n]) => `${id}×${n}`)
     .join(', ');
   const tail = r.error !== null ? `; stopped early: ${r.error}` : '';
-  return `${r.file}: ${r.packets} packets, ${r.connections} TCP connections, ${anomalies === '' ? 'no anomalies' : anomalies}${tail}`;
+  return `${r.file}: ${plural(r.packets, 'packet')}, ${plural(r.connections, 'TCP connection')}, ${anomalies === '' ? 'no anomalies' : anomalies}${tail}`;
 }
 
 export function summaryText(s: AuditSummary): string {
-  const lines = [`${s.files} files, ${s.packets} packets, ${s.connections} TCP connections`];
+  const lines = [`${plural(s.files, 'file')}, ${plural(s.packets, 'packet')}, ${plural(s.connections, 'TCP connection')}`];
   const ids = Object.entries(s.anomalies).sort((a, b) => b[1] - a[1]);
   lines.push(ids.length === 0 ? 'no anomalies' : `anomalies: ${ids.map(([id, n]) => `${id}×${n}`).join(', ')}`);
   if (s.skipped.length > 0) lines.push(skippedText(s.skipped.length));

@@ -3,6 +3,7 @@
  * arrays), so the CLI formats, the HTML report and the web viewer all show the same facts.
  * Field names are an API (README "analyze JSON").
  */
+import { isoParts, isoTimestamp, timeDigits, type TimeDigits } from './time-format.js';
 import { completenessLabel, zeekConnState, type ConnState } from '../analysis/conn-summary.js';
 import type { ConnectionAnalysis } from '../analysis/connection-analysis.js';
 import type { DirectionStats } from '../analysis/direction-stats.js';
@@ -147,6 +148,9 @@ export interface ConnectionRecord {
   lastFrame: number;
   start: string;
   end: string;
+  /** `start` and `end` as ISO 8601 in UTC (`2016-02-04T13:13:00.134854Z`), 6 or 9 digits as the capture's timestamps (report/time-format.ts). */
+  startIso: string | null;
+  endIso: string | null;
   duration: number;
   packets: { client: number; server: number };
   bytes: { client: number; server: number };
@@ -182,6 +186,9 @@ export interface CaptureRecord {
   bytes: number;
   first: string | null;
   last: string | null;
+  /** `first` and `last` as ISO 8601 in UTC. */
+  firstIso: string | null;
+  lastIso: string | null;
   comments: string[];
   warnings: { code: string; offset: number; message: string }[];
   error: { code: string; offset: number; message: string } | null;
@@ -227,6 +234,8 @@ export interface BuildOptions {
   atCaptureEnd: boolean;
   /** Makes Zeek uids unique across captures (see captureUidSeed); empty: uids unique within the capture only. */
   uidSeed?: string;
+  /** Digits of a second in the ISO times (report/time-format.ts timeDigits): 6 unless the capture stamps finer. */
+  timeDigits?: TimeDigits;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -345,6 +354,8 @@ export function buildConnectionRecord(conn: Connection, analysis: ConnectionAnal
     lastFrame: conn.lastFrame,
     start: formatTimestamp(conn.firstSec, conn.firstNsec),
     end: formatTimestamp(conn.lastSec, conn.lastNsec),
+    startIso: isoParts(conn.firstSec, conn.firstNsec, opts.timeDigits ?? 6, true),
+    endIso: isoParts(conn.lastSec, conn.lastNsec, opts.timeDigits ?? 6, true),
     duration: round6(conn.lastSec - conn.firstSec + (conn.lastNsec - conn.firstNsec) / 1e9),
     packets: { client: clientEp.packets, server: serverEp.packets },
     bytes: { client: clientEp.payloadBytes, server: serverEp.payloadBytes },
@@ -478,6 +489,8 @@ export function captureRecord(
     bytes: stats.bytes,
     first: stats.first,
     last: stats.last,
+    firstIso: isoTimestamp(stats.first, timeDigits(info.interfaces)),
+    lastIso: isoTimestamp(stats.last, timeDigits(info.interfaces)),
     comments: info.comments,
     warnings: warnings.map((w) => ({ code: w.code, offset: w.fileOffset, message: w.message })),
     error: error ? { code: error.code, offset: error.fileOffset, message: error.message } : null,

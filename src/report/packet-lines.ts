@@ -4,6 +4,7 @@
  */
 import type { Frame } from '../capture/frame.js';
 import { formatTimestamp } from '../capture/timestamp.js';
+import type { TimeFormatter } from './time-format.js';
 import { formatDst, formatFlagsTcpdump, formatSrc, describeIssue } from '../decode/format.js';
 import { EtherType, TcpFlag } from '../decode/fields.js';
 import type { DecodedPacket } from '../decode/packet.js';
@@ -91,9 +92,12 @@ function optionsJson(p: DecodedPacket): string {
   return s.slice(1);
 }
 
-/** `FRAME SEC.FRAC IP a.b.c.d.p > e.f.g.h.q: Flags [S.], seq …, ack …, win …, options […], length N`. */
-export function packetText(f: Frame, p: DecodedPacket, linkName: (linkType: number) => string): string {
-  const ts = f.hasTimestamp ? formatTimestamp(f.tsSec, f.tsNsec).slice(0, -3) : '-';
+/**
+ * `FRAME TIME IP a.b.c.d.p > e.f.g.h.q: Flags [S.], seq …, ack …, win …, options […], length N`;
+ * TIME as `time` formats it (--time), or the epoch with microseconds.
+ */
+export function packetText(f: Frame, p: DecodedPacket, linkName: (linkType: number) => string, time: TimeFormatter | null = null): string {
+  const ts = !f.hasTimestamp ? '-' : time !== null ? time.parts(f.tsSec, f.tsNsec) : formatTimestamp(f.tsSec, f.tsNsec).slice(0, -3);
   let s = `${f.frame} ${ts} `;
   if (p.ipVersion !== 0) {
     const ip = p.ipVersion === 4 ? 'IP' : 'IP6';

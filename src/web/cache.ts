@@ -22,7 +22,7 @@ import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Finding } from '../analysis/anomaly.js';
-import type { AnalyzeOptions } from '../pipeline.js';
+import { copyFrames, selectFrames, type AnalyzeOptions, type CopyResult } from '../pipeline.js';
 import type { LadderTask, ViewerMessage, ViewerResult, ViewerTask } from './analysis-worker.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
 import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
@@ -269,6 +269,16 @@ export class AnalysisCache {
       this.timelineSegments -= t.segments.length;
     }
     return found;
+  }
+
+  /**
+   * One connection's frames as a capture in the file's format, as `tcplens slice --conn ID`
+   * writes them (the engine with the viewer's options marks them, then they are copied byte
+   * for byte); `wait` is awaited between input chunks (the response's backpressure).
+   */
+  async packetsOf(file: string, id: number, write: (bytes: Buffer) => void, wait: () => Promise<void> | void): Promise<CopyResult> {
+    const selection = await selectFrames(file, file, { ids: [id] }, this.options);
+    return copyFrames(file, file, selection.frames, write, wait);
   }
 
   private ladderPool(): Piscina {

@@ -5,8 +5,9 @@
  * them. A sort order, once made, is kept for the next page.
  */
 import { ANOMALY_IDS } from '../analysis/anomaly-ids.js';
+import { WIRESHARK_FLAGS } from '../analysis/flags/flag-bits.js';
 import { captureCharts, type CaptureCharts } from '../report/capture-charts.js';
-import type { ConnectionFilter } from '../report/filters.js';
+import { CONN_STATES, HISTORY_LETTER_SET, type ConnectionFilter } from '../report/filters.js';
 import type { ConnectionRecord } from '../report/model.js';
 import { ALL_STATES, type EndpointState } from '../tcp/state.js';
 
@@ -15,6 +16,9 @@ export type SortKey = (typeof SORT_KEYS)[number];
 
 if (ANOMALY_IDS.length > 32) throw new Error('connection-index: more than 32 anomaly ids do not fit the bit set');
 const ANOMALY_BIT = new Map<string, number>(ANOMALY_IDS.map((id, i) => [id, 2 ** i]));
+const CONN_STATE_BIT = new Map<string, number>(CONN_STATES.map((s, i) => [s, 2 ** i]));
+const HISTORY_BIT = new Map<string, number>([...HISTORY_LETTER_SET].map((l, i) => [l, 2 ** i]));
+const FLAG_BIT = new Map<string, number>(WIRESHARK_FLAGS.map((f, i) => [f, 2 ** i]));
 const STATE_INDEX = new Map<string, number>(ALL_STATES.map((s, i) => [s, i]));
 /** States in the order their names sort (the `state` sort key compares names, as before). */
 const STATE_RANK = (() => {
@@ -34,7 +38,7 @@ export interface IndexSnapshot {
 }
 
 type TypedColumn = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
-const COLUMNS = ['id', 'clientHost', 'serverHost', 'clientPort', 'serverPort', 'clientState', 'serverState', 'anomalyBits', 'anomalyCount', 'start', 'duration', 'irtt', 'packets', 'bytes'] as const;
+const COLUMNS = ['id', 'clientHost', 'serverHost', 'clientPort', 'serverPort', 'clientState', 'serverState', 'anomalyBits', 'stream', 'connStateBits', 'historyBits', 'flagBits', 'anomalyCount', 'start', 'duration', 'irtt', 'packets', 'bytes'] as const;
 type ColumnName = (typeof COLUMNS)[number];
 
 export class ConnectionIndex {
@@ -49,6 +53,11 @@ export class ConnectionIndex {
   private clientState = new Uint8Array(0);
   private serverState = new Uint8Array(0);
   private anomalyBits = new Uint32Array(0);
+  private stream = new Uint32Array(0);
+  /** Zeek conn_state of any of the connection's rows, history letters of all its rows, Wireshark flags seen: bit sets. */
+  private connStateBits = new Uint16Array(0);
+  private historyBits = new Uint32Array(0);
+  private flagBits = new Uint16Array(0);
   private anomalyCount = new Uint16Array(0);
   private start = new Float64Array(0);
   private duration = new Float64Array(0);
@@ -116,6 +125,18 @@ export class ConnectionIndex {
     let bits = 0;
     for (const a of r.anomalies) bits |= ANOMALY_BIT.get(a.id) ?? 0;
     this.anomalyBits[row] = bits >>> 0;
+    this.stream[row] = r.stream;
+    let zeek = 0;
+    let history = 0;
+    for (const z of r.zeekRows) {
+      zeek |= CONN_STATE_BIT.get(z.conn_state) ?? 0;
+      for (const l of z.history) history |= HISTORY_BIT.get(l) ?? 0;
+    }
+    this.connStateBits[row] = zeek;
+    this.historyBits[row] = history >>> 0;
+    let flags = 0;
+    for (const [name, n] of Object.entries(r.analysis)) if (n > 0) flags |= FLAG_BIT.get(name) ?? 0;
+    this.flagBits[row] = flags;
     this.anomalyCount[row] = Math.min(65535, r.anomalies.length);
     this.start[row] = Number(r.start); // "sec.nsec": ties are broken by id, so a float is enough
     this.duration[row] = r.duration;
@@ -148,9 +169,22 @@ export class ConnectionIndex {
     let bits = 0;
     for (const a of f.anomalies ?? []) bits |= ANOMALY_BIT.get(a) ?? 0;
     const anomalies = f.anomalies?.length ? bits >>> 0 : null;
-    if (ids === null && hosts === null && ports === null && states === null && anomalies === null) return null;
+    const streams = f.streams?.length ? new Set(f.streams) : null;
+    let zeek = 0;
+    for (const s of f.connStates ?? []) zeek |= CONN_STATE_BIT.get(s) ?? 0;
+    const connStates = f.connStates?.length ? zeek : null;
+    // Each value's letters must all be there (AND); any value may match (OR).
+    const histories = f.historyHas?.length ? f.historyHas.map((letters) => [...letters].reduce((b, l) => b | (HISTORY_BIT.get(l) ?? 0), 0) >>> 0) : null;
+    let flagMask = 0;
+    for (const fl of f.flags ?? []) flagMask |= FLAG_BIT.get(fl) ?? 0;
+    const flags = f.flags?.length ? flagMask : null;
+    if (ids === null && hosts === null && ports === null && states === null && anomalies === null && streams === null && connStates === null && histories === null && flags === null) return null;
     return (row) => {
       if (ids !== null && !ids.has(this.id[row] as number)) return false;
+      if (streams !== null && !streams.has(this.stream[row] as number)) return false;
+      if (connStates !== null && ((this.connStateBits[row] as number) & connStates) === 0) return false;
+      if (histories !== null && !histories.some((h) => (((this.historyBits[row] as number) & h) >>> 0) === h)) return false;
+      if (flags !== null && ((this.flagBits[row] as number) & flags) === 0) return false;
       if (hosts !== null && !hosts.includes(this.clientHost[row] as number) && !hosts.includes(this.serverHost[row] as number)) return false;
       if (ports !== null && !ports.includes(this.clientPort[row] as number) && !ports.includes(this.serverPort[row] as number)) return false;
       // Like netstat, a state names where an endpoint is (here: where it was when the connection ended).
@@ -240,6 +274,10 @@ export class ConnectionIndex {
     this.clientState = g(this.clientState, Uint8Array);
     this.serverState = g(this.serverState, Uint8Array);
     this.anomalyBits = g(this.anomalyBits, Uint32Array);
+    this.stream = g(this.stream, Uint32Array);
+    this.connStateBits = g(this.connStateBits, Uint16Array);
+    this.historyBits = g(this.historyBits, Uint32Array);
+    this.flagBits = g(this.flagBits, Uint16Array);
     this.anomalyCount = g(this.anomalyCount, Uint16Array);
     this.start = g(this.start, Float64Array);
     this.duration = g(this.duration, Float64Array);

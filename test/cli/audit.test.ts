@@ -38,7 +38,7 @@ describe('tcplens audit', () => {
     const lines = run.stdout.split('\n');
     expect(lines.filter((l) => l.startsWith(dir))).toHaveLength(3);
     expect(run.stdout).toContain(`${join(dir, 'nested', 'flood.cap')}: 612 packets, 303 TCP connections, syn-flood×1`);
-    expect(run.stdout).toContain(`${join(dir, 'nested', 'deeper', 'mfa.pcap.gz')}: 9 packets, 1 TCP connections, missing-final-ack×1`);
+    expect(run.stdout).toContain(`${join(dir, 'nested', 'deeper', 'mfa.pcap.gz')}: 9 packets, 1 TCP connection, missing-final-ack×1`);
     expect(run.stdout).not.toContain('notes.txt');
     expect(run.stdout).not.toContain('logs.gz');
     expect(run.stdout).toContain('3 files, 631 packets, 305 TCP connections');
@@ -59,7 +59,7 @@ describe('tcplens audit', () => {
     const run = await runCli(['audit', dir, '--jobs', '1', '--fail-on', 'syn-flood']);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain('4 files');
-    expect(run.stdout).toMatch(/damaged\.pcap: 1 packets, .*stopped early: at byte \d+: record 2: captured length 2147483647/);
+    expect(run.stdout).toMatch(/damaged\.pcap: 1 packet, .*stopped early: at byte \d+: record 2: captured length 2147483647/);
     expect(run.stdout).toContain('1 file could not be read to the end:');
   });
 
@@ -91,7 +91,7 @@ describe('tcplens audit', () => {
     symlinkSync(join(SAMPLES, 'refused.pcap'), join(dir, 'linked.pcap'));
     const run = await runCli(['audit', dir]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('linked.pcap: 2 packets, 1 TCP connections, rst-refused×1');
+    expect(run.stdout).toContain('linked.pcap: 2 packets, 1 TCP connection, rst-refused×1');
   });
 
   test('a missing path is a usage error', async () => {

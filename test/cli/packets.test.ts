@@ -54,7 +54,8 @@ describe('tcplens packets', () => {
     const run = await runCli(['packets', HANDSHAKE]);
     expect(run.code).toBe(0);
     const first = run.stdout.split('\n')[0];
-    expect(first).toMatch(/^1 \d+\.\d{6} IP 127\.0\.0\.1\.40096 > 127\.0\.0\.1\.47101: Flags \[S\], seq 2247594651, win 65495, options \[mss 65495,sackOK,TS val 3857533154 ecr 0,wscale 10\], length 0$/);
+    // Times are ISO 8601 in UTC by default (--time iso, tshark -t ud).
+    expect(first).toMatch(/^1 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} IP 127\.0\.0\.1\.40096 > 127\.0\.0\.1\.47101: Flags \[S\], seq 2247594651, win 65495, options \[mss 65495,sackOK,TS val 3857533154 ecr 0,wscale 10\], length 0$/);
   });
 
   test('- reads standard input (tcpdump -w - | tcplens packets -)', async () => {

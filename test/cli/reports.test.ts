@@ -88,7 +88,7 @@ describe('formats agree with the JSON model', () => {
     expect(run.stdout).toMatch(/SF +normal establishment and termination/);
     expect(run.stdout).toContain('missing-final-ack (warning)');
     expect(run.stdout).toContain(`connection 1 (tcp.stream 0), frame 9: ${doc.connections[0]?.anomalies[0]?.detail}`);
-    expect(run.stdout).toMatch(/1 +0 +192\.0\.2\.10:50123 → 198\.51\.100\.20:80 +1700000000\.001000000 +0\.311 s +5\/4 +80\/1200 +TIME-WAIT \/ LAST-ACK +missing-final-ack/);
+    expect(run.stdout).toMatch(/1 +0 +192\.0\.2\.10:50123 → 198\.51\.100\.20:80 +2023-11-14 22:13:20\.001000 +0\.311 s +5\/4 +80\/1200 +TIME-WAIT \/ LAST-ACK +missing-final-ack/);
     expect(run.stdout).not.toContain('\u001b['); // not a terminal: no colour
   });
 });
@@ -163,7 +163,8 @@ describe('analyze --stream', () => {
 
 describe('tcplens timeline', () => {
   test('one line per segment with both sides\' states, transitions explained, anomalies inline', async () => {
-    const run = await runCli(['timeline', join(SAMPLES, 'fin-retransmitted.pcap'), '--conn', '1']);
+    // --time relative: seconds since the capture's first frame (the connection's first, here).
+    const run = await runCli(['timeline', join(SAMPLES, 'fin-retransmitted.pcap'), '--conn', '1', '--time', 'relative']);
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     const seg = lines.filter((l) => /^\s+\d+\s+\d+\.\d{6}\s/.test(l));

@@ -49,7 +49,7 @@ test('the table lists the lowest ids and counts the rest; examples are the first
   for (const id of [5, 3, 9, 1, 7]) {
     summary.add({ ...base, id, stream: id - 1, anomalies: [{ id: 'rst-refused', severity: 'warning', frame: id * 2, side: 'server', detail: `refused ${id}` }] } as never);
   }
-  const text = summary.render({ file: 'f', format: 'pcap', gzip: false, byteOrder: 'LE', linkTypes: [1], packets: 10, tcpPackets: 10, bytes: 0, first: null, last: null, comments: [], warnings: [], error: null }, []);
+  const text = summary.render({ file: 'f', format: 'pcap', gzip: false, byteOrder: 'LE', linkTypes: [1], packets: 10, tcpPackets: 10, bytes: 0, first: null, last: null, firstIso: null, lastIso: null, comments: [], warnings: [], error: null }, []);
   expect(text).toContain('5 TCP connections');
   expect(text).toMatch(/connection 1 \(tcp\.stream 0\), frame 2: refused 1\n\s+connection 3 \(tcp\.stream 2\), frame 6: refused 3\n\s+… and 3 more/);
   const rows = text.split('connections:')[1]?.split('\n').filter((l) => /^\s+\d+\s/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));

@@ -117,7 +117,19 @@ describe.each([
     { name: 'anomalies', filter: () => ({ anomalies: ['rst-refused', 'unanswered-syn'] }) },
     { name: 'all at once', filter: () => ({ ports: [some().port], states: ['CLOSED', 'TIME-WAIT', 'ESTABLISHED'], anomalies: ['rst-abort', 'missing-final-ack', 'midstream'] }) },
     { name: 'ids', filter: () => ({ ids: [1, 5, 9, 600, 100000] }) },
+    { name: 'streams', filter: () => ({ streams: [0, 4, 9, 300] }) },
+    { name: 'Zeek conn_states', filter: () => ({ connStates: ['S0', 'REJ'] }) },
+    { name: 'Zeek history letters (all of one value, or another)', filter: () => ({ historyHas: ['Fd', 'R'] }) },
+    { name: 'Wireshark flags', filter: () => ({ flags: ['retransmission', 'duplicate_ack'] }) },
+    { name: 'a conn_state and a flag', filter: () => ({ connStates: ['SF'], flags: ['retransmission'] }) },
   ];
+  test('the new filters each select some connections and leave others (so the cases above can fail)', () => {
+    for (const f of [{ connStates: ['S0', 'REJ'] }, { historyHas: ['Fd', 'R'] }, { flags: ['retransmission', 'duplicate_ack'] }, { streams: [0, 4, 9, 300] }] as ConnectionFilter[]) {
+      const n = records.filter((c) => matches(c, f)).length;
+      expect(n, JSON.stringify(f)).toBeGreaterThan(0);
+      expect(n, JSON.stringify(f)).toBeLessThan(records.length);
+    }
+  });
   const sorts: SortKey[] = ['id', 'start', 'duration', 'packets', 'bytes', 'client', 'server', 'state', 'anomalies'];
   test.each(cases)('filter by $name: every sort, both orders, first and later pages match a plain sort', ({ filter }) => {
     const f = filter();

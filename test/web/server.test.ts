@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { explanation } from '../../src/analysis/anomaly-ids.js';
 import { listen, parseSize, type Viewer } from '../../src/web/server.js';
-import { SAMPLES } from '../support/cli.js';
+import { runCli, SAMPLES } from '../support/cli.js';
 import { HOSTILE, servedFolder } from '../support/served.js';
 
 describe('tcplens serve: routes on loopback', () => {
@@ -91,6 +91,24 @@ describe('tcplens serve: routes on loopback', () => {
     const pageHtml = await (await get('/c/fin-retransmitted.pcap?view=conn&id=1')).text();
     expect(pageHtml).toContain('id="tcplens-conn"');
     expect(pageHtml).toContain('received ACK of its FIN');
+  });
+
+  test("a connection's page links its packets; the download is `tcplens slice --conn ID`'s output, named conn-ID.pcapng", async () => {
+    const html = await (await get('/c/nested/syn%20flood.pcapng?view=conn&id=2')).text();
+    expect(html).toContain('href="/c/nested/syn%20flood.pcapng?view=packets&amp;id=2"');
+    const r = await get('/c/nested/syn%20flood.pcapng?view=packets&id=2');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename="conn-2.pcapng"');
+    const body = Buffer.from(await r.arrayBuffer());
+    const out = join(mkdtempSync(join(tmpdir(), 'tcplens-download-')), 'conn-2.pcapng');
+    const run = await runCli(['slice', join(SAMPLES, 'syn-flood.pcapng'), '--conn', '2', '-o', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/wrote 2 frames of 1 TCP connection/);
+    expect(body).toEqual(readFileSync(out));
+    const pcap = await get('/api/c/fin-retransmitted.pcap?view=packets&id=1');
+    expect(pcap.headers.get('content-disposition')).toBe('attachment; filename="conn-1.pcap"');
+    expect(Buffer.from(await pcap.arrayBuffer())).toEqual(readFileSync(join(SAMPLES, 'fin-retransmitted.pcap')));
+    expect((await get('/c/fin-retransmitted.pcap?view=packets&id=9')).status).toBe(404);
   });
 
   test('a second visit is served from the cache; a changed file is analysed again', async () => {

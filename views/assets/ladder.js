@@ -278,7 +278,7 @@
         box.appendChild(el('title', {}, n + ' segments, frames ' + r.first.frame + '–' + r.last.frame + ', ' + duration(r.last.t - r.first.t) + ': click to open'));
         foldLayer.appendChild(box);
         if (roomy) svg.appendChild(el('text', { x: (xs.client + xs.server) / 2, y: y + 4, 'text-anchor': 'middle', 'pointer-events': 'none' }, n + ' segments, frames ' + r.first.frame + '–' + r.last.frame + ' (click to open)'));
-        if (roomy) svg.appendChild(el('text', { x: 8, y: y + 4 }, r.first.t.toFixed(6)));
+        if (roomy) svg.appendChild(el('text', { x: 8, y: y + 4 }, r.first.label !== undefined ? r.first.label : r.first.t.toFixed(6)));
         return;
       }
       var s = r.seg;
@@ -286,8 +286,10 @@
       var toX = s.from === 'client' ? xs.server - bandW / 2 : xs.client + bandW / 2;
       var g = el('g', { class: 'seg-row', 'data-frame': s.frame, 'data-row': k });
       if (roomy) {
-        g.appendChild(el('text', { x: 8, y: y + 4 }, s.t.toFixed(6)));
-        g.appendChild(el('text', { x: 80, y: y + 4, class: 'muted' }, '#' + s.frame));
+        // The time as --time (or the viewer's time=) shows it, else seconds since the connection's first packet.
+        var label = s.label !== undefined ? s.label : s.t.toFixed(6);
+        g.appendChild(el('text', { x: 8, y: y + 4, class: 'seg-time' }, label));
+        g.appendChild(el('text', { x: Math.max(80, 8 + 6.6 * label.length + 6), y: y + 4, class: 'muted' }, '#' + s.frame));
       }
       g.appendChild(el('line', { class: 'seg ' + s.from, x1: fromX, y1: y - 6, x2: toX, y2: y + 6 }));
       var dir = toX > fromX ? -1 : 1;

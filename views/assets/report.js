@@ -8,7 +8,7 @@
   'use strict';
   var data = JSON.parse(document.getElementById('tcplens-data').textContent);
   var COLS = ['id', 'stream', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'];
-  var rows = data.rows; // [id, client, server, start, duration, pc, ps, bc, bs, stateC, stateS, connState, anomalies, ·, ·, stream]
+  var rows = data.rows; // [id, client, server, start, duration, pc, ps, bc, bs, stateC, stateS, connState, anomalies, ·, ·, stream, start as --time shows it]
   var view = rows.slice();
   var page = 0, pageSize = 50, sortCol = 0, sortDir = 1;
 
@@ -20,7 +20,7 @@
   }
 
   function cellValues(r) {
-    return [r[0], r[15], r[1], r[2], r[3], r[4].toFixed(3) + ' s', r[5] + '/' + r[6], r[7] + '/' + r[8], r[9], r[10], r[11], r[12] || '-'];
+    return [r[0], r[15], r[1], r[2], r[16] !== undefined ? r[16] : r[3], r[4].toFixed(3) + ' s', r[5] + '/' + r[6], r[7] + '/' + r[8], r[9], r[10], r[11], r[12] || '-'];
   }
 
   function sortKey(r, col) {
@@ -83,7 +83,11 @@
     for (var i = 0; i < rowsEls.length; i++) rowsEls[i].classList.toggle('selected', rowsEls[i].getAttribute('data-conn') === String(id));
     var detail = data.details[id];
     if (detail && !detail.unpacked) {
-      detail.segments = detail.segments.map(function (row) { return window.tcplensLadder.unpackSegment(data.segmentKeys, row); });
+      detail.segments = detail.segments.map(function (row, k) {
+        var seg = window.tcplensLadder.unpackSegment(data.segmentKeys, row);
+        if (detail.labels) seg.label = detail.labels[k]; // the time as --time shows it
+        return seg;
+      });
       detail.unpacked = true;
     }
     title.textContent = 'Connection ' + id + (detail ? ' (tcp.stream ' + detail.connection.stream + ')' : '');

@@ -11,7 +11,11 @@
   if (host && window.tcplensLadder) {
     var source = document.getElementById(host.getAttribute('data-ladder-source'));
     var data = JSON.parse(source.textContent);
-    data.segments = data.segments.map(function (row) { return window.tcplensLadder.unpackSegment(data.segmentKeys, row); });
+    data.segments = data.segments.map(function (row, k) {
+      var seg = window.tcplensLadder.unpackSegment(data.segmentKeys, row);
+      if (data.labels) seg.label = data.labels[k]; // the time as time= shows it
+      return seg;
+    });
     if (window.tcplensFigures) window.tcplensFigures.figuresTable(document.getElementById('figures'), data.connection.figures);
     window.tcplensLadder.drawLadder(host, data.connection, data.segments);
     var graphs = document.getElementById('graphs');

@@ -5,10 +5,11 @@ import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { JsonDocument } from '../../report/formats/json.js';
 import { TextSummary } from '../../report/formats/text.js';
+import { timeDigits, TimeFormatter } from '../../report/time-format.js';
 import { PerformanceTally, performanceOf } from '../../report/performance.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
-import { openOutput, progressBar, readFilter, styleFor } from '../common.js';
+import { openOutput, progressBar, readFilter, styleFor, unreadableInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -24,6 +25,11 @@ const HTML_SEGMENT_BUDGET = { perConnection: 50_000, total: 200_000 };
 export async function analyze(args: AnalyzeArgs): Promise<number> {
   const filter = readFilter(args, ANOMALY_IDS);
   const file = inputArg(args.file);
+  const cannot = unreadableInput(file);
+  if (cannot !== null) {
+    process.stderr.write(`tcplens: error: ${cannot}\n`);
+    return ExitCode.UNREADABLE;
+  }
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
   // Only html keeps every connection (one document); json spools them (report/formats/json.ts), the rest stream.
@@ -76,14 +82,14 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   } else if (json !== null) {
     await json.finish(out, result.capture, anomalies, result.warnings);
   } else if (summary !== null) {
-    out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings));
+    out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
   } else if (!streaming) {
     const connections = result.connections.filter(keep);
     const doc = { ...analysisDocument(result), connections, anomalies, performance: performanceOf(connections) };
     if (args.format === 'html') {
       // ejs loads only for html.
       const { htmlReport } = await import('../../report/formats/html.js');
-      out.line(htmlReport(doc, result.segments, { version: VERSION }));
+      out.line(htmlReport(doc, result.segments, { version: VERSION, time: { mode: args.time, digits: timeDigits(result.decode.info.interfaces) } }));
     }
   }
   await out.end();

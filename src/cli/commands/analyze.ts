@@ -2,14 +2,14 @@
 import type { Argv } from 'yargs';
 import { withFilters } from '../common.js';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
-import { ANALYZE_FORMATS, withEngineOptions, type AnalyzeArgs } from './args.js';
+import { ANALYZE_FORMATS, withEngineOptions, withTimeOption, type AnalyzeArgs } from './args.js';
 
 export { ANALYZE_FORMATS, engineOptions, VERSION, withEngineOptions, type AnalyzeArgs } from './args.js';
 
 export function analyzeBuilder(y: Argv): Argv<AnalyzeArgs> {
   return withFilters(
     withEngineOptions(
-      y
+      withTimeOption(y)
         .positional('file', CAPTURE_FILE_POSITIONAL)
         .option('format', { alias: 'f', choices: ANALYZE_FORMATS, default: 'text' as const, describe: 'text report, one JSON document, NDJSON (one connection per line, streamed), CSV (one row per connection), a Zeek conn.log, a Zeek weird.log (TCP weirds), or a self-contained HTML report' })
         .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of standard output' }),

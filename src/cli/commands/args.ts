@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { DEFAULT_ANALYZE_OPTIONS } from '../../analysis/options.js';
+import { TIME_MODES, type TimeMode } from '../../report/time-format.js';
 import type { FilterArgs } from '../common.js';
 import { UsageError } from '../usage.js';
 
@@ -13,6 +14,7 @@ export const ANALYZE_FORMATS = ['text', 'json', 'ndjson', 'csv', 'zeek', 'zeek-w
 
 export interface AnalyzeArgs extends FilterArgs {
   file: string;
+  time: TimeMode;
   format: (typeof ANALYZE_FORMATS)[number];
   output?: string;
   msl: number;
@@ -46,6 +48,16 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+/** --time, as tshark's -t: how text, timelines, packet lines and HTML show times. */
+export function withTimeOption<T>(y: Argv<T>): Argv<T & { time: TimeMode }> {
+  return y.option('time', {
+    alias: 't',
+    choices: TIME_MODES,
+    default: 'iso' as const,
+    describe: "how times are shown, as tshark -t: iso = UTC date and time (2016-02-04 13:13:00.134854; 9 digits for nanosecond captures), epoch = seconds since 1970, relative = since the capture's first frame, delta = since the previous frame (or row) shown; JSON keeps epoch strings and adds ISO fields",
+  }) as unknown as Argv<T & { time: TimeMode }>;
+}
+
 /** The engine's options, shared with `timeline`. */
 export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
   return withReadOptions(y)
@@ -74,7 +86,7 @@ export function withEngineOptions<T>(y: Argv<T>): Argv<T> {
     }) as Argv<T>;
 }
 
-export function engineOptions(args: AnalyzeArgs) {
+export function engineOptions(args: Omit<AnalyzeArgs, 'format' | 'time'>) {
   return {
     msl: args.msl,
     longCloseWait: args['long-close-wait'],
@@ -103,6 +115,7 @@ export const PACKET_FORMATS = ['text', 'ndjson'] as const;
 
 export interface PacketsArgs {
   file: string;
+  time: TimeMode;
   format: (typeof PACKET_FORMATS)[number];
   'read-threads'?: number;
 }
@@ -121,4 +134,8 @@ export function readOptions(args: { 'read-threads'?: number }): { readThreads?: 
   if (n === undefined) return {};
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--read-threads must be a whole number of at least 1, not ${String(n)}`);
   return { readThreads: n };
+}
+
+export interface SliceArgs extends Omit<AnalyzeArgs, 'format' | 'time'> {
+  output: string;
 }

@@ -2,14 +2,15 @@
 import type { Argv } from 'yargs';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 
-import { PACKET_FORMATS, withReadOptions, type PacketsArgs } from './args.js';
+import { PACKET_FORMATS, withReadOptions, withTimeOption, type PacketsArgs } from './args.js';
 
 export { PACKET_FORMATS, type PacketsArgs } from './args.js';
 
 export function packetsBuilder(y: Argv): Argv<PacketsArgs> {
-  return withReadOptions(y)
+  return withTimeOption(withReadOptions(y))
     .positional('file', CAPTURE_FILE_POSITIONAL)
-    .option('format', { alias: 'f', choices: PACKET_FORMATS, default: 'text' as const, describe: 'text reads like tcpdump -n; ndjson is one JSON object per frame' })
+    .option('format', { alias: 'f', choices: PACKET_FORMATS, default: 'text' as const, describe: 'text reads like tcpdump -n; ndjson is one JSON object per frame (its ts stays the exact epoch string)' })
+    .example('$0 packets capture.pcap --time delta', 'seconds since the previous frame, as tshark -t dd')
     .example('$0 packets samples/handshake-close.pcap', 'list every frame, tcpdump style')
     .example('$0 packets capture.pcapng.gz --format ndjson | jq .flags', 'frames as JSON lines')
     .example('tcpdump -i lo -w - | $0 packets -', 'read a live capture from standard input') as unknown as Argv<PacketsArgs>;

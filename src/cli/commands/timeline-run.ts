@@ -1,7 +1,9 @@
 /** `tcplens timeline`, run: the ladders of the connections asked for. */
 import { analyzeCapture } from '../../pipeline.js';
 import { timelineText } from '../../report/formats/timeline.js';
-import { openOutput, progressBar, styleFor } from '../common.js';
+import type { ConnectionRecord, SegmentRecord } from '../../report/model.js';
+import { timeDigits, TimeFormatter } from '../../report/time-format.js';
+import { openOutput, progressBar, styleFor, unreadableInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -17,9 +19,16 @@ export async function timeline(args: TimelineArgs): Promise<number> {
   if (badStreams.length) throw new UsageError(`--stream must be a Wireshark tcp.stream number (0, 1, …), not ${badStreams.join(', ')}`);
   const seenStreams = new Set<number>();
   const file = inputArg(args.file);
+  const cannot = unreadableInput(file);
+  if (cannot !== null) {
+    process.stderr.write(`tcplens: error: ${cannot}\n`);
+    return ExitCode.UNREADABLE;
+  }
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
   const progress = progressBar();
+  /** Rendered at the end, when the capture's first time (for --time relative) is known. */
+  const shown: { record: ConnectionRecord; segments: SegmentRecord[] }[] = [];
   const result = await analyzeCapture(file, file, engineOptions(args), {
     collect: false,
     read: readOptions(args),
@@ -29,11 +38,15 @@ export async function timeline(args: TimelineArgs): Promise<number> {
     onConnection(record, segments) {
       if (!ids.includes(record.id) && !streams.includes(record.stream)) return;
       seenStreams.add(record.stream);
-      out.line(timelineText(record, segments ?? [], styleFor(stream)));
-      out.line('');
+      shown.push({ record, segments: segments ?? [] });
     },
   });
   progress.stop();
+  const digits = timeDigits(result.decode.info.interfaces);
+  for (const { record, segments } of shown) {
+    out.line(timelineText(record, segments, styleFor(stream), new TimeFormatter(args.time, digits, result.capture.first)));
+    out.line('');
+  }
   const missing = [...ids.filter((id) => id > result.connectionCount), ...streams.filter((s) => !seenStreams.has(s)).map((s) => `in tcp.stream ${s}`)];
   await out.end();
   if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));

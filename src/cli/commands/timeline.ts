@@ -2,13 +2,13 @@
 import type { Argv } from 'yargs';
 import { CAPTURE_FILE_POSITIONAL } from '../stdin.js';
 import { UsageError } from '../usage.js';
-import { withEngineOptions, type TimelineArgs } from './args.js';
+import { withEngineOptions, withTimeOption, type TimelineArgs } from './args.js';
 
 export type { TimelineArgs } from './args.js';
 
 export function timelineBuilder(y: Argv): Argv<TimelineArgs> {
   return withEngineOptions(
-    y
+    withTimeOption(y)
       .positional('file', CAPTURE_FILE_POSITIONAL)
       .option('conn', { alias: 'c', type: 'number', array: true, describe: 'the connection id (as analyze numbers them)' })
       .option('stream', { type: 'number', array: true, describe: "the connection(s) of Wireshark's tcp.stream N (0-based)" })

@@ -15,11 +15,14 @@ import { captureCharts } from '../capture-charts.js';
 import { packSegment, SEGMENT_KEYS, type PackedSegment } from '../packed-segments.js';
 import { allFindings, countBy, Tally } from '../summary.js';
 import { asset, viewsDir } from '../views.js';
+import { segmentLabels, TimeFormatter, type TimeDigits, type TimeMode } from '../time-format.js';
 
 export interface HtmlOptions {
   /** Connections whose full record (and ladder) is embedded; the rest appear in the table only. */
   maxDetails?: number;
   version?: string;
+  /** How times are shown (--time; report/time-format.ts): ISO in UTC with 6 digits unless said. */
+  time?: { mode: TimeMode; digits: TimeDigits };
 }
 
 
@@ -41,8 +44,18 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
   });
   // Details for connections with anomalies first, then in order, within the budget.
   const order = [...conns].sort((a, b) => Number(b.anomalies.length > 0) - Number(a.anomalies.length > 0) || a.id - b.id);
-  const details: Record<number, { connection: ConnectionRecord; segments: PackedSegment[] }> = {};
-  for (const c of order.slice(0, maxDetails)) details[c.id] = { connection: c, segments: (segments.get(c.id) ?? []).map(packSegment) };
+  const mode = opts.time?.mode ?? 'iso';
+  const digits = opts.time?.digits ?? 6;
+  const origin = doc.capture.first;
+  // Each ladder's time labels as --time says (delta: along the ladder), beside its packed segments.
+  const details: Record<number, { connection: ConnectionRecord; segments: PackedSegment[]; labels: string[] }> = {};
+  for (const c of order.slice(0, maxDetails)) {
+    const segs = segments.get(c.id) ?? [];
+    details[c.id] = { connection: c, segments: segs.map(packSegment), labels: segmentLabels(mode, digits, origin, segs) };
+  }
+  // The table's start column as --time says (delta: from the connection above, in id order); sorting uses the epoch (r[3]).
+  const startTime = new TimeFormatter(mode, digits, origin);
+  const anchor = new TimeFormatter(mode === 'epoch' ? 'epoch' : 'iso', digits, null);
   const rows = conns.map((c) => [
     c.id,
     `${c.client.ip}:${c.client.port}`,
@@ -60,11 +73,15 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     c.rolesInferred ? 0 : 1,
     c.transitions.some((t) => t.side === 'server' && t.from === 'SYN-RECEIVED' && t.to === 'ESTABLISHED') ? 1 : 0,
     c.stream,
+    startTime.text(c.start),
   ]);
   const template = readFileSync(join(viewsDir(), 'report.ejs'), 'utf8');
   return ejs.render(template, {
     version: opts.version ?? '',
     capture: doc.capture,
+    firstText: anchor.text(doc.capture.first) + (mode === 'epoch' ? '' : ' UTC'),
+    lastText: anchor.text(doc.capture.last) + (mode === 'epoch' ? '' : ' UTC'),
+    startHeading: mode === 'iso' ? 'start (UTC)' : mode === 'epoch' ? 'start (epoch s)' : mode === 'relative' ? 'start (s)' : 'start (Δ s)',
     warnings: doc.warnings,
     isWholeCapture,
     total: conns.length,
@@ -77,7 +94,7 @@ export function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, 
     synFlood: doc.anomalies.some((a) => a.id === 'syn-flood'),
     states: [...new Set(conns.flatMap((c) => [c.states.client, c.states.server]))].sort(),
     anomalyIds: anomalyGroups.map((g) => g.id),
-    columns: ['id', 'stream', 'client', 'server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
+    columns: ['id', 'stream', 'client', 'server', mode === 'iso' ? 'start (UTC)' : mode === 'epoch' ? 'start (epoch s)' : mode === 'relative' ? 'start (s)' : 'start (Δ s)', 'duration', 'pkts c/s', 'bytes c/s', 'client state', 'server state', 'conn_state', 'anomalies'],
     detailsEmbedded: Math.min(conns.length, maxDetails),
     dataJson: scriptSafeJson({
       capture: doc.capture,

@@ -10,6 +10,8 @@ import type { TrackerWarning } from '../../tcp/tracker.js';
 import type { AnalysisDocument, CaptureRecord, ConnectionRecord } from '../model.js';
 import { Tally } from '../summary.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
+import { plural } from '../plural.js';
+import { TimeFormatter } from '../time-format.js';
 import { figuresBlock, figuresWorthShowing, performanceLines } from './figures-text.js';
 
 
@@ -64,17 +66,28 @@ export class TextSummary {
     keepLowest(this.rows, c, this.maxRows, (x) => x.id);
   }
 
-  render(capture: CaptureRecord, captureWide: readonly Finding[], st: Style = PLAIN, warnings: readonly TrackerWarning[] = []): string {
+  /**
+   * `time` formats the table's start times (--time; default: ISO in UTC, 6 digits); the
+   * capture's first and last times are absolute (ISO, or epoch with --time epoch).
+   */
+  render(
+    capture: CaptureRecord,
+    captureWide: readonly Finding[],
+    st: Style = PLAIN,
+    warnings: readonly TrackerWarning[] = [],
+    time: TimeFormatter = new TimeFormatter('iso', 6, capture.first),
+  ): string {
     const c = capture;
     const out: string[] = [];
     out.push(st.bold(c.file));
-    out.push(`  ${c.format ?? 'unknown format'}${c.gzip ? ' (gzip)' : ''}, ${c.packets} packets (${c.tcpPackets} TCP), ${c.bytes} bytes`);
-    out.push(`  ${c.first ?? '-'} → ${c.last ?? '-'}`);
+    out.push(`  ${c.format ?? 'unknown format'}${c.gzip ? ' (gzip)' : ''}, ${plural(c.packets, 'packet')} (${c.tcpPackets} TCP), ${plural(c.bytes, 'byte')}`);
+    const anchor = new TimeFormatter(time.mode === 'epoch' ? 'epoch' : 'iso', time.digits, null);
+    out.push(`  ${anchor.text(c.first)} → ${anchor.text(c.last)}${time.mode === 'iso' ? ' UTC' : ''}`);
     for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
     if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
     for (const w of warnings) out.push(st.yellow(`  warning: ${w.message}`));
     const count = this.tally.count;
-    out.push('', st.bold(`${count} TCP connection${count === 1 ? '' : 's'}`));
+    out.push('', st.bold(plural(count, 'TCP connection')));
     if (count > 0) {
       const { byStates, byConnState } = this.tally.stateCounts();
       out.push('', 'by final state (client / server):');
@@ -108,17 +121,17 @@ export class TextSummary {
     }
     if (count > 0) {
       out.push('', st.bold('connections:'));
-      out.push(...table(this.rows, st));
+      out.push(...table(this.rows, st, time));
       if (count > this.maxRows) out.push(st.dim(`  … ${count - this.maxRows} more (use --format json or csv for all, or filter with --host, --port, --state, --anomaly, --conn, --stream)`));
     }
     return out.join('\n');
   }
 }
 
-export function textReport(doc: AnalysisDocument, opts: TextOptions = {}): string {
+export function textReport(doc: AnalysisDocument, opts: TextOptions & { time?: TimeFormatter } = {}): string {
   const summary = new TextSummary(opts);
   for (const c of doc.connections) summary.add(c);
-  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN, doc.warnings);
+  return summary.render(doc.capture, doc.anomalies, opts.style ?? PLAIN, doc.warnings, opts.time);
 }
 
 /** Inserts `item` into `list` (kept sorted by `key`, stable for equal keys) if it is among the lowest `max`. */
@@ -131,13 +144,14 @@ function keepLowest<T>(list: T[], item: T, max: number, key: (x: T) => number): 
   if (list.length > max) list.pop();
 }
 
-function table(rows: ConnectionRecord[], st: Style): string[] {
-  const head = ['id', 'stream', 'client → server', 'start', 'duration', 'pkts c/s', 'bytes c/s', 'final states c / s', 'anomalies'];
+function table(rows: ConnectionRecord[], st: Style, time: TimeFormatter): string[] {
+  const start = time.mode === 'iso' ? 'start (UTC)' : time.mode === 'epoch' ? 'start (epoch s)' : time.mode === 'relative' ? 'start (s since first frame)' : 'start (s after the row above)';
+  const head = ['id', 'stream', 'client → server', start, 'duration', 'pkts c/s', 'bytes c/s', 'final states c / s', 'anomalies'];
   const cells = rows.map((c) => [
     String(c.id),
     String(c.stream),
     `${addr(c.client)} → ${addr(c.server)}`,
-    c.start,
+    time.text(c.start),
     `${c.duration.toFixed(3)} s`,
     `${c.packets.client}/${c.packets.server}`,
     `${c.bytes.client}/${c.bytes.server}`,

@@ -6,16 +6,27 @@
 import { formatFlags } from '../../decode/format.js';
 import type { ConnectionRecord, SegmentRecord, TransitionRecord } from '../model.js';
 import { PLAIN, severityStyle, type Style } from './style.js';
+import { TimeFormatter } from '../time-format.js';
 
-export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], style: Style = PLAIN): string {
+/**
+ * `time` formats each segment's time (--time: ISO in UTC by default, epoch, relative to the
+ * capture's first frame, delta from the segment above); without it, seconds since the
+ * connection's first packet.
+ */
+export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], style: Style = PLAIN, time: TimeFormatter | null = null): string {
   const st = style;
   const client = `${c.client.ip}:${c.client.port}`;
   const server = `${c.server.ip}:${c.server.port}`;
   const out: string[] = [];
   out.push(st.bold(`connection ${c.id} (tcp.stream ${c.stream}): client ${client} → server ${server}${c.rolesInferred ? ' (roles inferred: no SYN seen)' : ''}`));
-  out.push(`  ${c.start} → ${c.end}, ${c.duration.toFixed(6)} s; Zeek ${c.zeek.conn_state} ${c.zeek.history}; final states ${c.states.client} / ${c.states.server}`);
+  const anchor = time === null ? null : new TimeFormatter(time.mode === 'epoch' ? 'epoch' : 'iso', time.digits, null);
+  const span = anchor === null ? `${c.start} → ${c.end}` : `${anchor.text(c.start)} → ${anchor.text(c.end)}${anchor.mode === 'iso' ? ' UTC' : ''}`;
+  out.push(`  ${span}, ${c.duration.toFixed(6)} s; Zeek ${c.zeek.conn_state} ${c.zeek.history}; final states ${c.states.client} / ${c.states.server}`);
   out.push('');
-  out.push(st.dim(`  ${'frame'.padStart(6)}  ${'time (s)'.padStart(10)}  ${'client'.padEnd(14)}      ${'segment'.padEnd(34)}      ${'server'.padEnd(14)}`));
+  const times = segments.map((s) => (time === null ? s.t.toFixed(6) : time.text(s.ts)));
+  const heading = time === null ? 'time (s)' : time.mode === 'iso' ? 'time (UTC)' : time.mode === 'epoch' ? 'time (epoch s)' : time.mode === 'relative' ? 'time (s)' : 'delta (s)';
+  const tw = Math.max(10, heading.length, ...times.map((t) => t.length));
+  out.push(st.dim(`  ${'frame'.padStart(6)}  ${heading.padStart(tw)}  ${'client'.padEnd(14)}      ${'segment'.padEnd(34)}      ${'server'.padEnd(14)}`));
   let clientState = 'UNSEEN';
   let serverState = 'UNSEEN';
   // Everything shown beside a segment, by frame: one pass each, not one search per segment (a
@@ -25,7 +36,7 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
   const flagsAt = new Map(c.analysisFrames.map((f) => [f.frame, f] as const));
   const anomaliesAt = byFrame(c.anomalies, (a) => a.frame);
   const NONE: never[] = [];
-  for (const s of segments) {
+  for (const [i, s] of segments.entries()) {
     // Later evidence first: a change contradicted at this frame did not happen; its side is back where it was.
     const undone = undoneAt.get(s.frame) ?? NONE;
     for (const t of undone) {
@@ -41,14 +52,14 @@ export function timelineText(c: ConnectionRecord, segments: SegmentRecord[], sty
     const arrow = s.from === 'client' ? `──${label}──▶` : `◀──${label}──`;
     const cs = changes.some((t) => t.side === 'client') ? st.cyan(clientState) : st.dim(clientState);
     const ss = changes.some((t) => t.side === 'server') ? st.cyan(serverState) : st.dim(serverState);
-    out.push(`  ${String(s.frame).padStart(6)}  ${s.t.toFixed(6).padStart(10)}  ${pad(cs, clientState, 14)}  ${arrow}  ${ss}`);
-    for (const t of undone) out.push(st.yellow(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: back to ${t.from}: the change to ${t.to} at frame ${t.frame} is ${t.why}`));
-    for (const t of changes) out.push(st.dim(`  ${''.padStart(6)}  ${''.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause} (${t.rfc}) [${evidenceTag(t)}]`));
+    out.push(`  ${String(s.frame).padStart(6)}  ${(times[i] ?? '').padStart(tw)}  ${pad(cs, clientState, 14)}  ${arrow}  ${ss}`);
+    for (const t of undone) out.push(st.yellow(`  ${''.padStart(6)}  ${''.padStart(tw)}  ${t.side}: back to ${t.from}: the change to ${t.to} at frame ${t.frame} is ${t.why}`));
+    for (const t of changes) out.push(st.dim(`  ${''.padStart(6)}  ${''.padStart(tw)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause} (${t.rfc}) [${evidenceTag(t)}]`));
     const flags = flagsAt.get(s.frame);
-    if (flags) out.push(st.yellow(`  ${''.padStart(18)}  [${flags.flags.join(', ')}]`));
-    for (const a of anomaliesAt.get(s.frame) ?? NONE) out.push(severityStyle(st, a.severity)(`  ${''.padStart(18)}  ! ${a.id}: ${a.detail}`));
+    if (flags) out.push(st.yellow(`  ${''.padStart(8 + tw)}  [${flags.flags.join(', ')}]`));
+    for (const a of anomaliesAt.get(s.frame) ?? NONE) out.push(severityStyle(st, a.severity)(`  ${''.padStart(8 + tw)}  ! ${a.id}: ${a.detail}`));
   }
-  for (const t of c.transitions.filter((x) => x.projected)) out.push(st.dim(`  ${'-'.padStart(6)}  ${'projected'.padStart(10)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause}`));
+  for (const t of c.transitions.filter((x) => x.projected)) out.push(st.dim(`  ${'-'.padStart(6)}  ${'projected'.padStart(tw)}  ${t.side}: ${t.from} → ${t.to}: ${t.cause}${anchor !== null ? ` (at ${anchor.text(t.ts)})` : ''}`));
   const atEnd = (['client', 'server'] as const).filter((s) => c.openAtEnd[s]).map((s) => `${s} still ${c.states[s]}`);
   if (atEnd.length > 0) out.push(st.dim(`  at the end of the capture: ${atEnd.join(', ')}`));
   for (const side of ['client', 'server'] as const) {

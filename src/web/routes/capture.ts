@@ -9,6 +9,7 @@ import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { looksLikeCapture } from '../../capture/find-captures.js';
 import { checkFilter, FilterInputError, type ConnectionFilter } from '../../report/filters.js';
 import { scriptSafeJson } from '../../report/formats/html.js';
+import { digitsOfIso, isoTimestamp, segmentLabels, TIME_MODES, TimeFormatter, type TimeMode } from '../../report/time-format.js';
 import { packSegment, SEGMENT_KEYS } from '../../report/packed-segments.js';
 import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
@@ -31,11 +32,30 @@ function list(q: unknown): string[] {
 /** Reads ?host=&port=&state=&anomaly= with the same checks as the CLI's options (report/filters.ts). */
 export function filterFrom(query: Request['query']): ConnectionFilter {
   try {
-    return checkFilter({ host: list(query['host']), port: list(query['port']).map(Number), state: list(query['state']), anomaly: list(query['anomaly']), stream: list(query['stream']).map(Number) }, ANOMALY_IDS);
+    return checkFilter(
+      {
+        host: list(query['host']),
+        port: list(query['port']),
+        state: list(query['state']),
+        anomaly: list(query['anomaly']),
+        stream: list(query['stream']).map(Number),
+        'conn-state': list(query['conn_state']),
+        'history-has': list(query['history_has']),
+        flag: list(query['flag']),
+      },
+      ANOMALY_IDS,
+    );
   } catch (e) {
     if (e instanceof FilterInputError) throw new HttpError(400, `${e.option} ${e.message}.`);
     throw e;
   }
+}
+
+/** ?time=iso|epoch|relative|delta (tshark's -t ud|e|r|dd), as the command line's --time; iso by default. */
+function timeModeOf(query: Request['query']): TimeMode {
+  const t = String(query['time'] ?? 'iso');
+  if (!(TIME_MODES as readonly string[]).includes(t)) throw new HttpError(400, `time must be one of ${TIME_MODES.join(', ')}.`);
+  return t as TimeMode;
 }
 
 export function captureRoutes(app: express.Express, root: string, cache: AnalysisCache, pageWaitMs: number): void {
@@ -62,7 +82,12 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       if (analysis.failure !== null || analysis.store === null) throw new HttpError(500, `tcplens could not analyse ${display}: ${analysis.failure ?? 'no result'}. The details are in the viewer's log; the other captures are not affected.`);
       const store = analysis.store;
       const view = String(req.query['view'] ?? 'overview');
-      const common = { path: display, base, error: analysis.error };
+      const time = timeModeOf(req.query);
+      const digits = digitsOfIso(analysis.capture?.firstIso);
+      const origin = analysis.capture?.first ?? null;
+      // Absolute anchors (a connection's start and end): ISO, or the epoch with time=epoch.
+      const anchor = new TimeFormatter(time === 'epoch' ? 'epoch' : 'iso', digits, null);
+      const common = { path: display, base, error: analysis.error, time, timeModes: TIME_MODES };
       if (view === 'overview') {
         const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, warnings: analysis.warnings, charts: store.charts() };
         return api ? res.json(body) : res.render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
@@ -71,8 +96,20 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const sort = String(req.query['sort'] ?? 'id') as SortKey;
         if (!SORT_KEYS.includes(sort)) throw new HttpError(400, `sort must be one of ${SORT_KEYS.join(', ')}.`);
         const result = store.query({ filter: filterFrom(req.query), sort, descending: req.query['order'] === 'desc', page: pageOf(req.query), pageSize: PAGE_SIZE });
-        const query = { host: list(req.query['host']).join(','), port: list(req.query['port']).join(','), state: list(req.query['state']).join(','), anomaly: list(req.query['anomaly']).join(','), sort, order: req.query['order'] === 'desc' ? 'desc' : 'asc' };
-        return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS });
+        const query = {
+          host: list(req.query['host']).join(','),
+          port: list(req.query['port']).join(','),
+          state: list(req.query['state']).join(','),
+          anomaly: list(req.query['anomaly']).join(','),
+          conn_state: list(req.query['conn_state']).join(','),
+          history_has: list(req.query['history_has']).join(','),
+          flag: list(req.query['flag']).join(','),
+          sort,
+          order: req.query['order'] === 'desc' ? 'desc' : 'asc',
+        };
+        const starts = new TimeFormatter(time, digits, origin);
+        const startText = result.connections.map((c) => starts.text(c.start));
+        return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query: { ...query, time }, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS, startText });
       }
       if (view === 'conn') {
         const id = Number(req.query['id']);
@@ -82,7 +119,46 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const body = { ...common, connection: record, segments, segmentsTruncated: truncated };
         // Neighbours for the keyboard's n and p (ids are 1…count once the analysis is done).
         const near = { prevId: store.has(id - 1) ? id - 1 : null, nextId: store.has(id + 1) ? id + 1 : null };
-        return api ? res.json(body) : res.render('connection', { ...body, ...near, dataJson: scriptSafeJson({ connection: record, segmentKeys: SEGMENT_KEYS, segments: segments.map(packSegment) }) });
+        // The API's segments carry ISO 8601 beside their epoch strings (the pages embed them packed, without).
+        if (api) return res.json({ ...body, segments: segments.map((sg) => ({ ...sg, tsIso: isoTimestamp(sg.ts, digits) })) });
+        const at = new TimeFormatter(time === 'delta' ? 'relative' : time, digits, origin);
+        const when = (ts: string | null): string => (time === 'iso' || time === 'epoch' ? anchor.text(ts) : at.text(ts));
+        return res.render('connection', {
+          ...body,
+          ...near,
+          span: `${anchor.text(record.start)} → ${anchor.text(record.end)}${time === 'epoch' ? '' : ' UTC'}`,
+          when,
+          dataJson: scriptSafeJson({ connection: record, segmentKeys: SEGMENT_KEYS, segments: segments.map(packSegment), labels: segmentLabels(time, digits, origin, segments) }),
+        });
+      }
+      if (view === 'packets') {
+        // The connection's frames, as `tcplens slice --conn ID` writes them: a download.
+        const id = Number(req.query['id']);
+        if (!Number.isInteger(id) || store.get(id) === undefined) throw new HttpError(404, `This capture has no connection ${String(req.query['id'])}.`);
+        const format = analysis.capture?.format;
+        const ext = format === 'pcapng' ? 'pcapng' : format === 'snoop' ? 'snoop' : 'pcap';
+        res.setHeader('Content-Type', format === 'pcapng' ? 'application/x-pcapng' : 'application/vnd.tcpdump.pcap');
+        res.setHeader('Content-Disposition', `attachment; filename="conn-${id}.${ext}"`);
+        let blocked: Promise<void> | null = null;
+        await cache.packetsOf(
+          file,
+          id,
+          (bytes) => {
+            if (!res.write(bytes) && blocked === null && !res.destroyed) {
+              blocked = new Promise((r) => {
+                const go = (): void => {
+                  blocked = null;
+                  r();
+                };
+                res.once('drain', go);
+                res.once('close', go);
+              });
+            }
+          },
+          () => blocked ?? undefined,
+        );
+        res.end();
+        return;
       }
       if (view === 'anomalies') {
         // Capture-wide findings head the first page; the connections' follow in id order, a page at a time.
@@ -91,7 +167,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const body = { ...common, ...pageResult, total: pageResult.total + analysis.captureWide.length, anomalies: [...wide, ...pageResult.anomalies] };
         return api ? res.json(body) : res.render('anomalies', body);
       }
-      throw new HttpError(400, 'view must be overview, connections, conn or anomalies.');
+      throw new HttpError(400, 'view must be overview, connections, conn, packets or anomalies.');
     } catch (err) {
       next(err);
     }
