@@ -1,6 +1,7 @@
 import { type CaptureWarning, type CaptureWarningCode } from './errors.js';
 import { type CaptureInfo, Frame, type FrameSink } from './frame.js';
 import { MAX_WARNINGS } from './limits.js';
+import { carryOver, consumedBefore } from './carry-over.js';
 
 /**
  * Base of the streaming readers: chunks go in through push(), records come out through the
@@ -29,13 +30,8 @@ export abstract class ChunkedParser {
 
   /** Parses every complete record in the chunk; throws CaptureFormatError on damage. */
   push(chunk: Buffer): void {
-    if (this.pos < this.buf.length) {
-      this.base += this.pos;
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-    } else {
-      this.base += this.buf.length;
-      this.buf = chunk;
-    }
+    this.base += consumedBefore(this.buf, this.pos);
+    this.buf = carryOver(this.buf, this.pos, chunk);
     this.pos = 0;
     this.parse();
   }

@@ -16,6 +16,7 @@
  * handed on. Memory: one record's leftover, as in the readers.
  */
 import { sniffFormat, type SniffedFormat } from './open-capture.js';
+import { carryOver, consumedBefore } from './carry-over.js';
 
 const PCAP_FILE_HEADER_LEN = 24;
 const PCAP_RECORD_HEADER_LEN = 16;
@@ -55,13 +56,8 @@ export class RecordCopier {
   /** The next chunk of the stream; records ending at or before `parsedTo` are walked. */
   push(chunk: Buffer, parsedTo: number): void {
     this.format ??= sniffFormat(chunk);
-    if (this.pos < this.buf.length) {
-      this.base += this.pos;
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-    } else {
-      this.base += this.buf.length;
-      this.buf = chunk;
-    }
+    this.base += consumedBefore(this.buf, this.pos);
+    this.buf = carryOver(this.buf, this.pos, chunk);
     this.pos = 0;
     const limit = Math.min(this.buf.length, parsedTo - this.base);
     const out: Buffer[] = [];

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { analyzeCapture, type SegmentRecord } from '../../src/pipeline.js';
 import { listen, type Viewer } from '../../src/web/server.js';
-import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
+import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch, openPage, type OpenedPage } from '../support/browser.js';
 import { bulkTransfer, type Bulk } from '../support/bulk-capture.js';
 import { SAMPLES, runCli } from '../support/cli.js';
 import { corpusPath, HAVE_CORPUS, readTsv, SKIP_MESSAGE } from '../support/corpus.js';
@@ -91,21 +91,7 @@ if (!HAVE_CHROMIUM) {
       await browser?.close();
     });
 
-    async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1200 }, colorScheme });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:') && !r.url().startsWith('http://127.0.0.1')) requests.push(r.url());
-      });
-      await page.goto(url);
-      await page.waitForSelector('body[data-ready="true"]');
-      return { page, errors, requests };
-    }
+    const open = (url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<OpenedPage> => openPage(browser, url, { colorScheme });
 
     test.skipIf(!HAVE_CORPUS)(HAVE_CORPUS ? 'one_tcp_stream.pcap: every graph, and the time-sequence marks are tshark\'s tcp.seq and tcp.nxtseq' : SKIP_MESSAGE, async () => {
       const file = 'pcapplusplus/one_tcp_stream.pcap';

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { collectChunks, PcapWriter } from '../../src/craft/capture-writer.js';
 import { buildTcpFrame } from '../../src/craft/packet-builder.js';
 import { TcpFlag } from '../../src/decode/fields.js';
-import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch } from '../support/browser.js';
+import { ARTIFACTS, HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launch, openPage, type OpenedPage } from '../support/browser.js';
 import { SAMPLES, runCli } from '../support/cli.js';
 import { hostileCapture } from '../support/served.js';
 
@@ -26,11 +26,7 @@ async function report(capture: string, name: string): Promise<string> {
   return out;
 }
 
-interface Opened {
-  page: Page;
-  errors: string[];
-  requests: string[];
-}
+type Opened = OpenedPage;
 
 if (!HAVE_CHROMIUM) {
   describe.skip(NO_CHROMIUM_MESSAGE, () => test('html report', () => {}));
@@ -44,21 +40,7 @@ if (!HAVE_CHROMIUM) {
       await browser?.close();
     });
 
-    async function open(file: string): Promise<Opened> {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:')) requests.push(r.url());
-      });
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForSelector('body[data-ready="true"]');
-      return { page, errors, requests };
-    }
+    const open = (file: string): Promise<Opened> => openPage(browser, pathToFileURL(file).href, { height: 1600 });
 
     test('fin-retransmitted: the ladder shows both sides\' transitions and the anomaly badge', async () => {
       const { page, errors, requests } = await open(await report(join(SAMPLES, 'fin-retransmitted.pcap'), 'fin'));
