@@ -80,11 +80,17 @@ export class ZeekTimers {
     h[i] = e;
   }
 
-  /** RunState.cc dispatch_packet: network time moves to max(now, t); due timers fire. */
+  /**
+   * RunState.cc dispatch_packet: network time moves to max(now, t); due timers fire. Only the
+   * timers set before this call: one that a dispatched timer sets again for a time already due
+   * waits for the next packet. Zeek's own loop would dispatch it again at once, and on times past
+   * 2^53 s (a damaged capture's), where `t + 6 === t`, an expire timer would re-arm for ever.
+   */
   advance(t: number): void {
     if (t > this.now) this.now = t;
     const h = this.heap;
-    while (h.length > 0 && (h[0] as Entry).at <= this.now) {
+    const setBefore = this.seq;
+    while (h.length > 0 && (h[0] as Entry).at <= this.now && (h[0] as Entry).seq < setBefore) {
       const top = this.pop();
       const owner = top.owner;
       const kind = top.kind;

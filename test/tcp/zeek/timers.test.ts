@@ -172,3 +172,38 @@ describe('ZeekTimers: bounded by the live sessions', () => {
     expect(fired).toEqual([10, 10]);
   });
 });
+
+describe('ZeekTimers.advance', () => {
+  test('a timer set again for a time already due waits for the next advance (past 2^53 s, t + 6 === t)', () => {
+    const timers = new ZeekTimers();
+    const t = 2 ** 60;
+    expect(t + 6).toBe(t);
+    let fired = 0;
+    const owner = {
+      live: () => true,
+      onTimer(_kind: ZeekTimerKind, now: number) {
+        fired++;
+        // ExpireTimer's reschedule (bounded here, so that without the rule the test fails rather than hangs)
+        if (fired < 100) timers.add(now + 6, ZeekTimerKind.Expire, owner, 0);
+      },
+    };
+    timers.add(t, ZeekTimerKind.Expire, owner, 0);
+    timers.advance(t);
+    expect(fired).toBe(1);
+    timers.advance(t);
+    expect(fired).toBe(2);
+    expect(timers.size).toBe(1);
+  });
+
+  test('timers set before an advance all fire in it, in time order', () => {
+    const timers = new ZeekTimers();
+    const order: number[] = [];
+    const owner = (n: number) => ({ live: () => true, onTimer: () => void order.push(n) });
+    timers.add(3, ZeekTimerKind.Expire, owner(3), 0);
+    timers.add(1, ZeekTimerKind.Expire, owner(1), 0);
+    timers.add(2, ZeekTimerKind.Expire, owner(2), 0);
+    timers.add(9, ZeekTimerKind.Expire, owner(9), 0);
+    timers.advance(5);
+    expect(order).toEqual([1, 2, 3]);
+  });
+});
