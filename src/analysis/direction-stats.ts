@@ -232,23 +232,33 @@ export class DirectionStats {
     if (changed) this.collapse();
   }
 
-  /** rexmit.c `collapse_quad`: neighbouring acknowledged segments become one (the later time). */
+  /**
+   * rexmit.c `collapse_quad`: neighbouring acknowledged segments become one (the later time).
+   * Only the acknowledged prefix can merge (it stops at the first unacknowledged segment, as
+   * collapse_quad does); it is merged in one pass and the rest moved once, not once per merge
+   * (a cumulative ACK over many segments made that quadratic).
+   */
   private collapse(): void {
     const s = this.segs as number[];
-    let i = 0;
-    while (i + 1 < this.n) {
-      const o = i * STRIDE;
-      if (s[o + A] === 0) break;
-      const p = o + STRIDE;
-      if (s[p + A]! > 0 && s[o + L]! + 1 === s[p + F]) {
-        s[o + L] = s[p + L]!;
-        if (s[p + T]! > s[o + T]!) s[o + T] = s[p + T]!;
-        s.copyWithin(p, p + STRIDE, this.n * STRIDE);
-        this.n--;
-      } else {
-        i++;
+    const n = this.n;
+    let k = 0;
+    while (k < n && s[k * STRIDE + A] !== 0) k++;
+    if (k < 2) return;
+    let w = 0;
+    for (let r = 1; r < k; r++) {
+      const wo = w * STRIDE;
+      const ro = r * STRIDE;
+      if (s[wo + L]! + 1 === s[ro + F]) {
+        s[wo + L] = s[ro + L]!;
+        if (s[ro + T]! > s[wo + T]!) s[wo + T] = s[ro + T]!;
+      } else if (++w !== r) {
+        s.copyWithin(w * STRIDE, ro, ro + STRIDE);
       }
     }
+    const kept = w + 1;
+    if (kept === k) return;
+    s.copyWithin(kept * STRIDE, k * STRIDE, n * STRIDE);
+    this.n = n - (k - kept);
   }
 
   /** Remembers a TSval this direction sent on a segment that occupies sequence space (first sending only). */
