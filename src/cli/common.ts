@@ -70,7 +70,7 @@ export function progressBar(): { update(read: number, total: number | null): voi
  * output is opened, so that such a file gets its error alone, never an empty report first.
  * Standard input ("-") is always there.
  */
-export function unreadableInput(file: string): string | null {
+function unreadableInput(file: string): string | null {
   if (file === '-') return null;
   try {
     if (statSync(file).isDirectory()) return `${file}: is a folder, not a capture file (tcplens audit reads folders)`;
@@ -81,4 +81,12 @@ export function unreadableInput(file: string): string | null {
     if (code === 'EACCES') return `${file}: permission denied`;
     return `${file}: ${(e as Error).message}`;
   }
+}
+
+/** Writes the input's error to stderr when it cannot be read (see unreadableInput); true then, and the command exits UNREADABLE. */
+export function refusedInput(file: string): boolean {
+  const cannot = unreadableInput(file);
+  if (cannot === null) return false;
+  process.stderr.write(`tcplens: error: ${cannot}\n`);
+  return true;
 }

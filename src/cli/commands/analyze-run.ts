@@ -9,7 +9,7 @@ import { timeDigits, TimeFormatter } from '../../report/time-format.js';
 import { PerformanceTally, performanceOf } from '../../report/performance.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
-import { openOutput, progressBar, readFilter, styleFor, unreadableInput } from '../common.js';
+import { openOutput, progressBar, readFilter, styleFor, refusedInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -25,11 +25,7 @@ const HTML_SEGMENT_BUDGET = { perConnection: 50_000, total: 200_000 };
 export async function analyze(args: AnalyzeArgs): Promise<number> {
   const filter = readFilter(args, ANOMALY_IDS);
   const file = inputArg(args.file);
-  const cannot = unreadableInput(file);
-  if (cannot !== null) {
-    process.stderr.write(`tcplens: error: ${cannot}\n`);
-    return ExitCode.UNREADABLE;
-  }
+  if (refusedInput(file)) return ExitCode.UNREADABLE;
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
   // Only html keeps every connection (one document); json spools them (report/formats/json.ts), the rest stream.

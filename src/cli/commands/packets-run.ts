@@ -4,7 +4,7 @@ import { formatTimestamp } from '../../capture/timestamp.js';
 import { analyzeCapture, linkTypeName } from '../../pipeline.js';
 import { packetJson, packetText, tcpAnalysisJson } from '../../report/packet-lines.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
-import { unreadableInput } from '../common.js';
+import { refusedInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -12,11 +12,7 @@ import { readOptions, type PacketsArgs } from './args.js';
 
 export async function packets(args: PacketsArgs): Promise<number> {
   const file = inputArg(args.file);
-  const cannot = unreadableInput(file);
-  if (cannot !== null) {
-    process.stderr.write(`tcplens: error: ${cannot}\n`);
-    return ExitCode.UNREADABLE;
-  }
+  if (refusedInput(file)) return ExitCode.UNREADABLE;
   const out = new LineWriter();
   const json = args.format === 'ndjson';
   const interfaces: InterfaceInfo[] = [];

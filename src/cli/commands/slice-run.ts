@@ -13,7 +13,7 @@ import { createGzip } from 'node:zlib';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
 import { copyFrames, selectFrames } from '../../pipeline.js';
 import { plural } from '../../report/plural.js';
-import { progressBar, readFilter, unreadableInput } from '../common.js';
+import { progressBar, readFilter, refusedInput } from '../common.js';
 import { ExitCode } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -24,11 +24,7 @@ export async function slice(args: SliceArgs): Promise<number> {
   const filter = readFilter(args, ANOMALY_IDS);
   const input = inputArg(args.file);
   const output = inputArg(args.output);
-  const cannot = unreadableInput(input);
-  if (cannot !== null) {
-    process.stderr.write(`tcplens: error: ${cannot}\n`);
-    return ExitCode.UNREADABLE;
-  }
+  if (refusedInput(input)) return ExitCode.UNREADABLE;
   if (output === '') throw new UsageError('-o needs a file name, or - for standard output');
   if (input !== '-' && output !== '-' && resolve(input) === resolve(output)) throw new UsageError(`-o ${args.output} is the input itself; write the slice elsewhere`);
   let spool: string | null = null;

@@ -3,7 +3,7 @@ import { analyzeCapture } from '../../pipeline.js';
 import { timelineText } from '../../report/formats/timeline.js';
 import type { ConnectionRecord, SegmentRecord } from '../../report/model.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
-import { openOutput, progressBar, styleFor, unreadableInput } from '../common.js';
+import { openOutput, progressBar, styleFor, refusedInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
@@ -19,11 +19,7 @@ export async function timeline(args: TimelineArgs): Promise<number> {
   if (badStreams.length) throw new UsageError(`--stream must be a Wireshark tcp.stream number (0, 1, …), not ${badStreams.join(', ')}`);
   const seenStreams = new Set<number>();
   const file = inputArg(args.file);
-  const cannot = unreadableInput(file);
-  if (cannot !== null) {
-    process.stderr.write(`tcplens: error: ${cannot}\n`);
-    return ExitCode.UNREADABLE;
-  }
+  if (refusedInput(file)) return ExitCode.UNREADABLE;
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
   const progress = progressBar();
