@@ -264,8 +264,9 @@ export async function analyzeCapture(
   return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings(), warnings: tracker.warnings() };
 }
 
-export function analysisDocument(r: AnalyzeResult): AnalysisDocument {
-  return { tcplens: 1, capture: r.capture, connections: r.connections, anomalies: r.anomalies, warnings: r.warnings, performance: performanceOf(r.connections) };
+/** The JSON document of an analysis, of the connections and anomalies shown (all, unless filtered); its performance summary is theirs. */
+export function analysisDocument(r: AnalyzeResult, shown: { connections: ConnectionRecord[]; anomalies: AnalyzeResult['anomalies'] } = r): AnalysisDocument {
+  return { tcplens: 1, capture: r.capture, connections: shown.connections, anomalies: shown.anomalies, warnings: r.warnings, performance: performanceOf(shown.connections) };
 }
 
 export interface FrameSelection {

@@ -7,7 +7,9 @@ import { CAPTURE_RULES, RULES } from './rules/index.js';
 
 export type AnomalyId = (typeof RULES)[number]['id'] | (typeof CAPTURE_RULES)[number]['id'];
 
-export const ANOMALY_IDS: readonly AnomalyId[] = [...RULES.map((r) => r.id), ...CAPTURE_RULES.map((r) => r.id)];
+const ALL_RULES = [...RULES, ...CAPTURE_RULES];
+
+export const ANOMALY_IDS: readonly AnomalyId[] = ALL_RULES.map((r) => r.id);
 
 export function isAnomalyId(id: string): id is AnomalyId {
   return (ANOMALY_IDS as readonly string[]).includes(id);
@@ -19,7 +21,7 @@ export function isAnomalyId(id: string): id is AnomalyId {
  * its doc says after them.
  */
 export function explanation(id: AnomalyId): string {
-  const rule = [...RULES, ...CAPTURE_RULES].find((r) => r.id === id);
+  const rule = ALL_RULES.find((r) => r.id === id);
   return rule === undefined ? '' : explainDoc(rule.doc);
 }
 

@@ -6,7 +6,7 @@ import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { JsonDocument } from '../../report/formats/json.js';
 import { TextSummary } from '../../report/formats/text.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
-import { PerformanceTally, performanceOf } from '../../report/performance.js';
+import { PerformanceTally } from '../../report/performance.js';
 import { ZeekWeirdLog, zeekWeirdFooter, zeekWeirdHeader } from '../../report/formats/zeek-weird.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/formats/zeek.js';
 import { openOutput, progressBar, readFilter, styleFor, refusedInput } from '../common.js';
@@ -80,8 +80,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   } else if (summary !== null) {
     out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
   } else if (!streaming) {
-    const connections = result.connections.filter(keep);
-    const doc = { ...analysisDocument(result), connections, anomalies, performance: performanceOf(connections) };
+    const doc = analysisDocument(result, { connections: result.connections.filter(keep), anomalies });
     if (args.format === 'html') {
       // ejs loads only for html.
       const { htmlReport } = await import('../../report/formats/html.js');
