@@ -102,7 +102,17 @@ export class DirectionStats {
    * most connections remember (a SYN flood's), and it grows in place.
    */
   private segs: number[] | null = null;
+  /** The list is a deque: segment i is at (h + i) * STRIDE, so forgetting the acknowledged front moves nothing behind it. */
+  private h = 0;
   private n = 0;
+  /**
+   * The acknowledged prefix already collapsed: its first `ackedPrefix` segments are all
+   * acknowledged and none of them adjacent (collapse_quad merged them), and `ackedPrefixLastXmit`
+   * is the latest send time among them. ackIn and collapse start past it, so a capture that lost
+   * packets (holes that keep acknowledged segments apart) costs per ACK only what is new.
+   */
+  private ackedPrefix = 0;
+  private ackedPrefixLastXmit = -Infinity;
   /** Highest ACK position seen from the peer (for timestamp samples), or -1. */
   private highAck = -1;
   private tsVals: Float64Array | null = null;
@@ -144,10 +154,19 @@ export class DirectionStats {
     let split = false;
     let i = 0;
     const n0 = this.n;
-    if (n0 > 0 && first > (this.segs as number[])[(n0 - 1) * STRIDE + L]!) i = n0;
+    if (n0 > 0) {
+      // The first remembered segment not wholly before `first` (they are sorted and disjoint).
+      const s0 = this.segs as number[];
+      let hi = n0;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (first > s0[(this.h + mid) * STRIDE + L]!) i = mid + 1;
+        else hi = mid;
+      }
+    }
     for (; i < this.n; i++) {
       const s = this.segs as number[];
-      const o = i * STRIDE;
+      const o = (this.h + i) * STRIDE;
       if (first > s[o + L]!) continue;
       if (first < s[o + F]!) {
         // Starts before this remembered segment: out of order unless it also covers it.
@@ -155,7 +174,7 @@ export class DirectionStats {
         this.insert(i, first, last, now);
         i++;
         const s2 = this.segs as number[];
-        const o2 = i * STRIDE;
+        const o2 = (this.h + i) * STRIDE;
         if (last < s2[o2 + F]!) return rexlen;
         // Overlaps it: the new record keeps the part before, the rest goes on below.
         s2[o2 - STRIDE + L] = s2[o2 + F]! - 1;
@@ -163,11 +182,14 @@ export class DirectionStats {
         len = last - first + 1;
       }
       const s3 = this.segs as number[];
-      const o3 = i * STRIDE;
+      const o3 = (this.h + i) * STRIDE;
       if (first >= s3[o3 + F]!) {
         s3[o3 + R]!++;
         // rtt_retrans: a resent segment's time is the resend's (only the first piece's, as in tcptrace).
-        if (!split) s3[o3 + T] = now;
+        if (!split) {
+          s3[o3 + T] = now;
+          if (i < this.ackedPrefix && now > this.ackedPrefixLastXmit) this.ackedPrefixLastXmit = now;
+        }
         if (last <= s3[o3 + L]!) return rexlen + len;
         split = true;
         rexlen += s3[o3 + L]! - first + 1;
@@ -188,15 +210,24 @@ export class DirectionStats {
     if (this.n >= MAX_REMEMBERED_SEGMENTS) {
       // Forget the oldest half: their bytes count as new if resent (tcptrace frees whole quadrants).
       const drop = MAX_REMEMBERED_SEGMENTS / 2;
-      this.segs.copyWithin(0, drop * STRIDE, this.n * STRIDE);
+      this.h += drop;
       this.n -= drop;
       at = Math.max(0, at - drop);
+      this.forgetAckedPrefix();
     }
     const s = this.segs;
-    // Room for one more (the array grows in place, amortised), then open the slot.
-    for (let k = s.length; k < (this.n + 1) * STRIDE; k++) s.push(0.5);
-    if (at < this.n) s.copyWithin((at + 1) * STRIDE, at * STRIDE, this.n * STRIDE);
-    const o = at * STRIDE;
+    // Room for one more behind the last: the free front is reused once it is as long as the
+    // list (moving the list there then costs no more than the pushes that made it), else the
+    // array grows in place (amortised).
+    if ((this.h + this.n + 1) * STRIDE > s.length && this.h >= this.n) {
+      s.copyWithin(0, this.h * STRIDE, (this.h + this.n) * STRIDE);
+      this.h = 0;
+    }
+    for (let k = s.length; k < (this.h + this.n + 1) * STRIDE; k++) s.push(0.5);
+    if (at < this.n) s.copyWithin((this.h + at + 1) * STRIDE, (this.h + at) * STRIDE, (this.h + this.n) * STRIDE);
+    // An unacknowledged segment inside the prefix (a capture hole filled late) ends it there.
+    if (at < this.ackedPrefix) this.forgetAckedPrefix();
+    const o = (this.h + at) * STRIDE;
     s[o + F] = first;
     s[o + L] = last;
     s[o + T] = now;
@@ -209,10 +240,11 @@ export class DirectionStats {
   ackIn(ack: number, now: number): void {
     const s = this.segs;
     if (s === null) return;
-    let lastXmit = -Infinity;
+    // The collapsed prefix is all acknowledged: only its latest send time matters here.
+    let lastXmit = this.ackedPrefixLastXmit;
     let changed = false;
-    for (let i = 0; i < this.n; i++) {
-      const o = i * STRIDE;
+    for (let i = this.ackedPrefix; i < this.n; i++) {
+      const o = (this.h + i) * STRIDE;
       if (ack <= s[o + F]!) break;
       if (s[o + T]! > lastXmit) lastXmit = s[o + T]!;
       if (s[o + A]! > 0) continue; // acknowledged before: a duplicate (counted by tcptrace, not here)
@@ -235,30 +267,50 @@ export class DirectionStats {
   /**
    * rexmit.c `collapse_quad`: neighbouring acknowledged segments become one (the later time).
    * Only the acknowledged prefix can merge (it stops at the first unacknowledged segment, as
-   * collapse_quad does); it is merged in one pass and the rest moved once, not once per merge
-   * (a cumulative ACK over many segments made that quadratic).
+   * collapse_quad does); it is merged in one pass and only the merged prefix moves, never the
+   * segments still in flight behind it (per ACK, that moved the whole window: quadratic in it).
    */
   private collapse(): void {
     const s = this.segs as number[];
     const n = this.n;
-    let k = 0;
-    while (k < n && s[k * STRIDE + A] !== 0) k++;
-    if (k < 2) return;
-    let w = 0;
-    for (let r = 1; r < k; r++) {
-      const wo = w * STRIDE;
-      const ro = r * STRIDE;
+    const h = this.h;
+    let k = this.ackedPrefix;
+    let lastXmit = this.ackedPrefixLastXmit;
+    while (k < n && s[(h + k) * STRIDE + A] !== 0) {
+      if (s[(h + k) * STRIDE + T]! > lastXmit) lastXmit = s[(h + k) * STRIDE + T]!;
+      k++;
+    }
+    this.ackedPrefixLastXmit = lastXmit;
+    if (k < 2) {
+      this.ackedPrefix = k;
+      return;
+    }
+    // The collapsed prefix has no neighbours to merge: its last segment may take the new ones.
+    let w = this.ackedPrefix > 0 ? this.ackedPrefix - 1 : 0;
+    for (let r = w + 1; r < k; r++) {
+      const wo = (h + w) * STRIDE;
+      const ro = (h + r) * STRIDE;
       if (s[wo + L]! + 1 === s[ro + F]) {
         s[wo + L] = s[ro + L]!;
         if (s[ro + T]! > s[wo + T]!) s[wo + T] = s[ro + T]!;
       } else if (++w !== r) {
-        s.copyWithin(w * STRIDE, ro, ro + STRIDE);
+        s.copyWithin((h + w) * STRIDE, ro, ro + STRIDE);
       }
     }
     const kept = w + 1;
+    this.ackedPrefix = kept;
     if (kept === k) return;
-    s.copyWithin(kept * STRIDE, k * STRIDE, n * STRIDE);
-    this.n = n - (k - kept);
+    // The merged prefix moves back to meet the rest (a segment or two), the rest stays.
+    const gone = k - kept;
+    s.copyWithin((h + gone) * STRIDE, h * STRIDE, (h + kept) * STRIDE);
+    this.h = h + gone;
+    this.n = n - gone;
+  }
+
+  /** The prefix is found again from the start at the next ACK (after segments were forgotten or one was inserted in it). */
+  private forgetAckedPrefix(): void {
+    this.ackedPrefix = 0;
+    this.ackedPrefixLastXmit = -Infinity;
   }
 
   /** Remembers a TSval this direction sent on a segment that occupies sequence space (first sending only). */
