@@ -53,7 +53,7 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
   }
   let html: string | null = null;
   if (withHtml && result.decode.packets > 0) {
-    writeFileSync(join(task.htmlDir as string, task.htmlName), htmlReport(analysisDocument(result), result.segments, { version: task.version }));
+    writeFileSync(join(task.htmlDir as string, task.htmlName), await htmlReport(analysisDocument(result), result.segments, { version: task.version }));
     html = task.htmlName;
   }
   const d = result.decode;

@@ -25,6 +25,12 @@ export class LineWriter {
     if (this.pending.length >= BATCH) this.flush();
   }
 
+  /** Text as it is, no line break added (a page streamed in pieces). */
+  write(s: string): void {
+    this.pending += s;
+    if (this.pending.length >= BATCH) this.flush();
+  }
+
   flush(): void {
     if (this.pending === '' || this.closed) {
       this.pending = '';

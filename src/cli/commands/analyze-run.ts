@@ -1,6 +1,6 @@
 /** `tcplens analyze`, run: the engine over one capture, written in the chosen format. */
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
-import { analysisDocument, analyzeCapture } from '../../pipeline.js';
+import { analyzeCapture } from '../../pipeline.js';
 import { isEmptyFilter, matches } from '../../report/filters.js';
 import { csvHeader, csvRow } from '../../report/formats/csv.js';
 import { JsonDocument } from '../../report/formats/json.js';
@@ -28,10 +28,11 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   if (refusedInput(file)) return ExitCode.UNREADABLE;
   const stream = openOutput(args.output);
   const out = new LineWriter(stream);
-  // Only html keeps every connection (one document); json spools them (report/formats/json.ts), the rest stream.
-  const streaming = args.format !== 'html';
+  // json and html spool connections (report/formats/id-spool.ts), the rest stream.
   const summary = args.format === 'text' ? new TextSummary({ allFigures: (filter.ids?.length ?? 0) > 0 || (filter.streams?.length ?? 0) > 0 }) : null;
   const json = args.format === 'json' ? new JsonDocument() : null;
+  // ejs loads only for html.
+  const html = args.format === 'html' ? new (await import('../../report/formats/html.js')).HtmlReport({ version: VERSION, time: { mode: args.time, digits: 6 } }) : null;
   const keep = isEmptyFilter(filter) ? () => true : (r: Parameters<typeof matches>[0]) => matches(r, filter);
   if (args.format === 'zeek') out.line(zeekHeader());
   const weirdLog = args.format === 'zeek-weird' ? new ZeekWeirdLog() : null;
@@ -43,15 +44,16 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   const byId: Record<string, number> = {};
   const performance = args.format === 'ndjson' ? new PerformanceTally() : null;
   const result = await analyzeCapture(file, file, engineOptions(args), {
-    collect: !streaming,
+    collect: false,
     read: readOptions(args),
     ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),
     afterChunk: () => out.wait(),
     onProgress: (read, total) => progress.update(read, total),
-    onConnection(record) {
-      if (!streaming || !keep(record)) return;
+    onConnection(record, segments) {
+      if (!keep(record)) return;
       shown++;
       if (summary !== null) summary.add(record);
+      else if (html !== null) html.add(record, segments);
       else if (json !== null) json.add(record);
       else if (args.format === 'ndjson') {
         out.line(JSON.stringify({ type: 'connection', ...record }));
@@ -79,13 +81,8 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
     await json.finish(out, result.capture, anomalies, result.warnings);
   } else if (summary !== null) {
     out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
-  } else if (!streaming) {
-    const doc = analysisDocument(result, { connections: result.connections.filter(keep), anomalies });
-    if (args.format === 'html') {
-      // ejs loads only for html.
-      const { htmlReport } = await import('../../report/formats/html.js');
-      out.line(htmlReport(doc, result.segments, { version: VERSION, time: { mode: args.time, digits: timeDigits(result.decode.info.interfaces) } }));
-    }
+  } else if (html !== null) {
+    await html.finish(out, result.capture, anomalies, result.warnings, timeDigits(result.decode.info.interfaces));
   }
   await out.end();
   if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));

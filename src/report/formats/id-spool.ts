@@ -1,0 +1,119 @@
+/**
+ * Texts by connection id, handed in as connections end (in any order) and read back in id order:
+ * the bounded memory behind the JSON document (json.ts) and the HTML report (html.ts).
+ *
+ * Texts are kept in memory up to a budget of characters, then written to an unlinked temporary
+ * file (the spool) with their offset and byte length in typed arrays indexed by id. Reading back
+ * goes through a 1 MiB window, so texts that were spooled in id order are one sequential read.
+ */
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Characters kept in memory before the rest goes to the spool file. */
+export const MEMORY_BUDGET = 4 << 20;
+const WRITE_BATCH = 1 << 20;
+const READ_WINDOW = 1 << 20;
+
+export class IdSpool {
+  private readonly inMemory = new Map<number, string>();
+  private memoryChars = 0;
+  /** Spool offsets and byte lengths by id (-1: not in the spool). */
+  private offsets = new Float64Array(1024).fill(-1);
+  private lengths = new Uint32Array(1024);
+  private fd = -1;
+  private spooled = 0;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private window = Buffer.alloc(0);
+  private windowAt = -1;
+  /** The highest id added. */
+  maxId = 0;
+
+  constructor(
+    private readonly budget = MEMORY_BUDGET,
+    private readonly name = 'tcplens',
+  ) {}
+
+  /** The text of `id` (one text an id). */
+  add(id: number, text: string): void {
+    if (id > this.maxId) this.maxId = id;
+    if (this.memoryChars + text.length <= this.budget) {
+      this.inMemory.set(id, text);
+      this.memoryChars += text.length;
+      return;
+    }
+    this.spool(id, text);
+  }
+
+  /** Forgets the text of `id` (its bytes stay in the spool file, unread). */
+  drop(id: number): void {
+    const text = this.inMemory.get(id);
+    if (text !== undefined) {
+      this.inMemory.delete(id);
+      this.memoryChars -= text.length;
+    }
+    if (id < this.offsets.length) this.offsets[id] = -1;
+  }
+
+  /** The text of `id`, or undefined; reading in id order reads the spool sequentially. Once read, an in-memory text is let go. */
+  take(id: number): string | undefined {
+    const text = this.inMemory.get(id);
+    if (text !== undefined) {
+      this.inMemory.delete(id);
+      this.memoryChars -= text.length;
+      return text;
+    }
+    const at = id < this.offsets.length ? (this.offsets[id] as number) : -1;
+    if (at < 0) return undefined;
+    this.flush();
+    const len = this.lengths[id] as number;
+    if (this.windowAt < 0 || at < this.windowAt || at + len > this.windowAt + this.window.length) {
+      const window = Buffer.allocUnsafe(Math.max(len, READ_WINDOW));
+      const got = readSync(this.fd, window, 0, window.length, at);
+      this.window = window.subarray(0, got);
+      this.windowAt = at;
+    }
+    return this.window.toString('utf8', at - this.windowAt, at - this.windowAt + len);
+  }
+
+  /** Closes the spool file (it was unlinked when made: nothing is left behind, however the process ends). */
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.window = Buffer.alloc(0);
+    this.windowAt = -1;
+  }
+
+  private spool(id: number, text: string): void {
+    if (this.fd < 0) {
+      const path = join(tmpdir(), `${this.name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.spool`);
+      this.fd = openSync(path, 'w+', 0o600);
+      unlinkSync(path);
+    }
+    while (id >= this.offsets.length) {
+      const o = new Float64Array(this.offsets.length * 2).fill(-1);
+      o.set(this.offsets);
+      this.offsets = o;
+      const l = new Uint32Array(this.lengths.length * 2);
+      l.set(this.lengths);
+      this.lengths = l;
+    }
+    const bytes = Buffer.byteLength(text);
+    this.offsets[id] = this.spooled + this.pendingBytes;
+    this.lengths[id] = bytes;
+    this.pending.push(text);
+    this.pendingBytes += bytes;
+    if (this.pendingBytes >= WRITE_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const buf = Buffer.from(this.pending.join(''));
+    let done = 0;
+    while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, this.spooled + done);
+    this.spooled += buf.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
