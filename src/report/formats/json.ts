@@ -30,6 +30,15 @@ function nested(value: unknown, depth: number): string {
   return text.includes('\n') ? text.replace(/\n/g, `\n${' '.repeat(depth)}`) : text;
 }
 
+/**
+ * A connection as it reads in the document's "connections" array (two levels in, two spaces
+ * before its brace): JSON.stringify lays it out there itself when given it two arrays deep, so no
+ * second pass re-indents it. `[[c]]` is written "[\n [\n  {…}\n ]\n]": five characters either side.
+ */
+function asElementOfConnections(c: ConnectionRecord): string {
+  return JSON.stringify([[c]], null, 1).slice(5, -5);
+}
+
 export class JsonDocument {
   /** Serialised connections, by id. */
   private readonly texts: IdSpool;
@@ -45,7 +54,7 @@ export class JsonDocument {
   add(c: ConnectionRecord): void {
     this.performance.add(c);
     this.count++;
-    this.texts.add(c.id, `  ${nested(c, 2)}`);
+    this.texts.add(c.id, asElementOfConnections(c));
   }
 
   /** Writes the whole document (and a line break) to `out`, waiting on its backpressure. */
