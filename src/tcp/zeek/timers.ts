@@ -50,6 +50,8 @@ export class ZeekTimers {
    * this, a SYN flood would keep every session until its last timer fired.
    */
   private compactAt = COMPACT_MIN;
+  /** Owners gone (see ownerGone) since the last compaction. */
+  private gone = 0;
 
   get size(): number {
     return this.heap.length;
@@ -101,8 +103,19 @@ export class ZeekTimers {
     }
   }
 
+  /**
+   * An owner's timers no longer matter (its connection was handed on): once such owners are as
+   * many as half the entries, the heap is compacted, so ended connections' sessions are not kept
+   * alive by timers due minutes of capture time later (amortised: each compaction is paid for
+   * by the owners that went since the last).
+   */
+  ownerGone(): void {
+    if (++this.gone >= COMPACT_MIN / 4 && this.gone * 2 >= this.heap.length) this.compact();
+  }
+
   /** Drops the entries of dead owners and rebuilds the heap (amortised: the limit doubles past the live ones). */
   private compact(): void {
+    this.gone = 0;
     const h = this.heap;
     let n = 0;
     for (let i = 0; i < h.length; i++) {

@@ -63,7 +63,10 @@ export class ZeekTrack {
 
   /** The tcplens connection was handed on: Zeek's pending timers of its sessions can be dropped. */
   release(): void {
-    for (const s of this.sessions) s.released = true;
+    for (const s of this.sessions) {
+      s.released = true;
+      this.timers?.ownerGone();
+    }
   }
 
   /** Whether tcplens endpoint a is Zeek's originator in session s. */

@@ -206,4 +206,25 @@ describe('ZeekTimers.advance', () => {
     timers.advance(5);
     expect(order).toEqual([1, 2, 3]);
   });
+
+  test('timers of owners gone are dropped once the gone owners are half the entries, and the rest still fire in order', () => {
+    const timers = new ZeekTimers();
+    const fired: number[] = [];
+    const owners = Array.from({ length: 4000 }, (_, i) => {
+      let alive = true;
+      return { kill: () => (alive = false), live: () => alive, onTimer: () => void fired.push(i) };
+    });
+    owners.forEach((o, i) => timers.add(1000 + i, ZeekTimerKind.Inactivity, o, 0));
+    // The first 1,999 handed on: not yet half the entries, nothing dropped.
+    for (let i = 0; i < 1999; i++) {
+      owners[i]?.kill();
+      timers.ownerGone();
+    }
+    expect(timers.size).toBe(4000);
+    owners[1999]?.kill();
+    timers.ownerGone();
+    expect(timers.size).toBe(2000);
+    timers.advance(10_000);
+    expect(fired).toEqual(Array.from({ length: 2000 }, (_, i) => 2000 + i));
+  });
 });
