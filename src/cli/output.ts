@@ -8,6 +8,9 @@ const BATCH = 64 * 1024;
 
 export class LineWriter {
   private pending = '';
+  /** Bytes written since the last flush, in order (pending text before them already among them). */
+  private pendingBytes: Uint8Array[] = [];
+  private pendingByteCount = 0;
   private blocked: Promise<void> | null = null;
   /** Set when the reader of our output went away (EPIPE): stop producing. */
   closed = false;
@@ -22,22 +25,41 @@ export class LineWriter {
   line(s: string): void {
     this.pending += s;
     this.pending += '\n';
-    if (this.pending.length >= BATCH) this.flush();
+    if (this.pending.length + this.pendingByteCount >= BATCH) this.flush();
   }
 
-  /** Text as it is, no line break added (a page streamed in pieces). */
-  write(s: string): void {
-    this.pending += s;
-    if (this.pending.length >= BATCH) this.flush();
+  /** Text as it is, no line break added (a page streamed in pieces); bytes (UTF-8, read back from a spool) go out as they are, batched with the text. */
+  write(s: string | Uint8Array): void {
+    if (typeof s === 'string') this.pending += s;
+    else {
+      if (this.pending !== '') {
+        this.pendingBytes.push(Buffer.from(this.pending));
+        this.pendingByteCount += this.pending.length;
+        this.pending = '';
+      }
+      this.pendingBytes.push(s);
+      this.pendingByteCount += s.length;
+    }
+    if (this.pending.length + this.pendingByteCount >= BATCH) this.flush();
   }
 
   flush(): void {
-    if (this.pending === '' || this.closed) {
+    if (this.closed) {
       this.pending = '';
+      this.pendingBytes = [];
+      this.pendingByteCount = 0;
       return;
     }
-    const ok = this.out.write(this.pending);
+    let chunk: string | Uint8Array = this.pending;
+    if (this.pendingBytes.length > 0) {
+      if (this.pending !== '') this.pendingBytes.push(Buffer.from(this.pending));
+      chunk = this.pendingBytes.length === 1 ? (this.pendingBytes[0] as Uint8Array) : Buffer.concat(this.pendingBytes);
+      this.pendingBytes = [];
+      this.pendingByteCount = 0;
+    }
     this.pending = '';
+    if (chunk.length === 0) return;
+    const ok = this.out.write(chunk);
     if (!ok && this.blocked === null) {
       this.blocked = new Promise((resolve) => {
         this.out.once('drain', () => {

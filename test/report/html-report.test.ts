@@ -18,7 +18,7 @@ async function page(result: AnalyzeResult, order: readonly ConnectionRecord[], b
   const report = new HtmlReport({ maxDetails, version: 't', time: { mode, digits: 6 } }, budget);
   for (const c of order) report.add(c, result.segments.get(c.id));
   let text = '';
-  await report.finish({ write: (s) => void (text += s), wait: () => undefined }, result.capture, result.anomalies, result.warnings);
+  await report.finish({ write: (s) => void (text += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), wait: () => undefined }, result.capture, result.anomalies, result.warnings);
   return text;
 }
 

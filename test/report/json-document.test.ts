@@ -11,12 +11,12 @@ import { analysisDocument, analyzeCapture } from '../../src/pipeline.js';
 import { JsonDocument } from '../../src/report/formats/json.js';
 import type { ConnectionRecord } from '../../src/report/model.js';
 
-/** What analyze-run's LineWriter does with lines: each gets its line break. */
-function lines(): { line(s: string): void; wait(): void; text(): string } {
+/** What analyze-run's LineWriter does with text and UTF-8 bytes: writes them as they are. */
+function lines(): { write(s: string | Uint8Array): void; wait(): void; text(): string } {
   let out = '';
   return {
-    line(s: string) {
-      out += `${s}\n`;
+    write(s: string | Uint8Array) {
+      out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8');
     },
     wait() {},
     text: () => out,

@@ -42,7 +42,7 @@ const DATA_SLOT = '\u0000tcplens-data\u0000';
 
 /** Where finish() writes: raw text (no line breaks added), with backpressure (cli/output.ts LineWriter). */
 export interface RawSink {
-  write(s: string): void;
+  write(s: string | Uint8Array): void;
   wait(): Promise<void> | void;
 }
 
@@ -67,7 +67,7 @@ export class HtmlReport {
   private readonly tally = new Tally();
   /** The table's rows by id: the start (epoch), a tab, then the row's JSON without its last value (the start as --time shows it, made in id order) and "]". */
   private readonly rows: IdSpool;
-  /** Details by id: `{"connection":…,"segments":[…]` (the labels are made at the end from…) */
+  /** Details by id, escaped for the page already: `{"connection":…,"segments":[…]` (the labels are made at the end from…) */
   private readonly details: IdSpool;
   /** …the segments' times, a JSON array by id. */
   private readonly detailTimes: IdSpool;
@@ -127,7 +127,7 @@ export class HtmlReport {
       this.detailTimes.drop(evicted);
     }
     const segs = segments ?? [];
-    this.details.add(c.id, `{"connection":${JSON.stringify(c)},"segments":${JSON.stringify(segs.map(packSegment))}`);
+    this.details.add(c.id, scriptSafe(`{"connection":${JSON.stringify(c)},"segments":${JSON.stringify(segs.map(packSegment))}`));
     this.detailTimes.add(c.id, JSON.stringify(segs.map((s) => s.ts)));
   }
 
@@ -192,7 +192,7 @@ export class HtmlReport {
     const startTime = new TimeFormatter(mode, digits, origin);
     let first = true;
     for (let id = 1; id <= this.rows.maxId; id++) {
-      const text = this.rows.take(id);
+      const text = this.rows.takeText(id);
       if (text === undefined) continue;
       const tab = text.indexOf('\t');
       out.write(scriptSafe(`${first ? '' : ','}${text.slice(tab + 1)},${JSON.stringify(startTime.text(text.slice(0, tab)))}]`));
@@ -204,10 +204,12 @@ export class HtmlReport {
     const shown = [...this.withAnomalies.ids(), ...this.without.ids()].slice(0, this.maxDetails).sort((a, b) => a - b);
     first = true;
     for (const id of shown) {
-      const detail = this.details.take(id) as string;
-      const times = JSON.parse(this.detailTimes.take(id) as string) as string[];
+      const detail = this.details.take(id) as string | Buffer;
+      const times = JSON.parse(this.detailTimes.takeText(id) as string) as string[];
       const labels = segmentLabels(mode, digits, origin, times.map((ts) => ({ ts })));
-      out.write(scriptSafe(`${first ? '' : ','}"${id}":${detail},"labels":${JSON.stringify(labels)}}`));
+      out.write(`${first ? '' : ','}"${id}":`);
+      out.write(detail);
+      out.write(scriptSafe(`,"labels":${JSON.stringify(labels)}}`));
       first = false;
       await out.wait();
     }
@@ -257,6 +259,6 @@ export async function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<nu
   const report = new HtmlReport(opts, Infinity);
   for (const c of doc.connections) report.add(c, segments.get(c.id));
   let page = '';
-  await report.finish({ write: (s) => void (page += s), wait: () => undefined }, doc.capture, doc.anomalies, doc.warnings);
+  await report.finish({ write: (s) => void (page += typeof s === 'string' ? s : Buffer.from(s.buffer, s.byteOffset, s.length).toString('utf8')), wait: () => undefined }, doc.capture, doc.anomalies, doc.warnings);
   return page.slice(0, -1);
 }

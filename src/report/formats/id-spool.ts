@@ -56,8 +56,12 @@ export class IdSpool {
     if (id < this.offsets.length) this.offsets[id] = -1;
   }
 
-  /** The text of `id`, or undefined; reading in id order reads the spool sequentially. Once read, an in-memory text is let go. */
-  take(id: number): string | undefined {
+  /**
+   * The text of `id`, or undefined; reading in id order reads the spool sequentially. Once read,
+   * an in-memory text is let go. A spooled text comes back as its UTF-8 bytes (a view of a window
+   * no later take() overwrites), to be written out without decoding.
+   */
+  take(id: number): string | Buffer | undefined {
     const text = this.inMemory.get(id);
     if (text !== undefined) {
       this.inMemory.delete(id);
@@ -74,7 +78,13 @@ export class IdSpool {
       this.window = window.subarray(0, got);
       this.windowAt = at;
     }
-    return this.window.toString('utf8', at - this.windowAt, at - this.windowAt + len);
+    return this.window.subarray(at - this.windowAt, at - this.windowAt + len);
+  }
+
+  /** take() as text. */
+  takeText(id: number): string | undefined {
+    const t = this.take(id);
+    return t === undefined || typeof t === 'string' ? t : t.toString('utf8');
   }
 
   /** Closes the spool file (it was unlinked when made: nothing is left behind, however the process ends). */

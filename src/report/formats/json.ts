@@ -17,9 +17,9 @@ import { IdSpool, MEMORY_BUDGET } from './id-spool.js';
 export { MEMORY_BUDGET };
 const WRITE_BATCH = 1 << 20;
 
-/** The minimum of cli/output.ts's LineWriter that finish() needs. */
+/** The minimum of cli/output.ts's LineWriter that finish() needs: text or UTF-8 bytes as they are, and backpressure. */
 export interface TextSink {
-  line(s: string): void;
+  write(s: string | Uint8Array): void;
   wait(): Promise<void> | void;
 }
 
@@ -64,30 +64,28 @@ export class JsonDocument {
       `${this.count === 0 ? '' : '\n '}],\n "anomalies": ${nested(anomalies, 1)},\n "warnings": ${nested(warnings, 1)},\n` +
       ` "performance": ${nested(this.performance.summary(), 1)}\n}`;
     if (this.count === 0) {
-      out.line(`${head}${tail}`);
+      out.write(`${head}${tail}\n`);
       return;
     }
-    let chunk = `${head}\n`;
+    out.write(`${head}\n`);
     let first = true;
+    let written = 0;
     try {
       for (let id = 1; id <= this.texts.maxId; id++) {
         const text = this.texts.take(id);
         if (text === undefined) continue;
-        chunk += first ? text : `,\n${text}`;
+        if (!first) out.write(',\n');
+        out.write(text);
         first = false;
-        if (chunk.length >= WRITE_BATCH) {
-          // out.line adds the line break: hand it whole lines and keep the last, unfinished one.
-          const nl = chunk.lastIndexOf('\n');
-          if (nl >= 0) {
-            out.line(chunk.slice(0, nl));
-            chunk = chunk.slice(nl + 1);
-            await out.wait();
-          }
+        written += text.length;
+        if (written >= WRITE_BATCH) {
+          written = 0;
+          await out.wait();
         }
       }
     } finally {
       this.texts.close();
     }
-    out.line(`${chunk}${tail}`);
+    out.write(`${tail}\n`);
   }
 }
