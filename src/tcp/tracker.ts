@@ -54,6 +54,7 @@ const MAX_TOMBSTONES = 50_000;
  * MAX_TOMBSTONES.
  */
 interface Tombstone {
+  key: string;
   stream: number;
   bases: WiresharkBases;
   sourceNumA: number;
@@ -90,6 +91,13 @@ export class Tracker {
   private nextStream = 0;
   /** Four-tuples handed on before the capture ended, oldest first (see Tombstone). */
   private readonly tombstones = new Map<string, Tombstone>();
+  /**
+   * The tombstones in the order they were made, from `tombstoneHead` on (some already taken by a
+   * later connection): the oldest is found here, not by the Map's first key, which V8 finds by
+   * stepping over every entry deleted before it (quadratic under a SYN flood).
+   */
+  private tombstoneOrder: Tombstone[] = [];
+  private tombstoneHead = 0;
   private finishing = false;
   private lastSweep = -Infinity;
   /** Packets with a TCP header seen. */
@@ -296,9 +304,33 @@ export class Tracker {
     conn.observer?.onEnd?.(conn);
     this.opts.onEnd?.(conn);
     if (!remember) return;
-    if (this.tombstones.size >= MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
+    while (this.tombstones.size >= MAX_TOMBSTONES) this.forgetOldestTombstone();
     // The connection is over: its bases no longer change, so they are kept as they are.
-    this.tombstones.set(conn.key, { stream: conn.stream, bases: conn.bases, sourceNumA: conn.index.sourceNumA, sourceKeyA: conn.index.sourceKeyA, portA: conn.addrA.port, carry: conn.carry });
+    const tombstone: Tombstone = { key: conn.key, stream: conn.stream, bases: conn.bases, sourceNumA: conn.index.sourceNumA, sourceKeyA: conn.index.sourceKeyA, portA: conn.addrA.port, carry: conn.carry };
+    this.tombstones.set(conn.key, tombstone);
+    this.tombstoneOrder.push(tombstone);
+    // Tombstones taken by later connections leave holes here: kept at most as many as the live ones.
+    if (this.tombstoneOrder.length - this.tombstoneHead > 2 * this.tombstones.size + 4096) {
+      this.tombstoneOrder = this.tombstoneOrder.slice(this.tombstoneHead).filter((t) => this.tombstones.get(t.key) === t);
+      this.tombstoneHead = 0;
+    }
+  }
+
+  private forgetOldestTombstone(): void {
+    const order = this.tombstoneOrder;
+    for (;;) {
+      const t = order[this.tombstoneHead] as Tombstone;
+      order[this.tombstoneHead++] = undefined as unknown as Tombstone;
+      // One taken by a later connection of its four-tuple is no longer in the Map.
+      if (this.tombstones.get(t.key) === t) {
+        this.tombstones.delete(t.key);
+        break;
+      }
+    }
+    if (this.tombstoneHead >= 4096 && this.tombstoneHead * 2 >= order.length) {
+      this.tombstoneOrder = order.slice(this.tombstoneHead);
+      this.tombstoneHead = 0;
+    }
   }
 }
 
