@@ -27,6 +27,8 @@ export class IdSpool {
   private pendingBytes = 0;
   private window = Buffer.alloc(0);
   private windowAt = -1;
+  /** Where the last text read back from the spool ended. */
+  private lastEnd = -1;
   /** The highest id added. */
   maxId = 0;
 
@@ -73,11 +75,16 @@ export class IdSpool {
     this.flush();
     const len = this.lengths[id] as number;
     if (this.windowAt < 0 || at < this.windowAt || at + len > this.windowAt + this.window.length) {
-      const window = Buffer.allocUnsafe(Math.max(len, READ_WINDOW));
+      // A window ahead only while texts come back in the order they were spooled; one that
+      // ended out of id order is read alone (a 1 MiB read per text made a 1 GB capture's
+      // document read the spool hundreds of times over).
+      const sequential = at === this.lastEnd;
+      const window = Buffer.allocUnsafe(sequential ? Math.max(len, READ_WINDOW) : len);
       const got = readSync(this.fd, window, 0, window.length, at);
       this.window = window.subarray(0, got);
       this.windowAt = at;
     }
+    this.lastEnd = at + len;
     return this.window.subarray(at - this.windowAt, at - this.windowAt + len);
   }
 
