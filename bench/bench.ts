@@ -9,9 +9,12 @@
  *   analyze --format json > /dev/null     the whole engine, end to end
  *   tshark -q -z conv,tcp, tcptrace -n -l  the same file, when they are installed (for ratios)
  *
- * Timing is wall clock of the child, the median of N runs (BENCH_RUNS, default 3), with the
- * child's CPU time (user + system, all its threads) beside it: on a loaded machine wall clock
- * follows the load, CPU time much less. Set BENCH_MB for another size.
+ * on the project's mix and on the shared generator's (`../shared/tools/gen_pcap.py OUT
+ * --size-mb 200 --seed 1`, made once into bench/out when ../shared is there), as one table per
+ * mix with the ratios to tcptrace and tshark. Timing is wall clock of the child, the median of
+ * BENCH_RUNS (default 3) rounds that alternate the commands, with the child's CPU time (user +
+ * system, all its threads) beside it: on a loaded machine wall clock follows the load, CPU time
+ * much less. Set BENCH_MB for another size of the project's mix.
  *
  * The classic pcap reader runs several pcap-parser instances over ranges of the file
  * (capture/parallel-pcap.ts); passes marked `--read-threads 1` read with one, for the ratio.
@@ -55,26 +58,30 @@ interface Pass {
 }
 
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
-const passes: Pass[] = [
-  { name: 'pcap-parser alone (count)', args: [join(here, 'pcap-parser-count.js'), capture] },
-  { name: 'capture stage (count), --read-threads 1', args: [join(here, 'decode-only.js'), 'read', capture, '1'] },
-  { name: 'capture stage (count)', args: [join(here, 'decode-only.js'), 'read', capture] },
-  { name: 'decode only', args: [join(here, 'decode-only.js'), 'decode', capture] },
-  { name: 'packets --format ndjson > /dev/null', args: [cli, 'packets', capture, '--format', 'ndjson'], stdout: 'ignore' },
-  { name: 'analyze -f json, --read-threads 1', args: [cli, 'analyze', capture, '--format', 'json', '--read-threads', '1'], stdout: 'ignore' },
-  { name: 'analyze --format json > /dev/null', args: [cli, 'analyze', capture, '--format', 'json'], stdout: 'ignore' },
-];
 
-interface External {
+/** A command of the throughput table: ours (node with the RSS hook) or an external tool (GNU time for its RSS). */
+interface Contender {
   name: string;
-  cmd: string;
-  args: string[];
+  /** Node script and arguments (ours), or null for an external tool. */
+  args: string[] | null;
+  cmd?: string;
+  external?: string[];
+  stdout?: 'ignore' | 'pipe';
 }
 
-const externals: External[] = [
-  { name: 'tcptrace -n -l', cmd: 'tcptrace', args: ['-n', '-l', capture] },
-  { name: 'tshark -q -z conv,tcp', cmd: 'tshark', args: ['-n', '-q', '-z', 'conv,tcp', '-r', capture] },
-];
+function contenders(file: string): Contender[] {
+  return [
+    { name: 'pcap-parser alone (count)', args: [join(here, 'pcap-parser-count.js'), file] },
+    { name: 'capture stage (count), --read-threads 1', args: [join(here, 'decode-only.js'), 'read', file, '1'] },
+    { name: 'capture stage (count)', args: [join(here, 'decode-only.js'), 'read', file] },
+    { name: 'decode only', args: [join(here, 'decode-only.js'), 'decode', file] },
+    { name: 'packets --format ndjson > /dev/null', args: [cli, 'packets', file, '--format', 'ndjson'], stdout: 'ignore' },
+    { name: 'analyze -f json, --read-threads 1', args: [cli, 'analyze', file, '--format', 'json', '--read-threads', '1'], stdout: 'ignore' },
+    { name: 'analyze --format json > /dev/null', args: [cli, 'analyze', file, '--format', 'json'], stdout: 'ignore' },
+    { name: 'tcptrace -n -l', args: null, cmd: 'tcptrace', external: ['-n', '-l', file] },
+    { name: 'tshark -q -z conv,tcp', args: null, cmd: 'tshark', external: ['-n', '-q', '-z', 'conv,tcp', '-r', file] },
+  ];
+}
 
 function which(cmd: string): string | null {
   for (const dir of (process.env['PATH'] ?? '').split(':')) {
@@ -88,18 +95,36 @@ function which(cmd: string): string | null {
   return null;
 }
 
-/** Times an external tool once; peak RSS through GNU time when it is there. */
-function measureExternal(e: External): { seconds: number; rssMb: number | null } | null {
-  const exe = which(e.cmd);
-  if (exe === null) return null;
-  const gnuTime = which('time') !== null && existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+interface Run {
+  seconds: number;
+  cpu: number;
+  mainCpu: number;
+  rssMb: number;
+  packets: number | null;
+}
+
+/** One run of a contender; null for an external tool that is not installed. */
+function runOnce(c: Contender): Run | null {
   const t0 = process.hrtime.bigint();
-  const r = gnuTime
-    ? spawnSync(gnuTime, ['-f', 'tcplens-bench-maxrss-kb %M', exe, ...e.args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
-    : spawnSync(exe, e.args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  let r;
+  if (c.args !== null) {
+    r = spawnSync(process.execPath, ['--import', hook, ...c.args], { stdio: ['ignore', c.stdout ?? 'pipe', 'pipe'], maxBuffer: 1 << 20 });
+  } else {
+    const exe = which(c.cmd as string);
+    if (exe === null) return null;
+    const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+    r = gnuTime
+      ? spawnSync(gnuTime, ['-f', 'tcplens-bench-maxrss-kb %M', exe, ...(c.external as string[])], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
+      : spawnSync(exe, c.external as string[], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr?.toString() ?? '');
-  return { seconds, rssMb: m ? Number(m[1]) / 1024 : null };
+  const err = r.stderr?.toString() ?? '';
+  if (c.args !== null && r.status !== 0) throw new Error(`${c.name} failed: ${err}`);
+  const m = /tcplens-bench-maxrss-kb (\d+)/.exec(err);
+  const cpu = /tcplens-bench-cpu-us (\d+)/.exec(err);
+  const main = /tcplens-bench-main-cpu-us (-?\d+)/.exec(err);
+  const out = r.stdout ? Number(r.stdout.toString().trim()) : NaN;
+  return { seconds, cpu: cpu ? Number(cpu[1]) / 1e6 : NaN, mainCpu: main ? Number(main[1]) / 1e6 : NaN, rssMb: m ? Number(m[1]) / 1024 : NaN, packets: Number.isFinite(out) && out > 0 ? out : null };
 }
 
 function median(xs: number[]): number {
@@ -107,30 +132,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function measure(p: Pass): { seconds: number; cpu: number; mainCpu: number; rssMb: number; packets: number | null } {
-  const times: number[] = [];
-  const cpus: number[] = [];
-  const mains: number[] = [];
-  let rss = 0;
-  let packets: number | null = null;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--import', hook, ...p.args], {
-      stdio: ['ignore', p.stdout ?? 'pipe', 'pipe'],
-      maxBuffer: 1 << 20,
-    });
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) throw new Error(`${p.name} failed: ${r.stderr?.toString()}`);
-    const m = /tcplens-bench-maxrss-kb (\d+)/.exec(r.stderr.toString());
-    rss = Math.max(rss, m ? Number(m[1]) / 1024 : 0);
-    const c = /tcplens-bench-cpu-us (\d+)/.exec(r.stderr.toString());
-    cpus.push(c ? Number(c[1]) / 1e6 : NaN);
-    const mc = /tcplens-bench-main-cpu-us (-?\d+)/.exec(r.stderr.toString());
-    mains.push(mc ? Number(mc[1]) / 1e6 : NaN);
-    if (r.stdout) packets = Number(r.stdout.toString().trim()) || packets;
-    times.push(seconds);
-  }
-  return { seconds: median(times), cpu: median(cpus), mainCpu: median(mains), rssMb: rss, packets };
+function measure(p: Pass): Run {
+  const runsOf: Run[] = [];
+  for (let i = 0; i < runs; i++) runsOf.push(runOnce({ name: p.name, args: p.args, ...(p.stdout ? { stdout: p.stdout } : {}) }) as Run);
+  return summarise(runsOf);
+}
+
+function summarise(rs: Run[]): Run {
+  return { seconds: median(rs.map((r) => r.seconds)), cpu: median(rs.map((r) => r.cpu)), mainCpu: median(rs.map((r) => r.mainCpu)), rssMb: Math.max(...rs.map((r) => r.rssMb)), packets: rs.find((r) => r.packets !== null)?.packets ?? null };
 }
 
 function line(name: string, m: { seconds: number; cpu: number; mainCpu: number; rssMb: number }, mb: number, count: number | null): string {
@@ -138,22 +147,56 @@ function line(name: string, m: { seconds: number; cpu: number; mainCpu: number; 
   return `${name.padEnd(42)} ${m.seconds.toFixed(2).padStart(6)} s  ${(mb / m.seconds).toFixed(0).padStart(5)} MB/s  ${pps.padStart(14)}  cpu ${m.cpu.toFixed(2).padStart(6)} s (main thread ${m.mainCpu.toFixed(2).padStart(6)} s)  peak RSS ${m.rssMb.toFixed(0)} MB`;
 }
 
-console.log(`capture: ${capture} (${(size / 1e6).toFixed(1)} MB), median of ${runs} runs, node ${process.version}, ${availableParallelism()} cores`);
-let count: number | null = null;
-const results: Record<string, number> = {};
-for (const p of passes) {
-  const m = measure(p);
-  count = m.packets ?? count;
-  results[p.name] = m.seconds;
-  console.log(line(p.name, m, size / 1e6, count));
+/**
+ * Issue 15's table for one capture: every contender once per round, rounds alternating the
+ * tools (so a machine's passing load falls on all alike), BENCH_RUNS rounds; per contender the
+ * median seconds, MB/s, packets/s, CPU, peak RSS and, for ours, the ratio of its throughput to
+ * tcptrace's and tshark's (aims: analyze ≥ 1.5× tcptrace and ≥ 10× tshark). Returns the medians.
+ */
+function throughputTable(title: string, file: string): Record<string, number> {
+  const mb = statSync(file).size / 1e6;
+  const cs = contenders(file);
+  const all = new Map<string, Run[]>(cs.map((c) => [c.name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const c of cs) {
+      const r = runOnce(c);
+      if (r !== null) all.get(c.name)?.push(r);
+    }
+  }
+  const med = new Map<string, Run>();
+  for (const [name, rs] of all) if (rs.length > 0) med.set(name, summarise(rs));
+  const packets = med.get('pcap-parser alone (count)')?.packets ?? null;
+  const tcptrace = med.get('tcptrace -n -l')?.seconds;
+  const tshark = med.get('tshark -q -z conv,tcp')?.seconds;
+  console.log(`\n${title}: ${file} (${mb.toFixed(1)} MB${packets === null ? '' : `, ${packets} packets`}), medians of ${runs} alternating rounds, node ${process.version}, ${availableParallelism()} cores`);
+  console.log(`| pass | s | MB/s | pkt/s | CPU s (main thread) | peak RSS | × tcptrace | × tshark |\n|---|---|---|---|---|---|---|---|`);
+  const results: Record<string, number> = {};
+  for (const c of cs) {
+    const m = med.get(c.name);
+    if (m === undefined) {
+      console.log(`| ${c.name} | not installed | | | | | | |`);
+      continue;
+    }
+    results[c.name] = m.seconds;
+    const ratio = (of: number | undefined): string => (of === undefined || c.args === null ? '' : `${(of / m.seconds).toFixed(2)}×`);
+    const cpu = Number.isNaN(m.cpu) ? '' : `${m.cpu.toFixed(2)} (${m.mainCpu.toFixed(2)})`;
+    const pps = packets === null ? '' : `${(packets / m.seconds / 1e6).toFixed(2)} M`;
+    console.log(`| ${c.name} | ${m.seconds.toFixed(2)} | ${(mb / m.seconds).toFixed(0)} | ${pps} | ${cpu} | ${Number.isNaN(m.rssMb) ? '?' : m.rssMb.toFixed(0)} MB | ${ratio(tcptrace)} | ${ratio(tshark)} |`);
+  }
+  const base = results['pcap-parser alone (count)'] ?? 1;
+  const ours = results['capture stage (count), --read-threads 1'] ?? 1;
+  const parallelRead = results['capture stage (count)'] ?? 1;
+  console.log(`capture stage (1 thread) vs pcap-parser alone: ${(((ours - base) / base) * 100).toFixed(1)} % ${ours > base ? 'slower' : 'faster'} (aim: at most 25 % slower); ranges in parallel vs one pcap-parser stream: ${(base / parallelRead).toFixed(2)}× (the bound of issue 15)`);
+  return results;
 }
-const base = results['pcap-parser alone (count)'] ?? 1;
-const ours = results['capture stage (count), --read-threads 1'] ?? 1;
-console.log(`capture stage (1 thread) vs pcap-parser alone: ${(((ours - base) / base) * 100).toFixed(1)} % ${ours > base ? 'slower' : 'faster'} (aim: at most 25 % slower)`);
-const parallelRead = results['capture stage (count)'] ?? 1;
-console.log(`capture stage, ranges in parallel vs one pcap-parser stream: ${(base / parallelRead).toFixed(2)}× (the bound of issue 15)`);
 
-const analyzeSeconds = results['analyze --format json > /dev/null'] ?? 1;
+throughputTable('the project\'s bench mix', capture);
+// The shared generator's realistic mix (issue 15 measures both), when ../shared is beside the project.
+const generatorScript = join(root, '..', 'shared', 'tools', 'gen_pcap.py');
+const generatorMix = join(outDir, 'gen-200mb-seed1.pcap');
+if (!existsSync(generatorMix) && existsSync(generatorScript)) spawnSync('python3', [generatorScript, generatorMix, '--size-mb', '200', '--seed', '1'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (existsSync(generatorMix)) throughputTable('the shared generator\'s mix (gen_pcap.py --size-mb 200 --seed 1)', generatorMix);
+else console.log(`the shared generator's mix: skipped, ${generatorScript} is not there to make it`);
 
 // Issue 12: a capture of nothing but empty records, whose cost is all per record.
 const emptyMb = Number(process.env['BENCH_EMPTY_MB'] ?? 1024);
@@ -171,17 +214,6 @@ if (emptyMb > 0) {
     console.log(line(name, measure({ name, args: [...args], stdout: 'ignore' }), mb, records));
   }
 }
-for (const e of externals) {
-  if (process.env['BENCH_SKIP_EXTERNAL'] === '1') break;
-  const m = measureExternal(e);
-  if (m === null) {
-    console.log(`${e.name.padEnd(40)} not installed: no ratio`);
-    continue;
-  }
-  console.log(`${e.name.padEnd(40)} ${m.seconds.toFixed(2).padStart(6)} s  ${(size / 1e6 / m.seconds).toFixed(0).padStart(5)} MB/s  ${''.padStart(14)}  peak RSS ${m.rssMb === null ? '?' : m.rssMb.toFixed(0)} MB`);
-  console.log(`  analyze is ${(m.seconds / analyzeSeconds).toFixed(1)}× the throughput of ${e.cmd} (aim: ${e.cmd === 'tshark' ? '≥ 8×' : '≥ 1.5×'})`);
-}
-
 // Issue 15: peak RSS of every format on a capture of the shared generator's mix
 // (`gen_pcap.py OUT --size-mb N --seed 1`); BENCH_FORMATS_MB=1000 runs it (a few minutes), unset skips it.
 const formatsMb = Number(process.env['BENCH_FORMATS_MB'] ?? 0);
