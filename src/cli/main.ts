@@ -5,16 +5,19 @@
  */
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { ExitCode } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
 import { UsageError } from './usage.js';
+import { VERSION } from './version.js';
 
 /**
  * yargs's CommonJS build: its ESM build bootstraps cliui with a wrap that cuts lines at the
  * column, inside words ("anomalie|s"); the CommonJS one wraps at word boundaries (wrap-ansi).
+ * `yargs/yargs` is the factory alone: `yargs` itself also builds a global instance of
+ * process.argv when loaded (its index.cjs), and `yargs/helpers` would load the ESM build
+ * beside the CommonJS one, for hideBin, which the factory carries too.
  */
-const yargs = createRequire(import.meta.url)('yargs') as (args: string[]) => Argv;
+const yargs = createRequire(import.meta.url)('yargs/yargs') as { (args: string[]): Argv; hideBin(argv: string[]): string[] };
 
 /** A command as yargs runs it, loaded only when it is the one asked for. */
 interface Loaded {
@@ -66,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    // The version read beside this module: yargs's own guess looks for a package.json upwards
+    // from the working directory (its main file under ESM), so outside the project it said "unknown".
+    .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       if (err instanceof UsageError) throw err;
@@ -130,7 +135,7 @@ function distance(a: string, b: string): number {
   return d[a.length]?.[b.length] ?? 0;
 }
 
-main(hideBin(process.argv)).then(
+main(yargs.hideBin(process.argv)).then(
   (code) => {
     process.exitCode = code;
   },
