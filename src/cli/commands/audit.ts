@@ -220,5 +220,5 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   return failed.length > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: auditBuilder, run: runAudit };

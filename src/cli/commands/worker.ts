@@ -126,5 +126,5 @@ export async function runWorker(args: WorkerArgs): Promise<number> {
   return ExitCode.OK;
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: workerBuilder, run: runWorker };
