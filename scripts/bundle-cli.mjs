@@ -46,6 +46,7 @@ const ownImportMetaUrl = {
 
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
+  absWorkingDir: root,
   entryPoints: [join(compiled, 'cli', 'program.js')],
   outdir,
   bundle: true,
