@@ -13,17 +13,47 @@
  *   so what it finds beside itself is found as before: the worker files (range-worker.js,
  *   analysis-worker.js, audit-worker.js, which run unbundled from dist/src/), views/, package.json.
  *   Any other use of import.meta fails the build rather than point somewhere else.
+ * - yargs (CommonJS, with cliui, y18n, yargs-parser, string-width, …: about twenty files) is
+ *   bundled apart into dist/cli/yargs.cjs, which program.ts requires in the bundle (its
+ *   yargsModule()). yargs finds its translations (locales/) from its own folder: that one
+ *   __dirname is pointed back at the installed yargs, so `LANG=de_DE.UTF-8 tcplens --help` still
+ *   says "Kommandos:".
  * - dist/cli/meta.json is esbuild's metafile: which modules each chunk holds
  *   (test/cli/startup.test.ts reads it to name the modules a command loaded).
  */
 import { build } from 'esbuild';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
 const compiled = join(root, 'dist', 'src');
+const programFile = join(compiled, 'cli', 'program.js');
+const yargsEntry = createRequire(join(root, 'package.json')).resolve('yargs/yargs');
+const yargsBuild = join(dirname(yargsEntry), 'build', 'index.cjs');
+
+/** @type {import('esbuild').Plugin} */
+const yargsOwnFolder = {
+  name: 'yargs-own-folder',
+  setup(b) {
+    b.onLoad({ filter: /\.cjs$/ }, async (args) => {
+      if (args.path !== yargsBuild) return undefined;
+      const text = await readFile(args.path, 'utf8');
+      // The installed yargs's build/ folder, found at run time as node found yargs before.
+      const folder = 'require("path").join(require("path").dirname(require.resolve("yargs/package.json")), "build")';
+      return { contents: replaceOnce(text, '__dirname', folder, relative(root, args.path)), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/** Replaces `from` by `to` in `text`, which must hold it exactly once (else the build fails: the source it expects has changed). */
+function replaceOnce(text, from, to, where) {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + from.length) >= 0) throw new Error(`${where}: expected exactly one ${from}`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
 
 /** @type {import('esbuild').Plugin} */
 const ownImportMetaUrl = {
@@ -39,7 +69,10 @@ const ownImportMetaUrl = {
       }
       // The chunk sits in dist/cli/, the module's compiled file in dist/src/...: the same file, seen from the chunk.
       const own = `new URL(${JSON.stringify(relative(outdir, args.path))}, import.meta.url).href`;
-      return { contents: text.replaceAll('import.meta.url', own), loader: 'js', resolveDir: dirname(args.path) };
+      let contents = text.replaceAll('import.meta.url', own);
+      // program.js requires yargs relative to its own (rewritten) URL, dist/src/cli/: the bundled copy is ../../cli/yargs.cjs.
+      if (args.path === programFile) contents = replaceOnce(contents, "return 'yargs/yargs';", "return '../../cli/yargs.cjs';", relative(root, args.path));
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -47,7 +80,7 @@ const ownImportMetaUrl = {
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: [join(compiled, 'cli', 'program.js')],
+  entryPoints: [programFile],
   outdir,
   bundle: true,
   splitting: true,
@@ -63,3 +96,16 @@ const result = await build({
   plugins: [ownImportMetaUrl],
 });
 await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: [yargsEntry],
+  outfile: join(outdir, 'yargs.cjs'),
+  bundle: true,
+  external: ['yargs/package.json'],
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  plugins: [yargsOwnFolder],
+});

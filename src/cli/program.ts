@@ -17,7 +17,16 @@ import { VERSION } from './version.js';
  * process.argv when loaded (its index.cjs), and `yargs/helpers` would load the ESM build
  * beside the CommonJS one, for hideBin, which the factory carries too.
  */
-const yargs = createRequire(import.meta.url)('yargs/yargs') as { (args: string[]): Argv; hideBin(argv: string[]): string[] };
+const yargs = createRequire(import.meta.url)(yargsModule()) as { (args: string[]): Argv; hideBin(argv: string[]): string[] };
+
+/**
+ * Where yargs is required from. The bundle (scripts/bundle-cli.mjs) replaces this body with
+ * its one-file copy of yargs and its dependencies, dist/cli/yargs.cjs (about twenty files
+ * fewer for node to find and read at every start).
+ */
+function yargsModule(): string {
+  return 'yargs/yargs';
+}
 
 /** A command as yargs runs it, loaded only when it is the one asked for. */
 interface Loaded {
@@ -93,8 +102,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * yargs renders the whole help of the command it runs, right after starting the handler, and
- * keeps it for a later showHelp() (yargs 17 command.js calls usage.cacheHelpMessage): on
- * `analyze`, 8 ms of measuring and wrapping strings per run, a tenth of its startup. Nothing
+ * keeps it for a later showHelp() (yargs 17 command.js calls usage.cacheHelpMessage): measuring
+ * and wrapping every option's text, 15 to 25 ms of `analyze` on a one-packet file. Nothing
  * shows yargs's help once a command runs here (.fail throws, and main prints its own message),
  * so it is not rendered. Through yargs's internal methods: if they change, the help is
  * rendered as before.

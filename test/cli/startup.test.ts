@@ -9,8 +9,9 @@
  * packages ESM imports of CommonJS load). A chunk of the bundle (dist/cli/) stands for the
  * modules esbuild put in it (dist/cli/meta.json); a package for its name.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +95,7 @@ describe('what a command loads', () => {
       const l = await loadedBy(args);
       expect(l.run.code, l.run.stderr).toBe(0);
       expect(l.modules).toContain('dist/src/cli/program.js');
-      expect(l.packages).toContain('yargs');
+      expect(l.files).toContain('dist/cli/yargs.cjs');
       expect(forbidden(l), args.join(' ')).toEqual([]);
       expect([...l.modules].filter((m) => ENGINE.test(m) || m.startsWith('dist/src/cli/commands/')), args.join(' ')).toEqual([]);
     }
@@ -137,10 +138,34 @@ describe('what a command loads', () => {
     expect(readFileSync(log, 'utf8')).toMatch(/\/node_modules\/express\//);
   });
 
-  test('the command line runs from its bundle: no compiled module but the bin is loaded from dist/src/', async () => {
+  test('the command line runs from its bundle: no compiled module but the bin is loaded from dist/src/, and yargs from its one-file copy', async () => {
     const l = await loadedBy(['analyze', ONE_PACKET]);
     expect(l.files).toContain('dist/src/cli/main.js');
     expect([...l.files].filter((f) => f.startsWith('dist/cli/')).length).toBeGreaterThan(1);
     expect([...l.files].filter((f) => f.startsWith('dist/src/') && f !== 'dist/src/cli/main.js')).toEqual([]);
+    expect(l.packages).not.toContain('yargs');
+    expect(l.packages).not.toContain('cliui');
+  });
+});
+
+describe('what the bundle keeps', () => {
+  test("yargs's translations, found from the installed yargs: its German and French messages", async () => {
+    const de = await runCli(['--help'], { env: { LANG: 'de_DE.UTF-8', LC_ALL: '' } });
+    expect(de.stdout).toMatch(/^Kommandos:$/m);
+    expect(de.stdout).toMatch(/^Optionen:$/m);
+    const fr = await runCli(['analyze'], { env: { LC_ALL: 'fr_FR.UTF-8' } });
+    expect(fr.code).toBe(2);
+    expect(fr.stderr).toContain("Pas assez d'arguments");
+  });
+
+  test('--version reads the version beside the package, from any working directory', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const run = spawnSync(process.execPath, [CLI, '--version'], { cwd: tmp, encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  test("yargs still has the internals program.ts uses to skip rendering the running command's help (skipHelpCache)", () => {
+    const factory = createRequire(CLI)('yargs/yargs') as (a: string[]) => { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage: unknown } } };
+    expect(typeof factory([]).getInternalMethods().getUsageInstance().cacheHelpMessage).toBe('function');
   });
 });
