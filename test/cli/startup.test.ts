@@ -101,6 +101,17 @@ describe('what a command loads', () => {
     }
   });
 
+  test("each command's --help: its options, not its run (no pool, queue, database, web stack, reader or engine)", async () => {
+    for (const name of ['analyze', 'packets', 'timeline', 'audit', 'worker', 'query', 'slice', 'serve']) {
+      const l = await loadedBy([name, '--help']);
+      expect(l.run.code, l.run.stderr).toBe(0);
+      expect(l.run.stdout).toContain(`tcplens ${name}`);
+      expect([...l.packages].filter((p) => NEVER_PACKAGES.includes(p)), `${name} --help`).toEqual([]);
+      // A builder may read the engine's defaults and names (analysis/options.js, tcp/state.js), never its run.
+      expect([...l.modules].filter((m) => /-run\.js$|^dist\/src\/(pipeline\.js|capture\/|decode\/|web\/|cli\/queue\/)/.test(m)), `${name} --help`).toEqual([]);
+    }
+  });
+
   test('analyze (text and json) and packets on a one-packet capture: the engine, not the web stack, the audit pool, the HTML report or the progress bar', async () => {
     for (const args of [['analyze', ONE_PACKET], ['analyze', ONE_PACKET, '-f', 'json'], ['packets', ONE_PACKET]]) {
       const l = await loadedBy(args);

@@ -4,6 +4,7 @@
  * never the command modules that load them.)
  */
 import type { Argv } from 'yargs';
+import type { Severity } from '../../analysis/anomaly.js';
 import { DEFAULT_ANALYZE_OPTIONS } from '../../analysis/options.js';
 import { TIME_MODES, type TimeMode } from '../../report/time-format.js';
 import type { FilterArgs } from '../common.js';
@@ -123,4 +124,25 @@ export function readOptions(args: { 'read-threads'?: number }): { readThreads?: 
 
 export interface SliceArgs extends Omit<AnalyzeArgs, 'format' | 'time'> {
   output: string;
+}
+
+export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
+  paths: string[];
+  format: 'text' | 'json' | 'ndjson';
+  jobs: number;
+  html?: string;
+  'fail-on'?: string[];
+  'fail-on-severity'?: Severity;
+  verbose?: boolean;
+  db?: string;
+  parquet?: string;
+  queue?: string;
+  'redis-timeout': number;
+}
+
+export interface WorkerArgs {
+  queue: string;
+  jobs: number;
+  attempts: number;
+  'lock-duration': number;
 }
