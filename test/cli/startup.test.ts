@@ -10,7 +10,7 @@
  * modules esbuild put in it (dist/cli/meta.json); a package for its name.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -160,6 +160,33 @@ describe('what a command loads', () => {
 });
 
 describe('what the bundle keeps', () => {
+  test('a bundle older than the compiled modules (tsc ran since npm run build) is left aside: they start as they are', async () => {
+    // A copy of dist/ beside the project's node_modules, package.json and views/, so the other suites' dist/ is never touched.
+    const copy = join(tmp, 'stale');
+    mkdirSync(copy);
+    cpSync(join(ROOT, 'dist', 'src'), join(copy, 'dist', 'src'), { recursive: true });
+    cpSync(join(ROOT, 'dist', 'cli'), join(copy, 'dist', 'cli'), { recursive: true });
+    for (const name of ['node_modules', 'package.json', 'views']) symlinkSync(join(ROOT, name), join(copy, name));
+    const bin = join(copy, 'dist', 'src', 'cli', 'main.js');
+    const loadedFiles = (): string[] => {
+      const log = join(copy, `loaded-${Math.random().toString(36).slice(2)}.log`);
+      const run = spawnSync(process.execPath, ['--no-warnings', '--import', recorder(log), bin, 'analyze', ONE_PACKET, '-f', 'csv'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('192.0.2.80');
+      return readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('/stale/dist/')).map((l) => l.replace(/.*\/stale\//, ''));
+    };
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(copy, 'dist', 'cli', 'program.js'), new Date(), new Date());
+    utimesSync(join(copy, 'dist', 'src', 'cli', 'program.js'), past, past);
+    expect(loadedFiles()).toContain('dist/cli/program.js');
+    utimesSync(join(copy, 'dist', 'cli', 'program.js'), past, past);
+    utimesSync(join(copy, 'dist', 'src', 'cli', 'program.js'), new Date(), new Date());
+    const stale = loadedFiles();
+    expect(stale).toContain('dist/src/cli/program.js');
+    expect(stale).toContain('dist/src/pipeline.js');
+    expect(stale.filter((f) => f.startsWith('dist/cli/'))).toEqual([]);
+  });
+
   test("yargs's translations, found from the installed yargs: its German and French messages", async () => {
     const de = await runCli(['--help'], { env: { LANG: 'de_DE.UTF-8', LC_ALL: '' } });
     expect(de.stdout).toMatch(/^Kommandos:$/m);
