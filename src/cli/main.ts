@@ -17,10 +17,14 @@ import module from 'node:module';
 const bundle = new URL('../../cli/program.js', import.meta.url);
 const compiled = new URL('./program.js', import.meta.url);
 
-/** tsc rewrites every file it emits, so a bundle older than program.js predates the last compile. */
+/**
+ * tsc rewrites every file it emits, so a bundle older than program.js predates the last
+ * compile. A second's grace: a package manager that unpacks files with the time of unpacking
+ * writes dist/src/ a moment after dist/cli/ (npm keeps the tarball's one fixed time for all).
+ */
 function bundleIsCurrent(): boolean {
   try {
-    return statSync(bundle).mtimeMs >= statSync(compiled).mtimeMs;
+    return statSync(bundle).mtimeMs + 1000 >= statSync(compiled).mtimeMs;
   } catch {
     return false;
   }
