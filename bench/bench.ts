@@ -23,6 +23,9 @@
  * viewer over the same million; then the viewer under 200 concurrent requests per page type,
  * alone and while a 1 GB capture is analysed (bench/viewer-load.ts; BENCH_SKIP_VIEWER=1 skips
  * both viewer passes).
+ *
+ * First of all, startup (bench/startup.ts): --version, --help and analyze on a one-packet file
+ * beside bare node, medians of BENCH_STARTUP_RUNS interleaved rounds (default 15).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
@@ -34,6 +37,7 @@ import { generateBenchCapture } from './generate.js';
 import { generateEmptyRecords } from './generate-empty.js';
 import { generateManyConnections } from './generate-many.js';
 import { generateRandomFlags } from './generate-flags.js';
+import { benchStartup } from './startup.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -42,6 +46,8 @@ const targetMb = Number(process.env['BENCH_MB'] ?? 200);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 const capture = join(outDir, `synthetic-${targetMb}mb.pcap`);
 const hook = pathToFileURL(join(here, 'rss-hook.js')).href;
+
+benchStartup(join(root, 'dist', 'src', 'cli', 'main.js'), Number(process.env['BENCH_STARTUP_RUNS'] ?? 15));
 
 mkdirSync(outDir, { recursive: true });
 if (!existsSync(capture)) {

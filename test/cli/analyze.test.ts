@@ -100,17 +100,6 @@ describe('the command line', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Did you mean analyze?');
   });
-
-  test('--version loads no command: not the web stack, the audit pool or the engine', async () => {
-    // The modules node loaded, by file name (process.moduleLoadList is not public; the ESM
-    // loader hook is): only yargs and the command line's own small modules.
-    const hook = "data:text/javascript,export async function resolve(s,c,n){const r=await n(s,c);if(r.url.includes('/dist/'))process.stderr.write('LOADED '+r.url+'\\n');return r}";
-    const run = await runCli(['--version'], { nodeArgs: ['--no-warnings', '--experimental-loader', hook] });
-    expect(run.code).toBe(0);
-    const loaded = run.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.replace(/.*\/dist\//, ''));
-    expect(loaded).toContain('src/cli/main.js');
-    expect(loaded.filter((f) => /pipeline|web\/|commands\/|report\//.test(f))).toEqual([]);
-  });
 });
 
 test('CONNECTION_LIMIT is the analysis\'s warning, with a frame: in the JSON document, the ndjson summary, the text report and on stderr, never among the file\'s warnings', async () => {

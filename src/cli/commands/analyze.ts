@@ -30,5 +30,5 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   return analyze(args);
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: analyzeBuilder, run: runAnalyze };

@@ -3,8 +3,8 @@
  * their arguments, the engine's options and the version. (The runners, *-run.ts, import this,
  * never the command modules that load them.)
  */
-import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
+import type { Severity } from '../../analysis/anomaly.js';
 import { DEFAULT_ANALYZE_OPTIONS } from '../../analysis/options.js';
 import { TIME_MODES, type TimeMode } from '../../report/time-format.js';
 import type { FilterArgs } from '../common.js';
@@ -32,21 +32,7 @@ export interface AnalyzeArgs extends FilterArgs {
 }
 
 const d = DEFAULT_ANALYZE_OPTIONS;
-/** tcplens's version, from its package.json (as `--version` prints it), found upwards from here (src/ or dist/src/). */
-export const VERSION = packageVersion();
-
-function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  for (const up of ['../../../package.json', '../../../../package.json']) {
-    try {
-      const pkg = require(up) as { name?: string; version?: string };
-      if (pkg.name === 'tcplens' && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // not at this depth
-    }
-  }
-  return 'unknown';
-}
+export { VERSION } from '../version.js';
 
 /** --time, as tshark's -t: how text, timelines, packet lines and HTML show times. */
 export function withTimeOption<T>(y: Argv<T>): Argv<T & { time: TimeMode }> {
@@ -138,4 +124,25 @@ export function readOptions(args: { 'read-threads'?: number }): { readThreads?: 
 
 export interface SliceArgs extends Omit<AnalyzeArgs, 'format' | 'time'> {
   output: string;
+}
+
+export interface AuditArgs extends Omit<AnalyzeArgs, 'file' | 'format'> {
+  paths: string[];
+  format: 'text' | 'json' | 'ndjson';
+  jobs: number;
+  html?: string;
+  'fail-on'?: string[];
+  'fail-on-severity'?: Severity;
+  verbose?: boolean;
+  db?: string;
+  parquet?: string;
+  queue?: string;
+  'redis-timeout': number;
+}
+
+export interface WorkerArgs {
+  queue: string;
+  jobs: number;
+  attempts: number;
+  'lock-duration': number;
 }

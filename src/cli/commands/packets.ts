@@ -22,5 +22,5 @@ export async function runPackets(args: PacketsArgs): Promise<number> {
   return packets(args);
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: packetsBuilder, run: runPackets };

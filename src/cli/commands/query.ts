@@ -34,5 +34,5 @@ export async function runQuery(args: QueryArgs): Promise<number> {
   return ExitCode.OK;
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: queryBuilder, run: runQuery };

@@ -54,5 +54,5 @@ export async function runServe(args: ServeArgs): Promise<number> {
   return 0;
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: serveBuilder, run: runServe };

@@ -28,5 +28,5 @@ export async function runSlice(args: SliceArgs): Promise<number> {
   return slice(args);
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: sliceBuilder, run: runSlice };

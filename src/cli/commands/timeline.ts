@@ -29,5 +29,5 @@ export async function runTimeline(args: TimelineArgs): Promise<number> {
   return timeline(args);
 }
 
-/** The command as the command line loads it (cli/main.ts). */
+/** The command as the command line loads it (cli/program.ts). */
 export const command = { builder: timelineBuilder, run: runTimeline };
