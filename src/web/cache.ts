@@ -26,6 +26,7 @@ import { copyFrames, selectFrames, type AnalyzeOptions, type CopyResult } from '
 import type { LadderTask, ViewerMessage, ViewerResult, ViewerTask } from './analysis-worker.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
 import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
+import { ResponseCache } from './response-cache.js';
 import { makeSpoolDir } from './spool-cleanup.js';
 
 /** Ladders kept for a second visit: at most this many segments in all (a ladder may hold 100,000). */
@@ -95,6 +96,8 @@ interface Running {
 }
 
 export class AnalysisCache {
+  /** Finished pages and JSON answers, by analysis (routes/capture.ts); an analysis's go when it leaves. */
+  readonly answers = new ResponseCache();
   private readonly entries = new Map<string, Analysis>();
   private readonly running = new Map<Analysis, Running>();
   private readonly timelines = new Map<string, Timeline>();
@@ -233,6 +236,7 @@ export class AnalysisCache {
   /** Out of the cache: stopped if still running; its store closes a while later (requests may still read it). */
   private retire(a: Analysis): void {
     this.running.get(a)?.abort.abort();
+    this.answers.drop(a);
     this.retiring.add(a);
     const later = (): void => {
       setTimeout(() => {
@@ -310,6 +314,7 @@ export class AnalysisCache {
     for (const a of this.retiring) a.store?.close();
     this.entries.clear();
     this.retiring.clear();
+    this.answers.clear();
     process.removeListener('exit', this.removeOnExit);
     return stopped;
   }
