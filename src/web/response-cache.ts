@@ -25,7 +25,7 @@ export interface ResponseCacheLimits {
   maxBytes: number;
 }
 
-const DEFAULT_LIMITS: ResponseCacheLimits = { maxEntries: 512, maxBytes: 64 * 2 ** 20 };
+const DEFAULT_LIMITS: ResponseCacheLimits = { maxEntries: 512, maxBytes: 32 * 2 ** 20 };
 
 export const HTML = 'text/html; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';
