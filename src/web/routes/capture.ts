@@ -152,23 +152,41 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         res.setHeader('Content-Type', format === 'pcapng' ? 'application/x-pcapng' : 'application/vnd.tcpdump.pcap');
         res.setHeader('Content-Disposition', `attachment; filename="conn-${id}.${ext}"`);
         let blocked: Promise<void> | null = null;
-        await cache.packetsOf(
-          file,
-          id,
-          (bytes) => {
-            if (!res.write(bytes) && blocked === null && !res.destroyed) {
-              blocked = new Promise((r) => {
-                const go = (): void => {
-                  blocked = null;
-                  r();
-                };
-                res.once('drain', go);
-                res.once('close', go);
-              });
-            }
-          },
-          () => blocked ?? undefined,
-        );
+        // A download given up stops its slice thread's work.
+        const gaveUp = new AbortController();
+        const stop = (): void => {
+          if (!res.writableFinished) gaveUp.abort();
+        };
+        res.once('close', stop);
+        try {
+          await cache.packetsOf(
+            file,
+            id,
+            (bytes) => {
+              if (!res.write(bytes) && blocked === null && !res.destroyed) {
+                blocked = new Promise((r) => {
+                  const go = (): void => {
+                    blocked = null;
+                    r();
+                  };
+                  res.once('drain', go);
+                  res.once('close', go);
+                });
+              }
+            },
+            () => blocked ?? undefined,
+            gaveUp.signal,
+          );
+        } catch (err) {
+          if (gaveUp.signal.aborted) return; // nobody is listening any more
+          if (!res.headersSent) throw err;
+          // Cut short after its first bytes: the download must not look complete.
+          process.stderr.write(`tcplens serve: the packets of connection ${id} of ${display} could not be written: ${err instanceof Error ? err.message : String(err)}\n`);
+          res.destroy();
+          return;
+        } finally {
+          res.off('close', stop);
+        }
         res.end();
         return;
       }
