@@ -129,7 +129,7 @@ export class AnalysisCache {
     process.once('exit', this.removeOnExit);
   }
 
-  /** The analysis and ladder threads, busy or idle (none before the first use and after close). */
+  /** The analysis, ladder and slice threads, busy or idle (none before the first use and after close). */
   workers(): Worker[] {
     return [...(this.pool?.threads ?? []), ...(this.ladders?.threads ?? []), ...(this.slices?.threads ?? [])];
   }
