@@ -22,10 +22,11 @@ import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Finding } from '../analysis/anomaly.js';
-import { copyFrames, selectFrames, type AnalyzeOptions, type CopyResult } from '../pipeline.js';
-import type { LadderTask, ViewerMessage, ViewerResult, ViewerTask } from './analysis-worker.js';
+import type { AnalyzeOptions } from '../pipeline.js';
+import type { LadderTask, SliceResult, SliceTask, ViewerMessage, ViewerResult, ViewerTask } from './analysis-worker.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../report/model.js';
 import { ConnectionStore, removeOrphanSpools } from './connection-store.js';
+import { ResponseCache } from './response-cache.js';
 import { makeSpoolDir } from './spool-cleanup.js';
 
 /** Ladders kept for a second visit: at most this many segments in all (a ladder may hold 100,000). */
@@ -95,6 +96,8 @@ interface Running {
 }
 
 export class AnalysisCache {
+  /** Finished pages and JSON answers, by analysis (routes/capture.ts); an analysis's go when it leaves. */
+  readonly answers = new ResponseCache();
   private readonly entries = new Map<string, Analysis>();
   private readonly running = new Map<Analysis, Running>();
   private readonly timelines = new Map<string, Timeline>();
@@ -105,6 +108,8 @@ export class AnalysisCache {
   private pool: Piscina | null = null;
   /** One thread that reads ladders (connection-segments.ts), apart from the analyses. */
   private ladders: Piscina | null = null;
+  /** One thread that writes connections out for the packets download. */
+  private slices: Piscina | null = null;
   private readonly readingTimelines = new Map<string, Promise<Timeline>>();
   private closed = false;
   private readonly maxEntries: number;
@@ -124,9 +129,9 @@ export class AnalysisCache {
     process.once('exit', this.removeOnExit);
   }
 
-  /** The analysis and ladder threads, busy or idle (none before the first use and after close). */
+  /** The analysis, ladder and slice threads, busy or idle (none before the first use and after close). */
   workers(): Worker[] {
-    return [...(this.pool?.threads ?? []), ...(this.ladders?.threads ?? [])];
+    return [...(this.pool?.threads ?? []), ...(this.ladders?.threads ?? []), ...(this.slices?.threads ?? [])];
   }
 
   private keyOf(file: string): { key: string; size: number } {
@@ -233,6 +238,7 @@ export class AnalysisCache {
   /** Out of the cache: stopped if still running; its store closes a while later (requests may still read it). */
   private retire(a: Analysis): void {
     this.running.get(a)?.abort.abort();
+    this.answers.drop(a);
     this.retiring.add(a);
     const later = (): void => {
       setTimeout(() => {
@@ -273,12 +279,42 @@ export class AnalysisCache {
 
   /**
    * One connection's frames as a capture in the file's format, as `tcplens slice --conn ID`
-   * writes them (the engine with the viewer's options marks them, then they are copied byte
-   * for byte); `wait` is awaited between input chunks (the response's backpressure).
+   * writes them: the engine with the viewer's options marks them, then they are copied byte for
+   * byte, both passes on the slice thread (analysis-worker.ts `slice`); this thread only hands
+   * each block to `write`, and lets the thread send more once `wait` (the response's
+   * backpressure) is done. `signal` stops it (the download was given up).
    */
-  async packetsOf(file: string, id: number, write: (bytes: Buffer) => void, wait: () => Promise<void> | void): Promise<CopyResult> {
-    const selection = await selectFrames(file, file, { ids: [id] }, this.options);
-    return copyFrames(file, file, selection.frames, write, wait);
+  async packetsOf(file: string, id: number, write: (bytes: Buffer) => void, wait: () => Promise<void> | void, signal?: AbortSignal): Promise<SliceResult> {
+    const { port1, port2 } = new MessageChannel();
+    // The last block is followed by null on the same port: the task's result travels on
+    // another one, and may arrive before the blocks.
+    let ended: () => void = () => undefined;
+    const allSent = new Promise<void>((r) => (ended = r));
+    port1.on('message', (block: Uint8Array | null) => {
+      if (block === null) return ended();
+      write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
+      const taken = wait();
+      if (taken === undefined) port1.postMessage(1);
+      else void taken.then(() => port1.postMessage(1));
+    });
+    const task: SliceTask = { file, id, options: this.options, port: port2 };
+    try {
+      const result = (await this.slicePool().run(task, { transferList: [port2], ...(signal ? { signal } : {}) })) as SliceResult;
+      await allSent;
+      return result;
+    } finally {
+      port1.close();
+    }
+  }
+
+  private slicePool(): Piscina {
+    if (this.closed) throw new Error('the viewer is stopping');
+    if (this.slices === null) {
+      // Its own thread: a long download does not hold up ladders; a second one waits its turn.
+      this.slices = new Piscina({ filename: defaultWorkerFile(), name: 'slice', minThreads: 0, maxThreads: 1, idleTimeout: IDLE_THREAD_MS });
+      this.slices.on('error', (err: unknown) => process.stderr.write(`tcplens serve: a slice thread failed: ${describe(err)}\n`));
+    }
+    return this.slices;
   }
 
   private ladderPool(): Piscina {
@@ -299,8 +335,8 @@ export class AnalysisCache {
     // The pool first: it rejects the queued tasks and terminates every thread, the busy ones
     // too, and waits for them (aborting a running task first would let the pool start a queued
     // one on a fresh thread, and terminate the old one without waiting).
-    const pools = [this.pool, this.ladders].filter((p): p is Piscina => p !== null);
-    this.pool = this.ladders = null;
+    const pools = [this.pool, this.ladders, this.slices].filter((p): p is Piscina => p !== null);
+    this.pool = this.ladders = this.slices = null;
     const stopped = Promise.all(pools.map((p) => p.destroy())).then(() => undefined);
     for (const r of this.running.values()) {
       r.abort.abort();
@@ -310,6 +346,7 @@ export class AnalysisCache {
     for (const a of this.retiring) a.store?.close();
     this.entries.clear();
     this.retiring.clear();
+    this.answers.clear();
     process.removeListener('exit', this.removeOnExit);
     return stopped;
   }

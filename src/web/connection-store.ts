@@ -73,6 +73,9 @@ export class ConnectionStore {
    */
   private readonly pages = new Map<string, ConnectionPage>();
   private readonly records = new Map<number, ConnectionRecord>();
+  /** Rows taken by a filter, by (filter, sort): see matching(). */
+  private readonly matched = new Map<string, Int32Array>();
+  private matchedRows = 0;
 
   /**
    * An empty store whose spool goes in `spoolDir` (a new spool folder by default), or the
@@ -174,22 +177,49 @@ export class ConnectionStore {
   }
 
   private run(q: ConnectionQuery): ConnectionPage {
-    const order = this.index.order(q.sort);
-    const test = this.index.matcher(q.filter);
-    const from = (Math.max(1, q.page) - 1) * q.pageSize;
-    const rows: number[] = [];
-    let matched = 0;
-    const n = order.length;
-    for (let i = 0; i < n; i++) {
-      const row = order[q.descending ? n - 1 - i : i] as number;
-      if (test !== null && !test(row)) continue;
-      if (matched >= from && rows.length < q.pageSize) rows.push(row);
-      matched++;
-    }
+    const { rows: matchedRows, count: matched } = this.matching(q.filter, q.sort);
     const pages = Math.max(1, Math.ceil(matched / q.pageSize));
     const page = Math.min(Math.max(1, q.page), pages);
-    if (page !== q.page && matched > 0) return this.run({ ...q, page });
+    const from = (page - 1) * q.pageSize;
+    const rows: number[] = [];
+    for (let i = from; i < matched && rows.length < q.pageSize; i++) rows.push(matchedRows[q.descending ? matched - 1 - i : i] as number);
     return { total: this.index.count, matched, page, pages, pageSize: q.pageSize, connections: rows.map((row) => this.read(row)) };
+  }
+
+  /**
+   * The rows a filter takes, in ascending order of a sort key (descending reads it backwards).
+   * Without a filter that is the key's order itself; with one, the rows found are kept for the
+   * next page of the same filter and sort (a million connections take a scan of every row), in
+   * a bounded LRU (MATCHES_KEPT, MATCHED_ROWS_KEPT), once the store no longer changes.
+   */
+  private matching(filter: ConnectionFilter, sort: SortKey): { rows: Int32Array; count: number } {
+    const order = this.index.order(sort);
+    const test = this.index.matcher(filter);
+    if (test === null) return { rows: order, count: order.length };
+    const key = this.rowOfId.length > 0 ? JSON.stringify([filter, sort]) : null;
+    const kept = key === null ? undefined : this.matched.get(key);
+    if (kept !== undefined) {
+      this.matched.delete(key as string);
+      this.matched.set(key as string, kept);
+      return { rows: kept, count: kept.length };
+    }
+    let count = 0;
+    const found = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const row = order[i] as number;
+      if (test(row)) found[count++] = row;
+    }
+    const rows = found.slice(0, count);
+    if (key !== null && count <= MATCHED_ROWS_KEPT) {
+      this.matched.set(key, rows);
+      this.matchedRows += count;
+      while (this.matched.size > MATCHES_KEPT || this.matchedRows > MATCHED_ROWS_KEPT) {
+        const oldest = this.matched.keys().next().value as string;
+        this.matchedRows -= (this.matched.get(oldest) as Int32Array).length;
+        this.matched.delete(oldest);
+      }
+    }
+    return { rows, count };
   }
 
   /** The connections' findings in id order, a page at a time (capture-wide ones are the caller's). */
@@ -240,6 +270,9 @@ export class ConnectionStore {
 /** Pages and parsed records kept (see ConnectionStore.pages). */
 const PAGES_KEPT = 32;
 const RECORDS_KEPT = 2000;
+/** Filters' rows kept (see ConnectionStore.matching): at most this many sets, and rows in all (4 bytes each). */
+const MATCHES_KEPT = 16;
+const MATCHED_ROWS_KEPT = 4_000_000;
 
 /** Puts a value in a map used as a least-recently-used cache of `max` entries. */
 function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {

@@ -21,7 +21,8 @@ import { hostGuard, sameOriginGuard } from './guards.js';
 import { HttpError } from './http-error.js';
 import { captureUrl, displayPath } from './paths.js';
 import { captureRoutes } from './routes/capture.js';
-import { listCaptures } from './routes/list.js';
+import { CaptureListing } from './routes/list.js';
+import { etagOf, HTML, JSON_TYPE, sendAnswer } from './response-cache.js';
 
 export interface ServeOptions {
   root: string;
@@ -32,6 +33,8 @@ export interface ServeOptions {
   port: number;
   /** How long a request waits for a running analysis before answering with its progress (default 1500 ms). */
   pageWaitMs?: number;
+  /** How long the folder's listing is kept when no folder changed (default routes/list.ts LISTING_TTL_MS). */
+  listingTtlMs?: number;
 }
 
 export interface Viewer {
@@ -89,10 +92,19 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
     res.status(204).end();
   });
 
-  app.get(['/', '/api/captures'], (req, res) => {
-    const captures = listCaptures(root, (dir) => discover([dir]).files);
-    if (req.path.startsWith('/api/')) res.json({ root: displayPathOfRoot(root), captures });
-    else res.render('list', { captures, maxUpload: opts.maxUploadBytes, message: null });
+  const listing = new CaptureListing(root, (dir) => discover([dir]).files, opts.listingTtlMs, (old) => cache.answers.drop(old));
+  app.get(['/', '/api/captures'], (req, res, next) => {
+    const captures = listing.current();
+    const api = req.path.startsWith('/api/');
+    // Made once per listing (the listing is the answers' scope: a new one starts them afresh).
+    const kept = cache.answers.get(captures, req.path);
+    if (kept !== undefined) return sendAnswer(res, kept);
+    const keep = (text: string, type: string): void => {
+      const body = Buffer.from(text, 'utf8');
+      sendAnswer(res, cache.answers.set(captures, req.path, body, type, etagOf(res, body)));
+    };
+    if (api) keep(JSON.stringify({ root: displayPathOfRoot(root), captures }), JSON_TYPE);
+    else res.render('list', { captures, maxUpload: opts.maxUploadBytes, message: null }, (err: Error | null, html: string) => (err ? next(err) : keep(html, HTML)));
   });
 
   const upload = multer({
@@ -131,6 +143,7 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
     }
     const url = captureUrl(displayPath(root, realpathSync(file.path)));
     cache.get(realpathSync(file.path)); // analysed on arrival
+    listing.invalidate(); // listed at once, whatever the folder's times say
     if (api) res.status(201).json({ url, api: url.replace(/^\/c\//, '/api/c/') });
     else res.redirect(303, url);
   });

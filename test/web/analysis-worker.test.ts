@@ -135,9 +135,16 @@ test('analyses beyond the pool\'s size wait their turn ("queued"); one capture i
   await until(s, '/api/c/spin.pcapng', 'running');
   const queued = await api(s, '/api/c/waits.pcapng', false);
   expect([queued.status, queued.body['state'], queued.body['bytesRead']]).toEqual([202, 'queued', 0]);
+  // The page says so too, and the running one says it is analysing.
   const page = await fetch(`${s.base}/c/waits.pcapng`);
   expect(page.status).toBe(202);
-  await page.arrayBuffer();
+  const html = await page.text();
+  expect(html).toContain('<h2 id="state" data-state="queued">Queued: waits.pcapng</h2>');
+  expect(html).toContain('queued: waiting for one of the viewer');
+  expect(html).not.toContain('Analysing');
+  const running = await (await fetch(`${s.base}/c/spin.pcapng`)).text();
+  expect(running).toContain('<h2 id="state" data-state="running">Analysing spin.pcapng</h2>');
+  expect(running).not.toContain('queued');
   // Every request for the capture joins the one analysis.
   const a = s.cache.get(join(s.root, 'waits.pcapng'));
   expect(s.cache.get(join(s.root, 'waits.pcapng'))).toBe(a);

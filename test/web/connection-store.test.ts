@@ -148,6 +148,22 @@ describe.each([
     }
   });
 
+  test("a filter's rows are kept for its next pages: more filters and sorts than are kept, asked twice over, still match a plain sort", () => {
+    // 12 filters x 9 sorts = 108 (filter, sort) keys, past the 16 kept: the second pass meets evicted and kept ones.
+    const asked = cases.slice(1, 13).flatMap(({ filter }) => sorts.map((sort) => ({ f: filter(), sort })));
+    expect(asked.length).toBeGreaterThan(16);
+    for (const pass of [1, 2]) {
+      for (const [i, { f, sort }] of asked.entries()) {
+        const descending = (i + pass) % 2 === 0;
+        const page = 1 + ((i * pass) % 3);
+        const want = reference(records, f, sort, descending, page, 10);
+        const got = current().query({ filter: f, sort, descending, page, pageSize: 10 });
+        expect(got.matched).toBe(want.matched);
+        if (page <= got.pages) expect(got.connections.map((c) => c.id), `${JSON.stringify(f)} ${sort} pass ${pass}`).toEqual(want.ids);
+      }
+    }
+  });
+
   test('the summary counts what the records hold', () => {
     const wide = [{ id: 'syn-flood', severity: 'error' as const, frame: 1, side: null, detail: 'x' }];
     const s = current().summary(wide);

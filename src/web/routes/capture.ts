@@ -15,6 +15,7 @@ import type { AnalysisCache, Analysis } from '../cache.js';
 import { SORT_KEYS, type SortKey } from '../connection-store.js';
 import { captureUrl, displayPath, insideRoot } from '../paths.js';
 import { HttpError } from '../http-error.js';
+import { etagOf, HTML, JSON_TYPE, sendAnswer } from '../response-cache.js';
 
 const PAGE_SIZE = 100;
 const ANOMALY_PAGE_SIZE = 200;
@@ -82,6 +83,17 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       if (analysis.failure !== null || analysis.store === null) throw new HttpError(500, `tcplens could not analyse ${display}: ${analysis.failure ?? 'no result'}. The details are in the viewer's log; the other captures are not affected.`);
       const store = analysis.store;
       const view = String(req.query['view'] ?? 'overview');
+      // A page or JSON answer of this analysis made before is sent as it was made (web/response-cache.ts):
+      // the answer depends only on the analysis and the address (path and query, as written).
+      const kept = view === 'packets' ? undefined : cache.answers.get(analysis, req.originalUrl);
+      if (kept !== undefined) return sendAnswer(res, kept);
+      const keep = (text: string, type: string): void => {
+        const body = Buffer.from(text, 'utf8');
+        sendAnswer(res, cache.answers.set(analysis, req.originalUrl, body, type, etagOf(res, body)));
+      };
+      const json = (body: unknown): void => keep(JSON.stringify(body), JSON_TYPE);
+      const render = (name: string, locals: object): void =>
+        res.render(name, locals, (err: Error | null, html: string) => (err ? next(err) : keep(html, HTML)));
       const time = timeModeOf(req.query);
       const digits = digitsOfIso(analysis.capture?.firstIso);
       const origin = analysis.capture?.first ?? null;
@@ -90,7 +102,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
       const common = { path: display, base, error: analysis.error, time, timeModes: TIME_MODES };
       if (view === 'overview') {
         const body = { ...common, capture: analysis.capture, connections: store.count, ...store.summary(analysis.captureWide), captureWide: analysis.captureWide, warnings: analysis.warnings, charts: store.charts() };
-        return api ? res.json(body) : res.render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
+        return api ? json(body) : render('overview', { ...body, chartsJson: scriptSafeJson(body.charts) });
       }
       if (view === 'connections') {
         const sort = String(req.query['sort'] ?? 'id') as SortKey;
@@ -109,7 +121,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         };
         const starts = new TimeFormatter(time, digits, origin);
         const startText = result.connections.map((c) => starts.text(c.start));
-        return api ? res.json({ ...common, ...result }) : res.render('connections', { ...common, ...result, query: { ...query, time }, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS, startText });
+        return api ? json({ ...common, ...result }) : render('connections', { ...common, ...result, query: { ...query, time }, sortKeys: SORT_KEYS, anomalyIds: ANOMALY_IDS, startText });
       }
       if (view === 'conn') {
         const id = Number(req.query['id']);
@@ -120,10 +132,10 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         // Neighbours for the keyboard's n and p (ids are 1…count once the analysis is done).
         const near = { prevId: store.has(id - 1) ? id - 1 : null, nextId: store.has(id + 1) ? id + 1 : null };
         // The API's segments carry ISO 8601 beside their epoch strings (the pages embed them packed, without).
-        if (api) return res.json({ ...body, segments: segments.map((sg) => ({ ...sg, tsIso: isoTimestamp(sg.ts, digits) })) });
+        if (api) return json({ ...body, segments: segments.map((sg) => ({ ...sg, tsIso: isoTimestamp(sg.ts, digits) })) });
         const at = new TimeFormatter(time === 'delta' ? 'relative' : time, digits, origin);
         const when = (ts: string | null): string => (time === 'iso' || time === 'epoch' ? anchor.text(ts) : at.text(ts));
-        return res.render('connection', {
+        return render('connection', {
           ...body,
           ...near,
           span: `${anchor.text(record.start)} → ${anchor.text(record.end)}${time === 'epoch' ? '' : ' UTC'}`,
@@ -140,23 +152,41 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         res.setHeader('Content-Type', format === 'pcapng' ? 'application/x-pcapng' : 'application/vnd.tcpdump.pcap');
         res.setHeader('Content-Disposition', `attachment; filename="conn-${id}.${ext}"`);
         let blocked: Promise<void> | null = null;
-        await cache.packetsOf(
-          file,
-          id,
-          (bytes) => {
-            if (!res.write(bytes) && blocked === null && !res.destroyed) {
-              blocked = new Promise((r) => {
-                const go = (): void => {
-                  blocked = null;
-                  r();
-                };
-                res.once('drain', go);
-                res.once('close', go);
-              });
-            }
-          },
-          () => blocked ?? undefined,
-        );
+        // A download given up stops its slice thread's work.
+        const gaveUp = new AbortController();
+        const stop = (): void => {
+          if (!res.writableFinished) gaveUp.abort();
+        };
+        res.once('close', stop);
+        try {
+          await cache.packetsOf(
+            file,
+            id,
+            (bytes) => {
+              if (!res.write(bytes) && blocked === null && !res.destroyed) {
+                blocked = new Promise((r) => {
+                  const go = (): void => {
+                    blocked = null;
+                    r();
+                  };
+                  res.once('drain', go);
+                  res.once('close', go);
+                });
+              }
+            },
+            () => blocked ?? undefined,
+            gaveUp.signal,
+          );
+        } catch (err) {
+          if (gaveUp.signal.aborted) return; // nobody is listening any more
+          if (!res.headersSent) throw err;
+          // Cut short after its first bytes: the download must not look complete.
+          process.stderr.write(`tcplens serve: the packets of connection ${id} of ${display} could not be written: ${err instanceof Error ? err.message : String(err)}\n`);
+          res.destroy();
+          return;
+        } finally {
+          res.off('close', stop);
+        }
         res.end();
         return;
       }
@@ -165,7 +195,7 @@ export function captureRoutes(app: express.Express, root: string, cache: Analysi
         const pageResult = store.anomalies(pageOf(req.query), ANOMALY_PAGE_SIZE);
         const wide = pageResult.page === 1 ? analysis.captureWide.map((a) => ({ ...a, conn: null as number | null })) : [];
         const body = { ...common, ...pageResult, total: pageResult.total + analysis.captureWide.length, anomalies: [...wide, ...pageResult.anomalies] };
-        return api ? res.json(body) : res.render('anomalies', body);
+        return api ? json(body) : render('anomalies', body);
       }
       throw new HttpError(400, 'view must be overview, connections, conn, packets or anomalies.');
     } catch (err) {
