@@ -254,8 +254,8 @@ if (many > 0) {
 
 // Issue 12's pathological case: 100,000 tiny packets of one four-tuple with random flags
 // (bench/generate-flags.ts, seed 1): 21,767 connections (tshark 4.0.17 has as many streams),
-// never more than one alive at once. Each format once: seconds, peak RSS. The streaming formats
-// must stay near a small capture's RSS; json and html hold every connection by design.
+// never more than one alive at once. Each format once: seconds, peak RSS. Every format must stay
+// near a small capture's RSS (json and html spool their connections).
 // BENCH_FLAGS=0 skips it, BENCH_FLAGS=N sets the packet count.
 const flagPackets = Number(process.env['BENCH_FLAGS'] ?? 100_000);
 if (flagPackets > 0) {
