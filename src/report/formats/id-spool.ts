@@ -22,9 +22,11 @@ export class IdSpool {
   private offsets = new Float64Array(1024).fill(-1);
   private lengths = new Uint32Array(1024);
   private fd = -1;
+  /** Bytes in the spool file. */
   private spooled = 0;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Texts are encoded straight into this buffer, written out when full (made at the first text spooled). */
+  private staging: Buffer | null = null;
+  private staged = 0;
   private window = Buffer.alloc(0);
   private windowAt = -1;
   /** Where the last text read back from the spool ended. */
@@ -98,6 +100,8 @@ export class IdSpool {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.staging = null;
+    this.staged = 0;
     this.window = Buffer.alloc(0);
     this.windowAt = -1;
   }
@@ -116,21 +120,31 @@ export class IdSpool {
       l.set(this.lengths);
       this.lengths = l;
     }
-    const bytes = Buffer.byteLength(text);
-    this.offsets[id] = this.spooled + this.pendingBytes;
-    this.lengths[id] = bytes;
-    this.pending.push(text);
-    this.pendingBytes += bytes;
-    if (this.pendingBytes >= WRITE_BATCH) this.flush();
+    const staging = (this.staging ??= Buffer.allocUnsafe(WRITE_BATCH));
+    // UTF-8 takes at most three bytes per UTF-16 unit: room for that, or the staged bytes go first.
+    if (staging.length - this.staged < text.length * 3) this.flush();
+    if (text.length * 3 > staging.length) {
+      const bytes = Buffer.from(text);
+      this.offsets[id] = this.spooled;
+      this.lengths[id] = bytes.length;
+      this.writeAll(bytes, bytes.length);
+      return;
+    }
+    const n = staging.write(text, this.staged);
+    this.offsets[id] = this.spooled + this.staged;
+    this.lengths[id] = n;
+    this.staged += n;
   }
 
   private flush(): void {
-    if (this.pendingBytes === 0) return;
-    const buf = Buffer.from(this.pending.join(''));
+    if (this.staged === 0 || this.staging === null) return;
+    this.writeAll(this.staging, this.staged);
+    this.staged = 0;
+  }
+
+  private writeAll(buf: Buffer, length: number): void {
     let done = 0;
-    while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, this.spooled + done);
-    this.spooled += buf.length;
-    this.pending = [];
-    this.pendingBytes = 0;
+    while (done < length) done += writeSync(this.fd, buf, done, length - done, this.spooled + done);
+    this.spooled += length;
   }
 }
