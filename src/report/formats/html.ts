@@ -86,9 +86,10 @@ export class HtmlReport {
     budget = MEMORY_BUDGET,
   ) {
     this.maxDetails = opts.maxDetails ?? 5000;
-    this.rows = new IdSpool(budget, 'tcplens-html-rows');
-    this.details = new IdSpool(budget, 'tcplens-html-details');
-    this.detailTimes = new IdSpool(budget, 'tcplens-html-times');
+    // One budget for the three, as the JSON document has for its one spool.
+    this.rows = new IdSpool(budget / 4, 'tcplens-html-rows');
+    this.details = new IdSpool(budget / 2, 'tcplens-html-details');
+    this.detailTimes = new IdSpool(budget / 4, 'tcplens-html-times');
     this.withAnomalies = new LowestIds(this.maxDetails);
     this.without = new LowestIds(this.maxDetails);
   }
