@@ -1,15 +1,16 @@
 /**
  * One capture of an audit, on a worker thread (piscina). Streams the file with bounded memory:
- * connection records are counted and dropped, unless an HTML report is asked for.
+ * connection records are counted and dropped; an HTML report asked for gathers them one at a
+ * time (report/formats/html.ts HtmlReport spools them) and is written at the capture's end.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../analysis/anomaly.js';
 import { describeAt, isWholeCapture } from '../capture/errors.js';
-import { analysisDocument, analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
+import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
 import { anomalyRow, connectionRow, type AuditRows } from '../report/audit-rows.js';
-import { htmlReport } from '../report/formats/html.js';
+import { HtmlReport, type RawSink } from '../report/formats/html.js';
 
 export interface AuditTask {
   file: string;
@@ -33,12 +34,14 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     if (maxSeverity === null || SEVERITY_RANK[severity] > SEVERITY_RANK[maxSeverity]) maxSeverity = severity;
   };
   const withHtml = task.htmlDir !== null;
+  const report = withHtml ? new HtmlReport({ version: task.version }) : null;
   const rows: AuditRows | null = task.rows ? { capture: { format: null, gzip: false, bytes: 0, first: null, last: null }, connections: [], anomalies: [] } : null;
   const result = await analyzeCapture(task.file, task.file, task.options, {
-    collect: withHtml,
+    collect: false,
     ...(withHtml ? { segmentBudget: { perConnection: 400, total: 100_000 } } : {}),
-    onConnection(record) {
+    onConnection(record, segments) {
       for (const a of record.anomalies) note(a.id, a.severity);
+      report?.add(record, segments);
       if (rows !== null) {
         rows.connections.push(connectionRow(record));
         for (const a of record.anomalies) rows.anomalies.push(anomalyRow(a, record));
@@ -52,8 +55,15 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     rows.capture = { format: info.format, gzip: info.gzip, bytes: result.decode.capturedBytes, first: result.decode.firstTs, last: result.decode.lastTs };
   }
   let html: string | null = null;
-  if (withHtml && result.decode.packets > 0) {
-    writeFileSync(join(task.htmlDir as string, task.htmlName), await htmlReport(analysisDocument(result), result.segments, { version: task.version }));
+  if (report !== null && result.decode.packets > 0) {
+    const fd = openSync(join(task.htmlDir as string, task.htmlName), 'w');
+    try {
+      const out = fileSink(fd);
+      await report.finish(out, result.capture, result.anomalies, result.warnings);
+      out.flush();
+    } finally {
+      closeSync(fd);
+    }
     html = task.htmlName;
   }
   const d = result.decode;
@@ -70,5 +80,31 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     html,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     ...(rows !== null ? { rows } : {}),
+  };
+}
+
+/**
+ * The HTML report's way to its file: synchronous writes in 1 MiB batches, so a failing write
+ * throws where it happens and becomes this capture's error (no stream error left unheard).
+ */
+function fileSink(fd: number): RawSink & { flush(): void } {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const flush = (): void => {
+    const buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    let done = 0;
+    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+    parts = [];
+    size = 0;
+  };
+  return {
+    write(s: string | Uint8Array) {
+      const b = typeof s === 'string' ? Buffer.from(s) : Buffer.from(s.buffer, s.byteOffset, s.byteLength);
+      parts.push(b);
+      size += b.length;
+      if (size >= 1 << 20) flush();
+    },
+    wait: () => undefined,
+    flush,
   };
 }

@@ -13,7 +13,7 @@ import type { Finding } from '../../analysis/anomaly.js';
 import { explanation, type AnomalyId } from '../../analysis/anomaly-ids.js';
 import { isWholeCapture } from '../../capture/errors.js';
 import type { TrackerWarning } from '../../tcp/tracker.js';
-import type { AnalysisDocument, CaptureRecord, ConnectionRecord, SegmentRecord } from '../model.js';
+import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../model.js';
 import { captureCharts } from '../capture-charts.js';
 import { packSegment, SEGMENT_KEYS } from '../packed-segments.js';
 import { sortedCounts, Tally } from '../summary.js';
@@ -253,13 +253,4 @@ export class HtmlReport {
 
 function scriptSafe(json: string): string {
   return json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** The whole report as one string (the audit's per-capture pages): the same page, connections added in id order. */
-export async function htmlReport(doc: AnalysisDocument, segments: ReadonlyMap<number, SegmentRecord[]>, opts: HtmlOptions = {}): Promise<string> {
-  const report = new HtmlReport(opts, Infinity);
-  for (const c of doc.connections) report.add(c, segments.get(c.id));
-  let page = '';
-  await report.finish({ write: (s) => void (page += typeof s === 'string' ? s : Buffer.from(s.buffer, s.byteOffset, s.length).toString('utf8')), wait: () => undefined }, doc.capture, doc.anomalies, doc.warnings);
-  return page.slice(0, -1);
 }
