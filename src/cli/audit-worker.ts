@@ -3,14 +3,15 @@
  * connection records are counted and dropped; an HTML report asked for gathers them one at a
  * time (report/formats/html.ts HtmlReport spools them) and is written at the capture's end.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../analysis/anomaly.js';
 import { describeAt, isWholeCapture } from '../capture/errors.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
 import { anomalyRow, connectionRow, type AuditRows } from '../report/audit-rows.js';
-import { HtmlReport, type RawSink } from '../report/formats/html.js';
+import { HtmlReport } from '../report/formats/html.js';
+import { LineWriter } from './output.js';
 
 export interface AuditTask {
   file: string;
@@ -56,14 +57,12 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
   }
   let html: string | null = null;
   if (report !== null && result.decode.packets > 0) {
-    const fd = openSync(join(task.htmlDir as string, task.htmlName), 'w');
-    try {
-      const out = fileSink(fd);
-      await report.finish(out, result.capture, result.anomalies, result.warnings);
-      out.flush();
-    } finally {
-      closeSync(fd);
-    }
+    // Opened at once (a folder that cannot be written is this capture's error); a write that
+    // fails later is thrown by end().
+    const path = join(task.htmlDir as string, task.htmlName);
+    const out = new LineWriter(createWriteStream(path, { fd: openSync(path, 'w') }));
+    await report.finish(out, result.capture, result.anomalies, result.warnings);
+    await out.end(true);
     html = task.htmlName;
   }
   const d = result.decode;
@@ -83,28 +82,3 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
   };
 }
 
-/**
- * The HTML report's way to its file: synchronous writes in 1 MiB batches, so a failing write
- * throws where it happens and becomes this capture's error (no stream error left unheard).
- */
-function fileSink(fd: number): RawSink & { flush(): void } {
-  let parts: Buffer[] = [];
-  let size = 0;
-  const flush = (): void => {
-    const buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-    let done = 0;
-    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-    parts = [];
-    size = 0;
-  };
-  return {
-    write(s: string | Uint8Array) {
-      const b = typeof s === 'string' ? Buffer.from(s) : Buffer.from(s.buffer, s.byteOffset, s.byteLength);
-      parts.push(b);
-      size += b.length;
-      if (size >= 1 << 20) flush();
-    },
-    wait: () => undefined,
-    flush,
-  };
-}

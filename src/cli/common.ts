@@ -1,5 +1,5 @@
 /** Options and plumbing shared by the commands that read captures. */
-import { createWriteStream, statSync } from 'node:fs';
+import { createWriteStream, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import type cliProgress from 'cli-progress';
@@ -35,7 +35,18 @@ export function readFilter(args: FilterArgs, knownAnomalies: readonly string[]):
 
 /** Standard output, or the file named by -o. */
 export function openOutput(path: string | undefined): Writable {
-  return path === undefined ? process.stdout : createWriteStream(path);
+  if (path === undefined) return process.stdout;
+  // Opened here, before any reading: a path that cannot be written is the user's error at once,
+  // not a stream error after the whole capture was analysed.
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
+    throw new UsageError(`-o ${path}: cannot write it (${why})`);
+  }
+  return createWriteStream(path, { fd });
 }
 
 /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */

@@ -1,6 +1,8 @@
 /**
  * Buffered writes to standard output with backpressure: lines are gathered into ~64 KiB
  * batches, and reading pauses while the pipe is full, so memory stays flat on any file size.
+ * An error of the stream stops the writing: a reader gone away (EPIPE) quietly, any other is
+ * kept and thrown by end() (never from the stream's event, where it would be uncaught).
  */
 import type { Writable } from 'node:stream';
 
@@ -12,13 +14,18 @@ export class LineWriter {
   private pendingBytes: Uint8Array[] = [];
   private pendingByteCount = 0;
   private blocked: Promise<void> | null = null;
-  /** Set when the reader of our output went away (EPIPE): stop producing. */
+  private unblock: (() => void) | null = null;
+  /** Set when the stream failed or the reader of our output went away (EPIPE): stop producing. */
   closed = false;
+  /** The stream's error, other than EPIPE; end() throws it. */
+  private failure: Error | null = null;
 
   constructor(private readonly out: Writable = process.stdout) {
     out.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') this.closed = true;
-      else throw err;
+      this.closed = true;
+      if (err.code !== 'EPIPE') this.failure ??= err;
+      // No 'drain' comes after an error: whoever waits for one goes on.
+      this.unblock?.();
     });
   }
 
@@ -62,10 +69,14 @@ export class LineWriter {
     const ok = this.out.write(chunk);
     if (!ok && this.blocked === null) {
       this.blocked = new Promise((resolve) => {
-        this.out.once('drain', () => {
+        this.unblock = () => {
           this.blocked = null;
+          this.unblock = null;
+          this.out.off('drain', done);
           resolve();
-        });
+        };
+        const done = this.unblock;
+        this.out.once('drain', done);
       });
     }
   }
@@ -75,10 +86,26 @@ export class LineWriter {
     return this.blocked ?? undefined;
   }
 
-  async end(): Promise<void> {
+  /**
+   * Writes what is left and waits for the stream to take it; `close` ends the stream too (a file
+   * of -o) and waits until it is written. Throws an OutputError if the stream failed.
+   */
+  async end(close = false): Promise<void> {
     this.flush();
     if (this.blocked) await this.blocked;
+    if (close && !this.closed) {
+      await new Promise<void>((resolve) =>
+        this.out.end((err?: Error | null) => {
+          if (err) this.failure ??= err;
+          resolve();
+        }),
+      );
+    }
+    if (this.failure !== null) throw new OutputError(`cannot write the output: ${this.failure.message}`);
   }
 }
 
-export const ExitCode = { OK: 0, FINDINGS: 1, USAGE: 2, UNREADABLE: 3 } as const;
+/** The output could not be written (a full disk, a closed device): the command's error, not an internal one. */
+export class OutputError extends Error {}
+
+export const ExitCode = { OK: 0, FINDINGS: 1, USAGE: 2, UNREADABLE: 3, OUTPUT: 74 } as const;

@@ -1,11 +1,11 @@
 /**
  * tcplens command line (started by the bin, cli/main.ts, from its bundle). Exit codes are part
  * of the API: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 a capture could not be
- * read to its end.
+ * read to its end, 74 the output could not be written (sysexits.h EX_IOERR).
  */
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
-import { ExitCode } from './output.js';
+import { ExitCode, OutputError } from './output.js';
 import { STDIN_TOKEN } from './stdin.js';
 import { UsageError } from './usage.js';
 import { VERSION } from './version.js';
@@ -164,6 +164,11 @@ main(yargs.hideBin(process.argv)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    if (err instanceof OutputError) {
+      process.stderr.write(`tcplens: error: ${err.message}\n`);
+      process.exitCode = ExitCode.OUTPUT;
+      return;
+    }
     process.stderr.write(`tcplens: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 70;
   },

@@ -84,8 +84,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   } else if (html !== null) {
     await html.finish(out, result.capture, anomalies, result.warnings, timeDigits(result.decode.info.interfaces));
   }
-  await out.end();
-  if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
+  await out.end(stream !== process.stdout);
   reportCaptureProblems(result.decode, result.warnings);
   return result.decode.error ? ExitCode.UNREADABLE : ExitCode.OK;
 }

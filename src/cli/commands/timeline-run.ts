@@ -44,8 +44,7 @@ export async function timeline(args: TimelineArgs): Promise<number> {
     out.line('');
   }
   const missing = [...ids.filter((id) => id > result.connectionCount), ...streams.filter((s) => !seenStreams.has(s)).map((s) => `in tcp.stream ${s}`)];
-  await out.end();
-  if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
+  await out.end(stream !== process.stdout);
   reportCaptureProblems(result.decode);
   if (missing.length > 0) {
     process.stderr.write(`tcplens: ${args.file} has ${result.connectionCount} TCP connection${result.connectionCount === 1 ? '' : 's'}; no connection ${missing.join(', ')}\n`);
