@@ -4,6 +4,7 @@
  * stall or a retransmission timeout). Gathered one connection at a time, so the text report and
  * the viewer, which never hold every connection, show the same figures as JSON and HTML.
  */
+import { keepLowest } from './keep-lowest.js';
 import type { ConnectionRecord, PerformanceSummary, StalledConnection } from './model.js';
 
 /** Anomalies that mean a connection stood still: the receiver's window shut, or the sender's timer had to fire. */
@@ -31,12 +32,7 @@ export class PerformanceTally {
     }
     if (stalls.length === 0) return;
     this.stalledCount++;
-    // Keep the lowest ids, whatever order connections end in.
-    if (this.stalled.length >= MAX_STALLED && c.id >= (this.stalled[this.stalled.length - 1] as StalledConnection).id) return;
-    let i = this.stalled.length;
-    while (i > 0 && (this.stalled[i - 1] as StalledConnection).id > c.id) i--;
-    this.stalled.splice(i, 0, { id: c.id, stream: c.stream, client: { ...c.client }, server: { ...c.server }, stalls });
-    if (this.stalled.length > MAX_STALLED) this.stalled.pop();
+    keepLowest(this.stalled, MAX_STALLED, c.id, (s) => s.id, () => ({ id: c.id, stream: c.stream, client: { ...c.client }, server: { ...c.server }, stalls }));
   }
 
   summary(): PerformanceSummary {

@@ -17,8 +17,9 @@ import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../model.js
 import { captureCharts } from '../capture-charts.js';
 import { packSegment, SEGMENT_KEYS } from '../packed-segments.js';
 import { sortedCounts, Tally } from '../summary.js';
-import { IdSpool, MEMORY_BUDGET } from './id-spool.js';
+import { IdSpool, MEMORY_BUDGET, type SpoolSink } from './id-spool.js';
 import { LowestIds } from './lowest-ids.js';
+import { keepLowest } from '../keep-lowest.js';
 import { asset, viewsDir } from '../views.js';
 import { segmentLabels, TimeFormatter, type TimeDigits, type TimeMode } from '../time-format.js';
 
@@ -40,19 +41,15 @@ export function scriptSafeJson(value: unknown): string {
 /** Where the page's data goes: the page is rendered around it and the data streamed in its place. */
 const DATA_SLOT = '\u0000tcplens-data\u0000';
 
-/** Where finish() writes: raw text (no line breaks added), with backpressure (cli/output.ts LineWriter). */
-export interface RawSink {
-  write(s: string | Uint8Array): void;
-  wait(): Promise<void> | void;
-}
 
-/** One finding kept as an example of its anomaly id, with where it sorts in allFindings order. */
+/** One finding kept as an example of its anomaly id, with where it sorts in allFindings order: connection id, then its place in the connection's list. */
 interface Example {
-  conn: number;
-  index: number;
+  rank: number;
   finding: Finding & { conn: number; stream: number };
 }
 const EXAMPLES = 5;
+/** An example's rank: connection id · 2^20 + its place (a connection's findings are far fewer; ids stay below 2^33). */
+const PLACES = 2 ** 20;
 
 /**
  * The report gathered one connection at a time, as connections end and in any order, in
@@ -61,7 +58,7 @@ const EXAMPLES = 5;
  * `maxDetails` shown (anomalies first, then by id: LowestIds), the examples per anomaly id only
  * for the five lowest; per connection, three numbers stay in memory for the charts and one for
  * the RTT percentiles. finish() renders the page around its data and streams the data in.
- * Byte for byte what rendering the whole document at once wrote (htmlReport).
+ * Byte for byte the page rendered from every connection at once, as it was before it streamed.
  */
 export class HtmlReport {
   private readonly tally = new Tally();
@@ -99,7 +96,11 @@ export class HtmlReport {
     this.tally.add(c);
     this.states.add(c.states.client).add(c.states.server);
     this.keepChartValues(c);
-    c.anomalies.forEach((a, index) => this.example(a.id, { conn: c.id, index, finding: { ...a, conn: c.id, stream: c.stream } }));
+    c.anomalies.forEach((a, index) => {
+      let list = this.examples.get(a.id);
+      if (list === undefined) this.examples.set(a.id, (list = []));
+      keepLowest(list, EXAMPLES, c.id * PLACES + index, (e) => e.rank, () => ({ rank: c.id * PLACES + index, finding: { ...a, conn: c.id, stream: c.stream } }));
+    });
     const row = [
       c.id,
       `${c.client.ip}:${c.client.port}`,
@@ -133,7 +134,7 @@ export class HtmlReport {
   }
 
   /** Writes the page (and a line break) to `out`, waiting on its backpressure; `digits` of ISO times, if only the capture's end tells (timeDigits). */
-  async finish(out: RawSink, capture: CaptureRecord, anomalies: readonly Finding[], warnings: readonly TrackerWarning[], digits?: TimeDigits): Promise<void> {
+  async finish(out: SpoolSink, capture: CaptureRecord, anomalies: readonly Finding[], warnings: readonly TrackerWarning[], digits?: TimeDigits): Promise<void> {
     try {
       await this.write(out, capture, anomalies, warnings, digits ?? this.opts.time?.digits ?? 6);
     } finally {
@@ -143,7 +144,7 @@ export class HtmlReport {
     }
   }
 
-  private async write(out: RawSink, capture: CaptureRecord, anomalies: readonly Finding[], warnings: readonly TrackerWarning[], digits: TimeDigits): Promise<void> {
+  private async write(out: SpoolSink, capture: CaptureRecord, anomalies: readonly Finding[], warnings: readonly TrackerWarning[], digits: TimeDigits): Promise<void> {
     const mode = this.opts.time?.mode ?? 'iso';
     const origin = capture.first;
     const anchor = new TimeFormatter(mode === 'epoch' ? 'epoch' : 'iso', digits, null);
@@ -198,7 +199,8 @@ export class HtmlReport {
       const tab = text.indexOf('\t');
       out.write(scriptSafe(`${first ? '' : ','}${text.slice(tab + 1)},${JSON.stringify(startTime.text(text.slice(0, tab)))}]`));
       first = false;
-      await out.wait();
+      const full = out.wait();
+      if (full) await full;
     }
     out.write('],"details":{');
     // JSON.stringify writes an object's integer keys in ascending order: the shown ids, sorted.
@@ -212,7 +214,8 @@ export class HtmlReport {
       out.write(detail);
       out.write(scriptSafe(`,"labels":${JSON.stringify(labels)}}`));
       first = false;
-      await out.wait();
+      const full = out.wait();
+      if (full) await full;
     }
     const charts = captureCharts(this.total, this.starts, this.durations, this.irtts);
     out.write(scriptSafe(`},"segmentKeys":${JSON.stringify(SEGMENT_KEYS)},"charts":${JSON.stringify(charts)}}`));
@@ -234,20 +237,6 @@ export class HtmlReport {
     this.durations[this.total] = c.duration;
     this.irtts[this.total] = c.irtt ?? NaN;
     this.total++;
-  }
-
-  /** Keeps a finding if it is among the first EXAMPLES of its id in (connection id, position) order. */
-  private example(id: string, e: Example): void {
-    let list = this.examples.get(id);
-    if (list === undefined) this.examples.set(id, (list = []));
-    if (list.length >= EXAMPLES) {
-      const last = list[list.length - 1] as Example;
-      if (e.conn > last.conn || (e.conn === last.conn && e.index > last.index)) return;
-    }
-    let i = list.length;
-    while (i > 0 && ((list[i - 1] as Example).conn > e.conn || ((list[i - 1] as Example).conn === e.conn && (list[i - 1] as Example).index > e.index))) i--;
-    list.splice(i, 0, e);
-    if (list.length > EXAMPLES) list.pop();
   }
 }
 

@@ -10,6 +10,15 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * Where a document read back from spools is written (cli/output.ts LineWriter): text, or UTF-8
+ * bytes as take() hands them back, as they are; wait() is a promise while it can take no more.
+ */
+export interface SpoolSink {
+  write(s: string | Uint8Array): void;
+  wait(): Promise<void> | void;
+}
+
 /** Characters kept in memory before the rest goes to the spool file. */
 export const MEMORY_BUDGET = 4 << 20;
 const WRITE_BATCH = 1 << 20;

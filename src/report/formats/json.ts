@@ -12,16 +12,7 @@
 import type { TrackerWarning } from '../../tcp/tracker.js';
 import type { CaptureRecord, ConnectionRecord } from '../model.js';
 import { PerformanceTally } from '../performance.js';
-import { IdSpool, MEMORY_BUDGET } from './id-spool.js';
-
-export { MEMORY_BUDGET };
-const WRITE_BATCH = 1 << 20;
-
-/** The minimum of cli/output.ts's LineWriter that finish() needs: text or UTF-8 bytes as they are, and backpressure. */
-export interface TextSink {
-  write(s: string | Uint8Array): void;
-  wait(): Promise<void> | void;
-}
+import { IdSpool, MEMORY_BUDGET, type SpoolSink } from './id-spool.js';
 
 /** `JSON.stringify(value, null, 1)` as it reads at `depth` inside the document (indentation of one space per level). */
 function nested(value: unknown, depth: number): string {
@@ -58,7 +49,7 @@ export class JsonDocument {
   }
 
   /** Writes the whole document (and a line break) to `out`, waiting on its backpressure. */
-  async finish(out: TextSink, capture: CaptureRecord, anomalies: readonly unknown[], warnings: readonly TrackerWarning[] = []): Promise<void> {
+  async finish(out: SpoolSink, capture: CaptureRecord, anomalies: readonly unknown[], warnings: readonly TrackerWarning[] = []): Promise<void> {
     const head = `{\n "tcplens": 1,\n "capture": ${nested(capture, 1)},\n "connections": [`;
     const tail =
       `${this.count === 0 ? '' : '\n '}],\n "anomalies": ${nested(anomalies, 1)},\n "warnings": ${nested(warnings, 1)},\n` +
@@ -69,7 +60,6 @@ export class JsonDocument {
     }
     out.write(`${head}\n`);
     let first = true;
-    let written = 0;
     try {
       for (let id = 1; id <= this.texts.maxId; id++) {
         const text = this.texts.take(id);
@@ -77,11 +67,8 @@ export class JsonDocument {
         if (!first) out.write(',\n');
         out.write(text);
         first = false;
-        written += text.length;
-        if (written >= WRITE_BATCH) {
-          written = 0;
-          await out.wait();
-        }
+        const full = out.wait();
+        if (full) await full;
       }
     } finally {
       this.texts.close();
