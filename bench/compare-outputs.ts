@@ -11,10 +11,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, readdirSync, readSync, closeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { discover } from '../src/capture/find-captures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -37,34 +38,9 @@ if (base === undefined || !existsSync(base)) {
 }
 const ours = join(root, 'dist', 'src', 'cli', 'main.js');
 
-/** Files whose first bytes are a capture's (pcap, pcapng, snoop, gzip), found under dir. */
-function captures(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && isCapture(p)) out.push(p);
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out.sort();
-}
 
-function isCapture(p: string): boolean {
-  const b = Buffer.alloc(8);
-  const fd = openSync(p, 'r');
-  const n = readSync(fd, b, 0, 8, 0);
-  closeSync(fd);
-  if (n < 4) return false;
-  const be = b.readUInt32BE(0);
-  const le = b.readUInt32LE(0);
-  return (
-    [0xa1b2c3d4, 0xa1b23c4d].includes(be) || [0xa1b2c3d4, 0xa1b23c4d].includes(le) || be === 0x0a0d0d0a || (b[0] === 0x1f && b[1] === 0x8b) || b.toString('latin1', 0, 5) === 'snoop'
-  );
-}
-
-const files = args.length > 0 ? args : [...captures(join(root, '..', 'shared', 'corpus')), ...captures(join(root, 'samples'))];
+// The captures under the corpus and samples/, found as `tcplens audit` finds them (by magic number, through gzip too).
+const files = args.length > 0 ? args : discover([join(root, '..', 'shared', 'corpus'), join(root, 'samples')].filter((d) => existsSync(d))).files;
 
 function commandFor(format: string, file: string): string[] {
   if (format === 'packets-ndjson') return ['packets', file, '--format', 'ndjson'];
