@@ -308,22 +308,20 @@ export class AnalysisCache {
   }
 
   private slicePool(): Piscina {
-    if (this.closed) throw new Error('the viewer is stopping');
-    if (this.slices === null) {
-      // Its own thread: a long download does not hold up ladders; a second one waits its turn.
-      this.slices = new Piscina({ filename: defaultWorkerFile(), name: 'slice', minThreads: 0, maxThreads: 1, idleTimeout: IDLE_THREAD_MS });
-      this.slices.on('error', (err: unknown) => process.stderr.write(`tcplens serve: a slice thread failed: ${describe(err)}\n`));
-    }
-    return this.slices;
+    // Its own thread: a long download does not hold up ladders; a second one waits its turn.
+    return (this.slices ??= this.oneThreadPool('slice'));
   }
 
   private ladderPool(): Piscina {
+    return (this.ladders ??= this.oneThreadPool('ladder'));
+  }
+
+  /** A pool of one thread, made when first needed and gone when idle; its failures are said on stderr. */
+  private oneThreadPool(name: 'slice' | 'ladder'): Piscina {
     if (this.closed) throw new Error('the viewer is stopping');
-    if (this.ladders === null) {
-      this.ladders = new Piscina({ filename: defaultWorkerFile(), name: 'ladder', minThreads: 0, maxThreads: 1, idleTimeout: IDLE_THREAD_MS });
-      this.ladders.on('error', (err: unknown) => process.stderr.write(`tcplens serve: a ladder thread failed: ${describe(err)}\n`));
-    }
-    return this.ladders;
+    const pool = new Piscina({ filename: defaultWorkerFile(), name, minThreads: 0, maxThreads: 1, idleTimeout: IDLE_THREAD_MS });
+    pool.on('error', (err: unknown) => process.stderr.write(`tcplens serve: a ${name} thread failed: ${describe(err)}\n`));
+    return pool;
   }
 
   /**

@@ -14,9 +14,9 @@ export function listCaptures(root: string, find: (dir: string) => string[]): Cap
   return find(root)
     .filter((file) => insideRoot(root, displayPath(root, file)) !== null)
     .map((file) => {
-    const st = statSync(file);
-    const path = displayPath(root, file);
-    return { path, url: captureUrl(path), size: st.size, modified: st.mtime.toISOString() };
+      const st = statSync(file);
+      const path = displayPath(root, file);
+      return { path, url: captureUrl(path), size: st.size, modified: st.mtime.toISOString() };
     });
 }
 
