@@ -162,18 +162,25 @@ export interface AnalyzeResult {
  * of live objects in a spoofed SYN flood at the 20,000-connection limit) peaked at 1 GB of RSS.
  *
  * Once the heap passes LARGE_HEAP, tcplens caps that factor at 2.5 (V8's --heap-growing-percent,
- * read at each collection): on a 300,000-SYN flood, peak RSS 1,010–1,030 → 694–719 MB for 5–10 %
- * more time (the collector runs more often); the generator's 1 GB mix stays as it was (755 MB,
+ * read at each collection): on a 300,000-SYN flood, peak RSS 1,010–1,100 → 694–866 MB (medians
+ * 1,050 → 719) for about 5 % more time (the collector runs more often); the generator's 1 GB mix stays as it was (755 MB,
  * its heap never grows that far past its live objects); smaller captures never reach LARGE_HEAP
- * (a factor fixed from the start cost them up to 15 % more time). `node --heap-growing-percent=N`
- * keeps the user's own.
+ * (a factor fixed from the start cost them up to 15 % more time). Where V8's own factor tops out
+ * lower (a heap limit under 2 GB: a smaller machine, a container, `--max-old-space-size`), and
+ * where the user gave `node --heap-growing-percent=N`, V8 is left alone.
  */
 export const LARGE_HEAP = 384 << 20;
+/**
+ * V8's factor can reach 4 once its old generation may grow to 2 GB (MaxGrowingFactor's kMaxSize,
+ * 1 GB × the pointer multiplier 2); heap_size_limit adds the young generation (48 MB in Node
+ * 20), so a 2,000 MB old generation reads 2,048 MB and the default 2 GB one 2,096 MB.
+ */
+export const HIGH_GROWTH_LIMIT = (2048 + 32) * 1048576;
 const GROWING_PERCENT = 150;
 
-/** The V8 flag to set for a heap of `totalHeapSize` bytes, or null: not yet large, or the user's own. */
-export function heapGrowthFlag(totalHeapSize: number, execArgv: readonly string[]): string | null {
-  if (totalHeapSize < LARGE_HEAP) return null;
+/** The V8 flag to set for a heap of `totalHeapSize` bytes under a `heapSizeLimit`, or null: not yet large, V8's own factor lower, or the user's own. */
+export function heapGrowthFlag(totalHeapSize: number, heapSizeLimit: number, execArgv: readonly string[]): string | null {
+  if (totalHeapSize < LARGE_HEAP || heapSizeLimit < HIGH_GROWTH_LIMIT) return null;
   if (execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) return null;
   return `--heap-growing-percent=${GROWING_PERCENT}`;
 }
@@ -183,10 +190,10 @@ let settled = false;
 /** Called between input chunks: caps the heap's growth once it is large (once per process). */
 export function capHeapGrowthWhenLarge(): void {
   if (settled) return;
-  const size = getHeapStatistics().total_heap_size;
-  if (size < LARGE_HEAP) return;
+  const heap = getHeapStatistics();
+  if (heap.total_heap_size < LARGE_HEAP) return;
   settled = true;
-  const flag = heapGrowthFlag(size, process.execArgv);
+  const flag = heapGrowthFlag(heap.total_heap_size, heap.heap_size_limit, process.execArgv);
   if (flag !== null) setFlagsFromString(flag);
 }
 
