@@ -161,13 +161,16 @@ export interface AnalyzeResult {
  * on this project's 24 GB VM). An analysis holding its bounded set of connections (about 200 MB
  * of live objects in a spoofed SYN flood at the 20,000-connection limit) peaked at 1 GB of RSS.
  *
- * Once the heap passes LARGE_HEAP, tcplens caps that factor at 2.5 (V8's --heap-growing-percent,
- * read at each collection): on a 300,000-SYN flood, peak RSS 1,010–1,100 → 694–866 MB (medians
- * 1,050 → 719) for about 5 % more time (the collector runs more often); the generator's 1 GB mix stays as it was (755 MB,
- * its heap never grows that far past its live objects); smaller captures never reach LARGE_HEAP
- * (a factor fixed from the start cost them up to 15 % more time). Where V8's own factor tops out
- * lower (a heap limit under 2 GB: a smaller machine, a container, `--max-old-space-size`), and
- * where the user gave `node --heap-growing-percent=N`, V8 is left alone.
+ * Once an analysis holds as many connections as it may (the tracker began handing them on
+ * early) or its heap passes LARGE_HEAP, tcplens caps that factor at 2.5 (V8's
+ * --heap-growing-percent, read at each collection). The connection limit comes first in a flood,
+ * while the heap is still small; a heap size alone was seen too late in some runs, after V8 had
+ * already set a limit at 4× (300,000 spoofed SYNs peaked anywhere from 694 to 960 MB). Medium
+ * captures reach neither and run as before (a factor fixed from the start cost them up to 15 %
+ * more time). Where V8's own factor tops out lower (a heap limit under 2 GB: a smaller machine,
+ * a container, `--max-old-space-size`), and where the user gave `node --heap-growing-percent=N`,
+ * V8 is left alone. Node keeps V8's flags open to v8.setFlagsFromString after start
+ * (--no-freeze-flags-after-init is its default).
  */
 export const LARGE_HEAP = 384 << 20;
 /**
@@ -178,22 +181,25 @@ export const LARGE_HEAP = 384 << 20;
 export const HIGH_GROWTH_LIMIT = (2048 + 32) * 1048576;
 const GROWING_PERCENT = 150;
 
-/** The V8 flag to set for a heap of `totalHeapSize` bytes under a `heapSizeLimit`, or null: not yet large, V8's own factor lower, or the user's own. */
-export function heapGrowthFlag(totalHeapSize: number, heapSizeLimit: number, execArgv: readonly string[]): string | null {
-  if (totalHeapSize < LARGE_HEAP || heapSizeLimit < HIGH_GROWTH_LIMIT) return null;
+/**
+ * The V8 flag to set, or null: the analysis is not large yet (below the connection limit and
+ * LARGE_HEAP), V8's own factor is lower, or the user gave their own.
+ */
+export function heapGrowthFlag(atConnectionLimit: boolean, totalHeapSize: number, heapSizeLimit: number, execArgv: readonly string[]): string | null {
+  if ((!atConnectionLimit && totalHeapSize < LARGE_HEAP) || heapSizeLimit < HIGH_GROWTH_LIMIT) return null;
   if (execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) return null;
   return `--heap-growing-percent=${GROWING_PERCENT}`;
 }
 
 let settled = false;
 
-/** Called between input chunks: caps the heap's growth once it is large (once per process). */
-export function capHeapGrowthWhenLarge(): void {
+/** Called between input chunks: caps the heap's growth once the analysis is large (once per process). */
+export function capHeapGrowthWhenLarge(atConnectionLimit: boolean): void {
   if (settled) return;
   const heap = getHeapStatistics();
-  if (heap.total_heap_size < LARGE_HEAP) return;
+  if (!atConnectionLimit && heap.total_heap_size < LARGE_HEAP) return;
   settled = true;
-  const flag = heapGrowthFlag(heap.total_heap_size, heap.heap_size_limit, process.execArgv);
+  const flag = heapGrowthFlag(atConnectionLimit, heap.total_heap_size, heap.heap_size_limit, process.execArgv);
   if (flag !== null) setFlagsFromString(flag);
 }
 
@@ -291,7 +297,7 @@ export async function analyzeCapture(
         if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence, tracker.lastFromA);
       },
       afterChunk() {
-        capHeapGrowthWhenLarge();
+        capHeapGrowthWhenLarge(tracker.earlyHandOn.firstFrame !== 0);
         return hooks.afterChunk?.();
       },
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
