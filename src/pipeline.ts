@@ -2,6 +2,7 @@
  * The composition root: capture → decode → tcp → analysis → report. The only file that knows
  * every stage; imports otherwise only go down the pipeline (test/architecture/import-boundaries.test.ts).
  */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { CaptureRules } from './analysis/capture-rules.js';
 import { DEFAULT_ANALYZE_OPTIONS, DEFAULT_CAPTURE_RULES, type AnalyzeOptions } from './analysis/options.js';
 import { ConnectionAnalysis } from './analysis/connection-analysis.js';
@@ -30,7 +31,6 @@ import type { Connection } from './tcp/connection.js';
 import { copySegment, type Segment } from './tcp/segment.js';
 import { Tracker, type TrackerWarning } from './tcp/tracker.js';
 import { performanceOf } from './report/performance.js';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 export interface DecodeHooks {
   /** Called for every frame with the reused frame and decoded packet (valid during the call). */
