@@ -139,6 +139,12 @@ export interface AnalyzeHooks {
   onFrame?(frame: Frame, packet: DecodedPacket, conn: Connection | null, sequence: SequenceAnalysis | null, fromA: boolean): void;
   /** Called when an interface becomes known (before its packets): its time resolution, link type. */
   onInterface?(iface: InterfaceInfo): void;
+  /**
+   * Cap V8's heap growth once the analysis is large (capHeapGrowthWhenLarge). It is a setting of
+   * the whole process, so only a command that runs one analysis in its process asks for it
+   * (analyze, packets, timeline); the viewer's and the audit's threads leave V8 as it is.
+   */
+  capHeapGrowth?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -297,7 +303,7 @@ export async function analyzeCapture(
         if (hooks.onFrame !== undefined) hooks.onFrame(frame, packet, conn, (analyses.get(conn) as ConnectionAnalysis).sequence, tracker.lastFromA);
       },
       afterChunk() {
-        capHeapGrowthWhenLarge(tracker.earlyHandOn.firstFrame !== 0);
+        if (hooks.capHeapGrowth === true) capHeapGrowthWhenLarge(tracker.earlyHandOn.firstFrame !== 0);
         return hooks.afterChunk?.();
       },
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),

@@ -44,6 +44,7 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   const byId: Record<string, number> = {};
   const performance = args.format === 'ndjson' ? new PerformanceTally() : null;
   const result = await analyzeCapture(file, file, engineOptions(args), {
+    capHeapGrowth: true,
     collect: false,
     read: readOptions(args),
     ...(args.format === 'html' ? { segmentBudget: HTML_SEGMENT_BUDGET } : {}),

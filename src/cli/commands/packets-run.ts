@@ -20,6 +20,7 @@ export async function packets(args: PacketsArgs): Promise<number> {
   let time: TimeFormatter | null = null;
   // The engine runs too, so that each TCP frame carries Wireshark's tcp.stream and analysis.
   const { decode: result } = await analyzeCapture(file, file, {}, {
+    capHeapGrowth: true,
     collect: false,
     onInterface: (iface) => interfaces.push(iface),
     read: readOptions(args),

@@ -26,6 +26,7 @@ export async function timeline(args: TimelineArgs): Promise<number> {
   /** Rendered at the end, when the capture's first time (for --time relative) is known. */
   const shown: { record: ConnectionRecord; segments: SegmentRecord[] }[] = [];
   const result = await analyzeCapture(file, file, engineOptions(args), {
+    capHeapGrowth: true,
     collect: false,
     read: readOptions(args),
     keepSegmentsOf: new Set(ids),
