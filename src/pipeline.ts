@@ -187,12 +187,14 @@ export const LARGE_HEAP = 384 << 20;
 export const HIGH_GROWTH_LIMIT = (2048 + 32) * 1048576;
 const GROWING_PERCENT = 150;
 
-/**
- * The V8 flag to set, or null: the analysis is not large yet (below the connection limit and
- * LARGE_HEAP), V8's own factor is lower, or the user gave their own.
- */
-export function heapGrowthFlag(atConnectionLimit: boolean, totalHeapSize: number, heapSizeLimit: number, execArgv: readonly string[]): string | null {
-  if ((!atConnectionLimit && totalHeapSize < LARGE_HEAP) || heapSizeLimit < HIGH_GROWTH_LIMIT) return null;
+/** Whether an analysis holds as many connections as it may, or a heap past LARGE_HEAP. */
+export function analysisIsLarge(atConnectionLimit: boolean, totalHeapSize: number): boolean {
+  return atConnectionLimit || totalHeapSize >= LARGE_HEAP;
+}
+
+/** The V8 flag to set once the analysis is large, or null: V8's own factor is lower, or the user gave their own. */
+export function heapGrowthFlag(heapSizeLimit: number, execArgv: readonly string[]): string | null {
+  if (heapSizeLimit < HIGH_GROWTH_LIMIT) return null;
   if (execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) return null;
   return `--heap-growing-percent=${GROWING_PERCENT}`;
 }
@@ -203,9 +205,9 @@ let settled = false;
 export function capHeapGrowthWhenLarge(atConnectionLimit: boolean): void {
   if (settled) return;
   const heap = getHeapStatistics();
-  if (!atConnectionLimit && heap.total_heap_size < LARGE_HEAP) return;
+  if (!analysisIsLarge(atConnectionLimit, heap.total_heap_size)) return;
   settled = true;
-  const flag = heapGrowthFlag(atConnectionLimit, heap.total_heap_size, heap.heap_size_limit, process.execArgv);
+  const flag = heapGrowthFlag(heap.heap_size_limit, process.execArgv);
   if (flag !== null) setFlagsFromString(flag);
 }
 

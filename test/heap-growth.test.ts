@@ -1,31 +1,32 @@
-/** src/pipeline.ts heapGrowthFlag: when tcplens caps V8's heap growth, and when it leaves it alone. */
+/** src/pipeline.ts analysisIsLarge and heapGrowthFlag: when tcplens caps V8's heap growth, and when it leaves it alone. */
 import { expect, test } from 'vitest';
-import { HIGH_GROWTH_LIMIT, heapGrowthFlag, LARGE_HEAP } from '../src/pipeline.js';
+import { analysisIsLarge, HIGH_GROWTH_LIMIT, heapGrowthFlag, LARGE_HEAP } from '../src/pipeline.js';
 
 const MB = 1 << 20;
 /** Node 20's heap_size_limit on a machine of 16 GB or more: 4,096 MB of old generation and 48 MB of young. */
 const DEFAULT_LIMIT = 4144 * MB;
 
 test('below the connection limit and LARGE_HEAP the heap grows as V8 decides (medium captures run as before)', () => {
-  expect(heapGrowthFlag(false, LARGE_HEAP - 1, DEFAULT_LIMIT, [])).toBeNull();
-  expect(heapGrowthFlag(false, 64 * MB, DEFAULT_LIMIT, [])).toBeNull();
+  expect(analysisIsLarge(false, LARGE_HEAP - 1)).toBe(false);
+  expect(analysisIsLarge(false, 64 * MB)).toBe(false);
 });
 
 test('at the connection limit (a flood), or past LARGE_HEAP, growth is capped at 2.5x the live objects', () => {
-  expect(heapGrowthFlag(true, 64 * MB, DEFAULT_LIMIT, [])).toBe('--heap-growing-percent=150');
-  expect(heapGrowthFlag(false, LARGE_HEAP, DEFAULT_LIMIT, [])).toBe('--heap-growing-percent=150');
-  expect(heapGrowthFlag(false, 2 ** 31, DEFAULT_LIMIT, ['--enable-source-maps'])).toBe('--heap-growing-percent=150');
+  expect(analysisIsLarge(true, 64 * MB)).toBe(true);
+  expect(analysisIsLarge(false, LARGE_HEAP)).toBe(true);
+  expect(heapGrowthFlag(DEFAULT_LIMIT, [])).toBe('--heap-growing-percent=150');
+  expect(heapGrowthFlag(DEFAULT_LIMIT, ['--enable-source-maps'])).toBe('--heap-growing-percent=150');
   // An 8 GB machine: Node gives a 2,048 MB old generation, which V8 lets grow by 4.
-  expect(heapGrowthFlag(false, LARGE_HEAP, 2096 * MB, [])).toBe('--heap-growing-percent=150');
+  expect(heapGrowthFlag(2096 * MB, [])).toBe('--heap-growing-percent=150');
 });
 
 test('under a heap limit below 2 GB V8 grows by at most 2 of itself: left alone (a container, --max-old-space-size=2000)', () => {
-  expect(heapGrowthFlag(true, 2 ** 31, 2048 * MB, [])).toBeNull();
-  expect(heapGrowthFlag(true, 2 ** 31, 1048 * MB, [])).toBeNull();
-  expect(heapGrowthFlag(true, 2 ** 31, HIGH_GROWTH_LIMIT - 1, [])).toBeNull();
+  expect(heapGrowthFlag(2048 * MB, [])).toBeNull();
+  expect(heapGrowthFlag(1048 * MB, [])).toBeNull();
+  expect(heapGrowthFlag(HIGH_GROWTH_LIMIT - 1, [])).toBeNull();
 });
 
 test('a growth factor the user gave node is kept, in either spelling', () => {
-  expect(heapGrowthFlag(true, 2 ** 31, DEFAULT_LIMIT, ['--heap-growing-percent=20'])).toBeNull();
-  expect(heapGrowthFlag(true, 2 ** 31, DEFAULT_LIMIT, ['--heap_growing_percent=300'])).toBeNull();
+  expect(heapGrowthFlag(DEFAULT_LIMIT, ['--heap-growing-percent=20'])).toBeNull();
+  expect(heapGrowthFlag(DEFAULT_LIMIT, ['--heap_growing_percent=300'])).toBeNull();
 });

@@ -310,10 +310,7 @@ export class Tracker {
     this.tombstones.set(conn.key, tombstone);
     this.tombstoneOrder.push(tombstone);
     // Tombstones taken by later connections leave holes here: kept at most as many as the live ones.
-    if (this.tombstoneOrder.length - this.tombstoneHead > 2 * this.tombstones.size + 4096) {
-      this.tombstoneOrder = this.tombstoneOrder.slice(this.tombstoneHead).filter((t) => this.tombstones.get(t.key) === t);
-      this.tombstoneHead = 0;
-    }
+    if (this.tombstoneOrder.length - this.tombstoneHead > 2 * this.tombstones.size + 4096) this.compactTombstoneOrder();
   }
 
   private forgetOldestTombstone(): void {
@@ -327,10 +324,13 @@ export class Tracker {
         break;
       }
     }
-    if (this.tombstoneHead >= 4096 && this.tombstoneHead * 2 >= order.length) {
-      this.tombstoneOrder = order.slice(this.tombstoneHead);
-      this.tombstoneHead = 0;
-    }
+    if (this.tombstoneHead >= 4096 && this.tombstoneHead * 2 >= order.length) this.compactTombstoneOrder();
+  }
+
+  /** The order list from its head on, without the tombstones a later connection took. */
+  private compactTombstoneOrder(): void {
+    this.tombstoneOrder = this.tombstoneOrder.slice(this.tombstoneHead).filter((t) => this.tombstones.get(t.key) === t);
+    this.tombstoneHead = 0;
   }
 }
 

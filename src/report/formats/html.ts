@@ -41,7 +41,6 @@ export function scriptSafeJson(value: unknown): string {
 /** Where the page's data goes: the page is rendered around it and the data streamed in its place. */
 const DATA_SLOT = '\u0000tcplens-data\u0000';
 
-
 /** One finding kept as an example of its anomaly id, with where it sorts in allFindings order: connection id, then its place in the connection's list. */
 interface Example {
   rank: number;

@@ -41,12 +41,8 @@ export function tcpChecksumOk(bytes: Uint8Array, p: DecodedPacket): boolean {
  * A DataView of the memory a frame's bytes lie in, made once per buffer (the reader hands on
  * frames as views of a few large buffers): no object per packet.
  */
-let viewed: ArrayBufferLike | null = null;
 let lastView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 function viewOf(bytes: Uint8Array): DataView<ArrayBufferLike> {
-  if (bytes.buffer !== viewed) {
-    viewed = bytes.buffer;
-    lastView = new DataView(bytes.buffer);
-  }
+  if (lastView.buffer !== bytes.buffer) lastView = new DataView(bytes.buffer);
   return lastView;
 }
