@@ -731,17 +731,18 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     this.inactivityTimeout = timeout;
   }
 
-  live(): boolean {
-    return this.removed === null && !this.released;
+  /** Whether a timer of this kind set in this epoch would act (onTimer): epochs only grow, so false stays false. */
+  pending(kind: ZeekTimerKind, epoch: number): boolean {
+    if (this.removed !== null || this.released) return false;
+    return epoch === (kind === ZeekTimerKind.Inactivity ? this.inactivityEpoch : this.analyzerEpoch);
   }
 
   onTimer(kind: ZeekTimerKind, t: number, epoch: number): void {
-    if (!this.live()) return;
+    if (!this.pending(kind, epoch)) return;
     if (kind === ZeekTimerKind.Inactivity) {
-      if (epoch === this.inactivityEpoch) this.inactivityTimer(t);
+      this.inactivityTimer(t);
       return;
     }
-    if (epoch !== this.analyzerEpoch) return;
     switch (kind) {
       case ZeekTimerKind.Attempt:
         this.attemptTimer();

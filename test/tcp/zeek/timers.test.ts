@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ZeekTimerKind, ZeekTimers } from '../../../src/tcp/zeek/timers.js';
+import type { ZeekSession } from '../../../src/tcp/zeek/session.js';
 import { summary, zeekLadder } from './zeek-ladder.js';
 
 describe('AttemptTimer (tcp_attempt_delay = 5 s)', () => {
@@ -157,7 +158,7 @@ describe('ZeekTimers: bounded by the live sessions', () => {
   // flood must not keep every session until then.
   test('timers of dead owners are dropped when the queue grows', () => {
     const timers = new ZeekTimers();
-    const owners = Array.from({ length: 20_000 }, () => ({ alive: true, onTimer: () => undefined, live(): boolean { return this.alive; } }));
+    const owners = Array.from({ length: 20_000 }, () => ({ alive: true, onTimer: () => undefined, pending(): boolean { return this.alive; } }));
     owners.forEach((o, i) => {
       timers.add(1000 + i, ZeekTimerKind.Inactivity, o, 0);
       if (i > 10) (owners[i - 10] as { alive: boolean }).alive = false;
@@ -165,7 +166,7 @@ describe('ZeekTimers: bounded by the live sessions', () => {
     expect(timers.size).toBeLessThan(10_000);
     // live owners' timers still fire, in time order
     const fired: number[] = [];
-    const o = { onTimer: (_k: number, t: number) => void fired.push(t), live: () => true };
+    const o = { onTimer: (_k: number, t: number) => void fired.push(t), pending: () => true };
     timers.add(5, ZeekTimerKind.Expire, o, 0);
     timers.add(3, ZeekTimerKind.Expire, o, 0);
     timers.advance(10);
@@ -180,7 +181,7 @@ describe('ZeekTimers.advance', () => {
     expect(t + 6).toBe(t);
     let fired = 0;
     const owner = {
-      live: () => true,
+      pending: () => true,
       onTimer(_kind: ZeekTimerKind, now: number) {
         fired++;
         // ExpireTimer's reschedule (bounded here, so that without the rule the test fails rather than hangs)
@@ -198,7 +199,7 @@ describe('ZeekTimers.advance', () => {
   test('timers set before an advance all fire in it, in time order', () => {
     const timers = new ZeekTimers();
     const order: number[] = [];
-    const owner = (n: number) => ({ live: () => true, onTimer: () => void order.push(n) });
+    const owner = (n: number) => ({ pending: () => true, onTimer: () => void order.push(n) });
     timers.add(3, ZeekTimerKind.Expire, owner(3), 0);
     timers.add(1, ZeekTimerKind.Expire, owner(1), 0);
     timers.add(2, ZeekTimerKind.Expire, owner(2), 0);
@@ -212,7 +213,7 @@ describe('ZeekTimers.advance', () => {
     const fired: number[] = [];
     const owners = Array.from({ length: 4000 }, (_, i) => {
       let alive = true;
-      return { kill: () => (alive = false), live: () => alive, onTimer: () => void fired.push(i) };
+      return { kill: () => (alive = false), pending: () => alive, onTimer: () => void fired.push(i) };
     });
     owners.forEach((o, i) => timers.add(1000 + i, ZeekTimerKind.Inactivity, o, 0));
     // The first 1,999 handed on: not yet half the entries, nothing dropped.
@@ -226,5 +227,83 @@ describe('ZeekTimers.advance', () => {
     expect(timers.size).toBe(2000);
     timers.advance(10_000);
     expect(fired).toEqual(Array.from({ length: 2000 }, (_, i) => 2000 + i));
+  });
+});
+
+describe('ZeekTimers: cancelled timers', () => {
+  // Analyzer::CancelTimers and Session::SetInactivityTimeout cancel a session's pending timers;
+  // here a cancelled timer stays queued (its epoch has passed) until due or until the queue is
+  // compacted, which drops it: it could never act.
+  test('timers set in a passed epoch are dropped when the queue grows, the current ones kept', () => {
+    const timers = new ZeekTimers();
+    const fired: number[] = [];
+    const owner = {
+      epoch: 0,
+      pending(_kind: ZeekTimerKind, epoch: number): boolean {
+        return epoch === this.epoch;
+      },
+      onTimer: (_k: ZeekTimerKind, _t: number, epoch: number) => void fired.push(epoch),
+    };
+    // Each epoch sets one timer and the next epoch cancels it (as a session re-arming).
+    for (let e = 0; e < 4096; e++) {
+      owner.epoch = e;
+      timers.add(1_000_000 - e, ZeekTimerKind.Expire, owner, e);
+    }
+    expect(timers.size).toBe(4096);
+    // The next add compacts: only the current epoch's timer is left, then the new one.
+    timers.add(5, ZeekTimerKind.Expire, owner, 4095);
+    expect(timers.size).toBe(2);
+    timers.advance(2_000_000);
+    expect(fired).toEqual([4095, 4095]);
+  });
+
+  test('the heap keeps time order, then order of setting, across growth and ties', () => {
+    const timers = new ZeekTimers();
+    const fired: string[] = [];
+    const owners = Array.from({ length: 50 }, (_, n) => ({ pending: () => true, onTimer: (_k: ZeekTimerKind, _t: number, epoch: number) => void fired.push(`${n}:${epoch}`) }));
+    const expected: { at: number; order: number; label: string }[] = [];
+    // A fixed pseudo-random sequence of times with many ties.
+    let x = 12345;
+    for (let k = 0; k < 3000; k++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const n = x % 50;
+      const at = x % 97;
+      timers.add(at, ZeekTimerKind.Expire, owners[n] as (typeof owners)[number], k);
+      expected.push({ at, order: k, label: `${n}:${k}` });
+    }
+    // Half of them due first, then timers added between the two advances, then the rest.
+    timers.advance(48);
+    for (let k = 3000; k < 3100; k++) {
+      timers.add(60 + (k % 7), ZeekTimerKind.Expire, owners[k % 50] as (typeof owners)[number], k);
+      expected.push({ at: 60 + (k % 7), order: k, label: `${k % 50}:${k}` });
+    }
+    timers.advance(100);
+    expected.sort((p, q) => (p.at <= 48 ? 0 : 1) - (q.at <= 48 ? 0 : 1) || p.at - q.at || p.order - q.order);
+    expect(fired).toEqual(expected.map((e) => e.label));
+    expect(timers.size).toBe(0);
+  });
+});
+
+describe('ZeekSession.pending: which queued timers can still act', () => {
+  // Session::SetInactivityTimeout cancels the 1-minute inactivity timer set at the first packet
+  // when the handshake ends (5 min from then on); Analyzer::CancelTimers, at a complete close,
+  // cancels the expire timer before setting ConnDeleteTimer; a removed session's timers are all dead.
+  test('the first inactivity timer is cancelled by the handshake, the expire timer by the close, all by the removal', () => {
+    const handshake = `
+      t=0 C>S SYN
+      t=0.1 C<S SYN,ACK
+      t=0.2 C>S ACK`;
+    const open = zeekLadder(handshake).rows[0] as ZeekSession;
+    // Epoch 1: the first packet's 1-minute timer; epoch 2: the handshake's 5-minute one.
+    expect(open.pending(ZeekTimerKind.Inactivity, 1)).toBe(false);
+    expect(open.pending(ZeekTimerKind.Inactivity, 2)).toBe(true);
+    expect(open.pending(ZeekTimerKind.Expire, 0)).toBe(true);
+    const closed = zeekLadder(`${handshake}\nt=1 C>S FIN,ACK\nt=1.1 C<S FIN,ACK`).rows[0] as ZeekSession;
+    expect(closed.pending(ZeekTimerKind.Expire, 0)).toBe(false);
+    expect(closed.pending(ZeekTimerKind.ConnDelete, 1)).toBe(true);
+    const removed = zeekLadder(`${handshake}\nt=1 C>S FIN,ACK\nt=1.1 C<S FIN,ACK\nt=6.2 C>S ACK`).rows[0] as ZeekSession;
+    expect(removed.removed).toBe('close');
+    expect(removed.pending(ZeekTimerKind.ConnDelete, 1)).toBe(false);
+    expect(removed.pending(ZeekTimerKind.Inactivity, 2)).toBe(false);
   });
 });
