@@ -115,7 +115,13 @@ export class DirectionStats {
   private ackedPrefixLastXmit = -Infinity;
   /** Highest ACK position seen from the peer (for timestamp samples), or -1. */
   private highAck = -1;
-  private tsVals: Float64Array | null = null;
+  /**
+   * The last TS_RING TSvals sent and their send times, pairs in a ring; made at the first. A
+   * plain array of doubles (on V8's heap), as `segs`: a Float64Array of 16 is past V8's 64-byte
+   * limit for typed arrays kept in the heap, so each direction's would be a malloc'd buffer, and
+   * buffers of ended connections wait for a full collection before their memory is freed.
+   */
+  private tsVals: number[] | null = null;
   private tsCount = 0;
   private tsHead = 0;
   private lastTsVal = -1;
@@ -317,7 +323,7 @@ export class DirectionStats {
   sentTsVal(tsVal: number, now: number): void {
     if (tsVal === this.lastTsVal) return;
     this.lastTsVal = tsVal;
-    if (this.tsVals === null) this.tsVals = new Float64Array(TS_RING * 2);
+    if (this.tsVals === null) this.tsVals = new Array<number>(TS_RING * 2).fill(0.5); // doubles from the start
     const slot = (this.tsHead + this.tsCount) % TS_RING;
     this.tsVals[slot * 2] = tsVal;
     this.tsVals[slot * 2 + 1] = now;

@@ -130,6 +130,47 @@ describeRule('inconsistent-retransmission', (held) => {
     held.invalid();
   });
 
+  // The ring of remembered bytes starts small and grows with the direction's payload (256, 512,
+  // 1024, 2048 bytes): every byte must still be where the comparison looks for it after a growth.
+  const text = (n: number, from = 0): string => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + ((from + i) % 26))).join('');
+  const changed = (t: string, at: number): string => `${t.slice(0, at)}#${t.slice(at + 1)}`;
+
+  test('a change found in bytes written before the ring grew twice', async () => {
+    const lines: Line[] = [
+      ...HANDSHAKE,
+      { t: 0.03, from: 'C', flags: ACK, seq: 1, ack: 1, payload: text(200) },
+      { t: 0.031, from: 'C', flags: ACK, seq: 201, ack: 1, payload: text(300, 200) },
+      { t: 0.032, from: 'C', flags: ACK, seq: 501, ack: 1, payload: text(600, 500) },
+    ];
+    expect(await findings([...lines, { t: 0.2, from: 'C', flags: ACK, seq: 1, ack: 1, payload: text(200) }])).toEqual([]);
+    const f = await findings([...lines, { t: 0.2, from: 'C', flags: ACK, seq: 1, ack: 1, payload: changed(text(200), 150) }]);
+    expect(f.map((x) => [x.frame, x.frames])).toEqual([[7, [4, 7]]]);
+    expect(f[0]?.detail).toContain('from byte 150 of them on');
+    // and in the bytes of the segment that made it grow, across the old ring's end
+    const g = await findings([...lines, { t: 0.2, from: 'C', flags: ACK, seq: 201, ack: 1, payload: changed(text(300, 200), 100) }]);
+    expect(g.map((x) => [x.frame, x.frames])).toEqual([[7, [5, 7]]]);
+    held.invalid();
+  });
+
+  test('a first segment larger than the first ring, resent changed', async () => {
+    const big = text(1400);
+    const f = await findings([...HANDSHAKE, { t: 0.03, from: 'C', flags: ACK, seq: 1, ack: 1, payload: big }, { t: 0.2, from: 'C', flags: ACK, seq: 1, ack: 1, payload: changed(big, 1300) }]);
+    expect(f.map((x) => [x.frame, x.frames])).toEqual([[5, [4, 5]]]);
+    expect(f[0]?.detail).toContain('from byte 1300 of them on');
+    held.invalid();
+  });
+
+  test('past 2,048 bytes only the last 2,048 are compared', async () => {
+    const lines: Line[] = [...HANDSHAKE];
+    for (let k = 0; k < 3; k++) lines.push({ t: 0.03 + k / 1000, from: 'C', flags: ACK, seq: 1 + 1000 * k, ack: 1, payload: text(1000, 1000 * k) });
+    // Bytes 0-951 of the first segment are out of the window: a change there is not seen.
+    expect(await findings([...lines, { t: 0.2, from: 'C', flags: ACK, seq: 1, ack: 1, payload: changed(text(1000), 900) }])).toEqual([]);
+    // Byte 960 of the first segment is within the last 2,048 (sequence 961 ≥ 3001 − 2048).
+    const f = await findings([...lines, { t: 0.2, from: 'C', flags: ACK, seq: 1, ack: 1, payload: changed(text(1000), 960) }]);
+    expect(f.map((x) => x.frames)).toEqual([[4, 7]]);
+    held.invalid();
+  });
+
   test('escape: printable ASCII as is, the rest as \\xNN', () => {
     expect(escape(new Uint8Array([0x41, 0x0d, 0x0a, 0x22, 0x5c, 0xff]))).toBe('A\\x0d\\x0a\\"\\\\\\xff');
   });
