@@ -277,8 +277,15 @@ export class Tracker {
   /** Hands on every live connection (end of capture), in order of first frame. */
   finish(): void {
     this.finishing = true;
-    const rest = [...this.all()].sort((x, y) => x.id - y.id);
-    for (const conn of rest) this.end(conn);
+    this.zeekTimers.clear(); // no packet comes to fire them
+    const rest: (Connection | undefined)[] = [...this.all()].sort((x, y) => x.id - y.id);
+    for (let i = 0; i < rest.length; i++) {
+      const conn = rest[i] as Connection;
+      // Let go of each as it is handed on: the list would otherwise keep every connection's
+      // state alive until the last one's record is written, beside all the records' garbage.
+      rest[i] = undefined;
+      this.end(conn);
+    }
   }
 
   private *all(): Generator<Connection> {

@@ -105,3 +105,23 @@ test('below maxConnections nothing is handed on early', () => {
   expect(tracker.liveCount).toBe(500);
   expect(tracker.earlyHandOn).toEqual({ finished: 0, unsynchronized: 0, firstFrame: 0 });
 });
+
+test("at the end of the capture every connection is handed on in order of first frame, Zeek's timers dropped first", () => {
+  const order: number[] = [];
+  // No packet comes to fire the timers, and a queued timer would keep its session (and its
+  // endpoints) alive while the other connections' records are made.
+  const timersLeft: number[] = [];
+  const tracker: Tracker = new Tracker({
+    onEnd: (c) => {
+      order.push(c.id);
+      timersLeft.push(tracker.zeekTimers.size);
+    },
+  });
+  const t = 1_700_000_000;
+  for (let i = 0; i < 50; i++) feed(tracker, t + i / 100, i + 1, 2000 + ((i * 37) % 50), SYN, 100, 0, true);
+  expect(tracker.zeekTimers.size).toBeGreaterThan(0);
+  tracker.finish();
+  expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(timersLeft).toEqual(Array.from({ length: 50 }, () => 0));
+  expect(tracker.liveCount).toBe(0);
+});

@@ -100,6 +100,18 @@ export class ZeekTimers {
     if (++this.gone >= COMPACT_MIN / 4 && this.gone * 2 >= this.count) this.compact();
   }
 
+  /**
+   * Drops every timer: the capture has ended and no packet will advance network time again
+   * (Zeek at termination removes its sessions without dispatching their timers; their rows end
+   * as ended_by "end"). Their sessions are then kept only by their connections.
+   */
+  clear(): void {
+    this.owner.fill(null, 0, this.count);
+    this.count = 0;
+    this.gone = 0;
+    this.compactAt = COMPACT_MIN;
+  }
+
   /** Drops the timers that can no longer fire and rebuilds the heap (amortised: the limit doubles past the kept ones). */
   private compact(): void {
     this.gone = 0;
