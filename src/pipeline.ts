@@ -2,7 +2,6 @@
  * The composition root: capture → decode → tcp → analysis → report. The only file that knows
  * every stage; imports otherwise only go down the pipeline (test/architecture/import-boundaries.test.ts).
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { CaptureRules } from './analysis/capture-rules.js';
 import { DEFAULT_ANALYZE_OPTIONS, DEFAULT_CAPTURE_RULES, type AnalyzeOptions } from './analysis/options.js';
 import { ConnectionAnalysis } from './analysis/connection-analysis.js';
@@ -31,6 +30,7 @@ import type { Connection } from './tcp/connection.js';
 import { copySegment, type Segment } from './tcp/segment.js';
 import { Tracker, type TrackerWarning } from './tcp/tracker.js';
 import { performanceOf } from './report/performance.js';
+import { capHeapGrowthWhenLarge } from './heap-growth.js';
 
 export interface DecodeHooks {
   /** Called for every frame with the reused frame and decoded packet (valid during the call). */
@@ -157,58 +157,6 @@ export interface AnalyzeResult {
   anomalies: Finding<AnomalyId>[];
   /** About the analysis, not the file (tcp/tracker.ts TrackerWarning): e.g. CONNECTION_LIMIT. */
   warnings: TrackerWarning[];
-}
-
-/**
- * How far V8 lets the heap grow past what an analysis holds. After each full collection V8 sets
- * the next limit at the live size times a factor it picks from the collector's and the
- * program's speeds, up to 4 when the heap may reach 2 GB or more (v8 src/heap/heap-controller.cc,
- * MemoryController::MaxGrowingFactor), as Node lets it on machines of 8 GB and more (4 GB of heap
- * on this project's 24 GB VM). An analysis holding its bounded set of connections (about 200 MB
- * of live objects in a spoofed SYN flood at the 20,000-connection limit) peaked at 1 GB of RSS.
- *
- * Once an analysis holds as many connections as it may (the tracker began handing them on
- * early) or its heap passes LARGE_HEAP, tcplens caps that factor at 2.5 (V8's
- * --heap-growing-percent, read at each collection). The connection limit comes first in a flood,
- * while the heap is still small; a heap size alone was seen too late in some runs, after V8 had
- * already set a limit at 4× (300,000 spoofed SYNs peaked anywhere from 694 to 960 MB). Medium
- * captures reach neither and run as before (a factor fixed from the start cost them up to 15 %
- * more time). Where V8's own factor tops out lower (a heap limit under 2 GB: a smaller machine,
- * a container, `--max-old-space-size`), and where the user gave `node --heap-growing-percent=N`,
- * V8 is left alone. Node keeps V8's flags open to v8.setFlagsFromString after start
- * (--no-freeze-flags-after-init is its default).
- */
-export const LARGE_HEAP = 384 << 20;
-/**
- * V8's factor can reach 4 once its old generation may grow to 2 GB (MaxGrowingFactor's kMaxSize,
- * 1 GB × the pointer multiplier 2); heap_size_limit adds the young generation (48 MB in Node
- * 20), so a 2,000 MB old generation reads 2,048 MB and the default 2 GB one 2,096 MB.
- */
-export const HIGH_GROWTH_LIMIT = (2048 + 32) * 1048576;
-const GROWING_PERCENT = 150;
-
-/** Whether an analysis holds as many connections as it may, or a heap past LARGE_HEAP. */
-export function analysisIsLarge(atConnectionLimit: boolean, totalHeapSize: number): boolean {
-  return atConnectionLimit || totalHeapSize >= LARGE_HEAP;
-}
-
-/** The V8 flag to set once the analysis is large, or null: V8's own factor is lower, or the user gave their own. */
-export function heapGrowthFlag(heapSizeLimit: number, execArgv: readonly string[]): string | null {
-  if (heapSizeLimit < HIGH_GROWTH_LIMIT) return null;
-  if (execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) return null;
-  return `--heap-growing-percent=${GROWING_PERCENT}`;
-}
-
-let settled = false;
-
-/** Called between input chunks: caps the heap's growth once the analysis is large (once per process). */
-export function capHeapGrowthWhenLarge(atConnectionLimit: boolean): void {
-  if (settled) return;
-  const heap = getHeapStatistics();
-  if (!analysisIsLarge(atConnectionLimit, heap.total_heap_size)) return;
-  settled = true;
-  const flag = heapGrowthFlag(heap.heap_size_limit, process.execArgv);
-  if (flag !== null) setFlagsFromString(flag);
 }
 
 /** Reads a capture and tells the story of each TCP connection. Never throws for bad input. */
