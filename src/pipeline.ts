@@ -140,7 +140,8 @@ export interface AnalyzeHooks {
   /** Called when an interface becomes known (before its packets): its time resolution, link type. */
   onInterface?(iface: InterfaceInfo): void;
   /**
-   * Cap V8's heap growth once the analysis is large (capHeapGrowthWhenLarge). It is a setting of
+   * Once the analysis is large, set V8's heap growth factor to 1.5 and run one full collection
+   * (heap-growth.ts, capHeapGrowthWhenLarge). It is a setting of
    * the whole process, so only a command that runs one analysis in its process asks for it
    * (analyze, packets, timeline); the viewer's and the audit's threads leave V8 as it is.
    */

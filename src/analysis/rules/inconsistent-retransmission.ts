@@ -11,7 +11,7 @@ import { defineAnomaly, type SegmentContext } from '../anomaly.js';
 export const WINDOW = 2048;
 const SEGMENTS = 16;
 /** The ring's first size: it doubles while the direction's payload so far outgrows it, up to WINDOW. */
-export const FIRST_SIZE = 256;
+const FIRST_SIZE = 256;
 /** Bytes of each version shown in the finding. */
 const SHOWN = 16;
 /** Findings per connection. */
@@ -43,19 +43,21 @@ class Ring {
  * Rings of ended connections (and the smaller ones a growing window left), by size class
  * (FIRST_SIZE << class), reused by new ones. A ring's memory is malloc'd and freed only when a
  * full collection finds it dead, so a capture of many short connections would otherwise hold
- * the dead rings until then. At most POOL_MAX per class (9 MB in all); a ring holds nothing of
- * its connection, so sharing the pools between analyses is harmless.
+ * the dead rings until then. At most POOL_BYTES per class (4 MB in all, kept for the life of
+ * the thread: the viewer's analysis threads too); a ring holds nothing of its connection, so
+ * sharing the pools between analyses is harmless.
  */
 const POOLS: Ring[][] = [[], [], [], []];
-export const POOL_MAX = 2048;
+const POOL_BYTES = 1 << 20;
 
 function takeRing(size: number): Ring {
   return POOLS[Math.log2(size / FIRST_SIZE)]?.pop() ?? new Ring(size);
 }
 
 function giveRing(r: Ring): void {
-  const pool = POOLS[Math.log2((r.mask + 1) / FIRST_SIZE)] as Ring[];
-  if (pool.length < POOL_MAX) pool.push(r);
+  const size = r.mask + 1;
+  const pool = POOLS[Math.log2(size / FIRST_SIZE)] as Ring[];
+  if (pool.length * (size + META * 4 * SEGMENTS) < POOL_BYTES) pool.push(r);
 }
 
 /**

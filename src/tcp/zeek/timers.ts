@@ -66,7 +66,7 @@ export class ZeekTimers {
 
   add(at: number, kind: ZeekTimerKind, owner: TimerOwner, epoch: number): void {
     if (this.count >= this.compactAt) this.compact();
-    if (this.count === this.at.length) this.grow();
+    // siftUp keeps a spare slot past the last timer, so slot `count` is always there.
     const i = this.count++;
     this.put(i, at, this.seq++, kind, epoch, owner);
     this.siftUp(i);
@@ -165,8 +165,7 @@ export class ZeekTimers {
 
   private siftDown(i: number): void {
     const n = this.count;
-    const spare = n;
-    if (spare === this.at.length) this.grow();
+    const spare = n; // below the capacity: siftDown runs after a timer left, or at a compaction
     this.move(i, spare);
     for (;;) {
       const l = 2 * i + 1;
@@ -193,19 +192,17 @@ export class ZeekTimers {
 
   private grow(): void {
     const size = this.at.length * 2;
-    const at = new Float64Array(size);
-    at.set(this.at);
-    this.at = at;
-    const order = new Float64Array(size);
-    order.set(this.order);
-    this.order = order;
-    const kind = new Uint8Array(size);
-    kind.set(this.kind);
-    this.kind = kind;
-    const epoch = new Float64Array(size);
-    epoch.set(this.epoch);
-    this.epoch = epoch;
+    this.at = copied(this.at, new Float64Array(size));
+    this.order = copied(this.order, new Float64Array(size));
+    this.kind = copied(this.kind, new Uint8Array(size));
+    this.epoch = copied(this.epoch, new Float64Array(size));
   }
+}
+
+/** `to` (a larger array) with `from` copied to its start. */
+function copied<T extends Float64Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 const INITIAL_SLOTS = 64;
