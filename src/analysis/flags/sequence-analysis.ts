@@ -41,15 +41,14 @@ const MAX_BYTES_IN_FLIGHT = 2_000_000_000;
 /** Unacknowledged segments per direction kept for a conversation that outlives its connection. */
 const CARRIED_UNACKED = 64;
 
-export interface CarriedConversation {
-  a: WiresharkFlow;
-  b: WiresharkFlow;
-  mruSynSec: number;
-  mruSynNsec: number;
-  firstRttSec: number;
-  firstRttNsec: number;
-  firstRttNs: number;
-}
+/**
+ * A conversation carried past its connection (SequenceAnalysis.carried): the most recent pure
+ * SYN's time, the initial RTT (seconds, nanoseconds, and ns for the out-of-order threshold), then
+ * endpoint a's flow and b's as WiresharkFlow.packInto writes them. Numbers in one array: a
+ * tombstone holds it for as long as 50,000 others (tcp/tracker.ts).
+ */
+export type CarriedConversation = readonly number[];
+const CARRIED_HEAD = 5;
 
 /** One flagged frame, as reports show it. */
 export interface FlaggedFrame {
@@ -99,18 +98,27 @@ export class SequenceAnalysis {
   carried(): CarriedConversation {
     this.a.keepNewestUnacked(CARRIED_UNACKED);
     this.b.keepNewestUnacked(CARRIED_UNACKED);
-    return { a: this.a, b: this.b, mruSynSec: this.mruSynSec, mruSynNsec: this.mruSynNsec, firstRttSec: this.firstRtt[0], firstRttNsec: this.firstRtt[1], firstRttNs: this.firstRttNs };
+    // Sized once: an array grown by writes would keep half as much again spare.
+    const out = new Array<number>(CARRIED_HEAD + this.a.packedLength() + this.b.packedLength());
+    out[0] = this.mruSynSec;
+    out[1] = this.mruSynNsec;
+    out[2] = this.firstRtt[0];
+    out[3] = this.firstRtt[1];
+    out[4] = this.firstRttNs;
+    const second = this.a.packInto(out, CARRIED_HEAD);
+    this.b.packInto(out, second);
+    return out;
   }
 
   /** Carries on an earlier connection's conversation; its counts and flagged frames are its own. */
   carryOn(from: CarriedConversation, swapped: boolean): void {
-    this.a = swapped ? from.b : from.a;
-    this.b = swapped ? from.a : from.b;
-    this.mruSynSec = from.mruSynSec;
-    this.mruSynNsec = from.mruSynNsec;
-    this.firstRtt[0] = from.firstRttSec;
-    this.firstRtt[1] = from.firstRttNsec;
-    this.firstRttNs = from.firstRttNs;
+    this.mruSynSec = from[0] as number;
+    this.mruSynNsec = from[1] as number;
+    this.firstRtt[0] = from[2] as number;
+    this.firstRtt[1] = from[3] as number;
+    this.firstRttNs = from[4] as number;
+    const second = (swapped ? this.b : this.a).unpackFrom(from, CARRIED_HEAD);
+    (swapped ? this.a : this.b).unpackFrom(from, second);
   }
 
   /** The Wireshark flow of a connection's endpoint a (true) or b. */
