@@ -272,7 +272,7 @@ export async function analyzeCapture(
     decode.warnings,
     decode.error,
   );
-  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings(), warnings: tracker.warnings() };
+  return { decode, segments, capture: record, connections: collected, connectionCount, anomalies: capture.findings(), warnings: tracker.warnings(decode.packets) };
 }
 
 /** The JSON document of an analysis, of the connections and anomalies shown (all, unless filtered); its performance summary is theirs. */

@@ -22,6 +22,7 @@ import { isSynchronized } from './state.js';
 import { fillSegment, Segment } from './segment.js';
 import { isNewStreamSyn } from './streams.js';
 import { tcpChecksumOk } from './zeek/checksum.js';
+import { checksumOffloadingWarning } from './zeek/checksum-offloading.js';
 import { ZEEK_BARE, ZEEK_DEFAULTS, type ZeekConfig } from './zeek/config.js';
 import { ZeekTimers } from './zeek/timers.js';
 
@@ -71,7 +72,7 @@ const RELIEF_TARGET = 0.75;
 /** Connections handed on early because more than maxConnections were held at once. */
 /** A warning about the analysis, not the file: it names the frame where it began, not a byte offset. */
 export interface TrackerWarning {
-  code: 'CONNECTION_LIMIT';
+  code: 'CONNECTION_LIMIT' | 'CHECKSUM_OFFLOADING';
   frame: number;
   message: string;
 }
@@ -105,6 +106,9 @@ export class Tracker {
   private lastSweep = -Infinity;
   /** Packets with a TCP header seen. */
   segments = 0;
+  /** Segments Zeek's model skipped for an invalid checksum (captured whole), and the first one's frame. */
+  badChecksums = 0;
+  firstBadChecksumFrame = 0;
   readonly idleTimeout: number;
   readonly lingerTimeout: number;
   readonly maxConnections: number;
@@ -115,11 +119,17 @@ export class Tracker {
   readonly zeekTimers = new ZeekTimers();
   private readonly zeekConfig: ZeekConfig;
 
-  /** What the user must know about how the tracker read this capture (after finish()). */
-  warnings(): TrackerWarning[] {
+  /**
+   * What the user must know about how the tracker read this capture (after finish()); `packets`:
+   * every packet of the capture, TCP or not (Zeek's share of bad checksums is of them all).
+   */
+  warnings(packets = this.segments): TrackerWarning[] {
+    const offloading = checksumOffloadingWarning(this.badChecksums, packets, this.firstBadChecksumFrame);
+    const out = offloading === null ? [] : [offloading];
     const early = this.earlyHandOn;
-    if (early.finished + early.unsynchronized === 0) return [];
+    if (early.finished + early.unsynchronized === 0) return out;
     return [
+      ...out,
       {
         code: 'CONNECTION_LIMIT',
         frame: early.firstFrame,
@@ -158,6 +168,7 @@ export class Tracker {
     if (bytes !== undefined) {
       seg.bytes = bytes;
       if (!this.zeekConfig.ignoreChecksums) seg.badChecksum = !tcpChecksumOk(bytes, p);
+      if (seg.badChecksum && !seg.payloadCut && this.badChecksums++ === 0) this.firstBadChecksumFrame = frame;
     }
     // RunState.cc dispatch_packet: Zeek's timers due by this packet's time fire first.
     this.zeekTimers.advance(seg.time);
