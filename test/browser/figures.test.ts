@@ -53,7 +53,7 @@ if (!HAVE_CHROMIUM) {
       expect(cells.find((r) => r[0] === 'payload (unique)')).toEqual(['payload (unique)', `${f.client.dataBytes} B in ${f.client.dataPackets} (${f.client.uniqueBytes} B unique)`, '0 B in 0 (0 B unique)']);
       expect(cells.find((r) => r[0] === 'window min/max')).toEqual(['window min/max', `${f.client.windowMin} / ${f.client.windowMax} B`, '2048 / 4096 B']);
       expect(cells.find((r) => r[0] === 'zero windows, probes')).toEqual(['zero windows, probes', '0, 0', '2, 0']);
-      expect(cells.find((r) => r[0] === 'options on SYN')).toEqual(['options on SYN', 'MSS 65495, wscale 10, SACK, TS', 'MSS 65495, wscale 0, SACK, TS']);
+      expect(cells.find((r) => r[0] === 'options seen')).toEqual(['options seen', 'MSS 65495, wscale 10, SACK, TS', 'MSS 65495, wscale 0, SACK, TS']);
       await page.screenshot({ path: join(ARTIFACTS, 'figures-zero-window.png'), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();

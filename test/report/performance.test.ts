@@ -70,6 +70,6 @@ describe('text report', () => {
     expect(plain.stdout).not.toContain("per direction (tcptrace -l's figures)");
     const chosen = await runCli(['analyze', join(SAMPLES, 'handshake-close.pcap'), '--conn', '1']);
     expect(chosen.stdout).toContain("per direction (tcptrace -l's figures):\n  connection 1 (tcp.stream 0)");
-    expect(chosen.stdout).toMatch(/ {4}options on SYN +MSS 65495, wscale 10, SACK, TS +MSS 65495, wscale 10, SACK, TS\n/);
+    expect(chosen.stdout).toMatch(/ {4}options seen +MSS 65495, wscale 10, SACK, TS +MSS 65495, wscale 10, SACK, TS\n/);
   });
 });

@@ -32,7 +32,7 @@
       ['RTT from timestamps', function (d) { return rtt(d.rttTimestamps); }],
       ['window min/max', function (d) { return d.windowMin + ' / ' + d.windowMax + ' B'; }],
       ['zero windows, probes', function (d) { return d.zeroWindows + ', ' + d.zeroWindowProbes; }],
-      ['options on SYN', opts],
+      ['options seen', opts],
       ['throughput', function (d) { return d.throughput === null ? '-' : Math.round(d.throughput) + ' B/s'; }]
     ];
     var table = document.createElement('table');

@@ -69,7 +69,7 @@ export function figuresBlock(c: ConnectionRecord, st: Style): string[] {
     ['RTT from timestamps', (d) => rtt(d.rttTimestamps)],
     ['window min/max', (d) => `${d.windowMin} / ${d.windowMax} B`],
     ['zero windows, probes', (d) => `${d.zeroWindows}, ${d.zeroWindowProbes}`],
-    ['options on SYN', options],
+    ['options seen', options],
     ['throughput', (d) => (d.throughput === null ? '-' : `${Math.round(d.throughput)} B/s`)],
   ];
   const label = Math.max(...rows.map(([l]) => l.length));
