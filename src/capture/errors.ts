@@ -61,7 +61,10 @@ export function formatOffset(offset: number): string {
   return `0x${offset.toString(16)} (${offset})`;
 }
 
-/** One line for a person: `FILE: at byte 0x18 (24): what was wrong`. */
-export function describeAt(file: string, offset: number, message: string): string {
-  return `${file}: at byte ${formatOffset(offset)}: ${message}`;
+/**
+ * One line for a person: `FILE: at byte 0x18 (24): what was wrong`. In a gzip'd capture the
+ * reader's offsets count the decompressed bytes (`zcat FILE | xxd` finds them), and the line says so.
+ */
+export function describeAt(file: string, offset: number, message: string, gzip = false): string {
+  return `${file}: at byte ${formatOffset(offset)}${gzip ? ' of the decompressed capture' : ''}: ${message}`;
 }

@@ -8,7 +8,7 @@ import type { TrackerWarning } from '../tcp/tracker.js';
  */
 export function reportCaptureProblems(result: CaptureResult, analysisWarnings: readonly TrackerWarning[] = [], err: NodeJS.WritableStream = process.stderr): void {
   for (const w of result.warnings) {
-    err.write(`tcplens: warning: ${isWholeCapture(w.code) ? `${result.name}: ${w.message}` : describeAt(result.name, w.fileOffset, w.message)}\n`);
+    err.write(`tcplens: warning: ${isWholeCapture(w.code) ? `${result.name}: ${w.message}` : describeAt(result.name, w.fileOffset, w.message, result.info.gzip)}\n`);
   }
   for (const w of analysisWarnings) err.write(`tcplens: warning: ${result.name}: ${w.message}\n`);
   if (result.warningCount > result.warnings.length) {
@@ -19,7 +19,7 @@ export function reportCaptureProblems(result: CaptureResult, analysisWarnings: r
     err.write(`tcplens: error: ${result.name}: ${result.error.message}\n`);
   } else if (result.error) {
     const e = result.error;
-    err.write(`tcplens: error: ${describeAt(result.name, e.fileOffset, e.message)} [${e.code}]\n`);
+    err.write(`tcplens: error: ${describeAt(result.name, e.fileOffset, e.message, result.info.gzip)} [${e.code}]\n`);
     err.write(`tcplens: ${result.name}: ${result.packets} packet${result.packets === 1 ? '' : 's'} read before the error\n`);
   }
 }

@@ -88,7 +88,8 @@ describe('a gzip capture larger than a read chunk whose start is rejected', () =
     const path = file(`cli-${command}.pcap.gz`, badVersion);
     const run = await runCli([command, path, ...(command === 'analyze' ? ['--format', 'json'] : ['--format', 'ndjson'])]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain(`tcplens: error: ${path}: at byte 0x4 (4): unsupported pcap savefile version 9.9 (tcplens reads 2.0 to 2.4) [UNSUPPORTED_VERSION]`);
+    // Offsets in a gzip'd capture count the decompressed bytes, and the line says so.
+    expect(run.stderr).toContain(`tcplens: error: ${path}: at byte 0x4 (4) of the decompressed capture: unsupported pcap savefile version 9.9 (tcplens reads 2.0 to 2.4) [UNSUPPORTED_VERSION]`);
     expect(run.stderr).not.toMatch(/node:events|Unhandled|ERR_STREAM_PREMATURE_CLOSE|\n\s+at /);
     if (command === 'analyze') expect(JSON.stringify(JSON.parse(run.stdout).capture)).toMatch(/version 9\.9/);
   });
@@ -96,7 +97,7 @@ describe('a gzip capture larger than a read chunk whose start is rejected', () =
   test('from standard input too', async () => {
     const run = await runCli(['packets', '-'], { stdin: badVersion });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('tcplens: error: -: at byte 0x4 (4): unsupported pcap savefile version 9.9');
+    expect(run.stderr).toContain('tcplens: error: -: at byte 0x4 (4) of the decompressed capture: unsupported pcap savefile version 9.9');
     expect(run.stderr).not.toMatch(/node:events|\n\s+at /);
   });
 
@@ -149,7 +150,7 @@ describe('a gzip stream cut short', () => {
     const run = await runCli(['packets', path, '--format', 'ndjson']);
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(5);
-    expect(run.stderr).toContain(`tcplens: warning: ${path}: at byte 0x${plain.length.toString(16)} (${plain.length}): the gzip stream is cut short`);
+    expect(run.stderr).toContain(`tcplens: warning: ${path}: at byte 0x${plain.length.toString(16)} (${plain.length}) of the decompressed capture: the gzip stream is cut short`);
   });
 
   test('cut inside the gzip header: an error, not an empty capture', async () => {
