@@ -17,8 +17,8 @@ export function withFilters<T>(y: Argv<T>): Argv<T & FilterArgs> {
     .option('port', { type: 'string', array: true, describe: 'only connections with this port at either end: a number or a service name (http, https, ssh, …)' })
     .option('state', { type: 'string', array: true, describe: 'only connections with an endpoint left in this state (RFC or netstat spelling: TIME-WAIT, time_wait, syn_rcvd)' })
     .option('anomaly', { type: 'string', array: true, describe: 'only connections with this anomaly id (e.g. missing-final-ack or missing_final_ack)' })
-    .option('conn', { type: 'number', array: true, describe: 'only the connection with this id' })
-    .option('stream', { type: 'number', array: true, describe: "only the connection with this Wireshark tcp.stream number (0-based, as tshark's tcp.stream eq N)" })
+    .option('conn', { type: 'string', array: true, describe: 'only the connection with this id (comma-separated for several)' })
+    .option('stream', { type: 'string', array: true, describe: "only the connection with this Wireshark tcp.stream number (0-based, as tshark's tcp.stream eq N; comma-separated for several)" })
     .option('conn-state', { type: 'string', array: true, describe: "only connections with this Zeek conn_state (S0, REJ, SF, …; comma-separated for several)" })
     .option('history-has', { type: 'string', array: true, describe: "only connections whose Zeek history has all these letters (R: the originator sent a RST; r: the responder)" })
     .option('flag', { type: 'string', array: true, describe: 'only connections with a frame carrying this Wireshark analysis flag (retransmission, duplicate-ack, zero_window, tcp.analysis.lost_segment, …)' }) as unknown as Argv<T & FilterArgs>;

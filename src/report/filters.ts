@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { ConnState } from '../analysis/conn-summary.js';
 import { WIRESHARK_FLAGS, type WiresharkFlag } from '../analysis/flags/flag-bits.js';
-import { parseState, type EndpointState } from '../tcp/state.js';
+import { ALL_STATES, parseState, type EndpointState } from '../tcp/state.js';
 import type { ConnectionRecord } from './model.js';
 
 export interface ConnectionFilter {
@@ -44,8 +44,9 @@ export interface FilterInput {
   port?: readonly (number | string)[];
   state?: readonly string[];
   anomaly?: readonly string[];
-  conn?: readonly number[];
-  stream?: readonly number[];
+  /** Numbers, or text of comma-separated numbers (`--conn 3,7`). */
+  conn?: readonly (number | string)[];
+  stream?: readonly (number | string)[];
   'conn-state'?: readonly string[];
   'history-has'?: readonly string[];
   flag?: readonly string[];
@@ -140,7 +141,7 @@ export function checkFilter(input: FilterInput, knownAnomalies: readonly string[
   }
   if (input.state?.length) {
     const { states, unknown } = parseStates(input.state);
-    if (unknown.length) throw new FilterInputError('state', `must be a TCP state (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT, or netstat's spelling), not ${unknown.join(', ')}`);
+    if (unknown.length) throw new FilterInputError('state', `must be a TCP state (${ALL_STATES.join(', ')}, or netstat's spelling), not ${unknown.join(', ')}`);
     f.states = states;
   }
   if (input.anomaly?.length) {
@@ -149,16 +150,12 @@ export function checkFilter(input: FilterInput, knownAnomalies: readonly string[
     if (unknown.length) throw new FilterInputError('anomaly', `must be one of ${knownAnomalies.join(', ')} (or with _ for -); not ${unknown.join(', ')}`);
     f.anomalies = ids;
   }
-  if (input.conn?.length) {
-    const bad = input.conn.filter((c) => !Number.isInteger(c) || c < 1);
-    if (bad.length) throw new FilterInputError('conn', `must be a connection id (1, 2, …), not ${bad.join(', ')}`);
-    f.ids = input.conn;
-  }
-  if (input.stream?.length) {
-    const bad = input.stream.filter((c) => !Number.isInteger(c) || c < 0);
-    if (bad.length) throw new FilterInputError('stream', `must be a Wireshark tcp.stream number (0, 1, …), not ${bad.join(', ')}`);
-    f.streams = input.stream;
-  }
+  const ids = wholeNumbers(input.conn, 1);
+  if (ids.bad.length) throw new FilterInputError('conn', `must be a connection id (1, 2, …), not ${ids.bad.join(', ')}`);
+  if (ids.numbers.length) f.ids = ids.numbers;
+  const streams = wholeNumbers(input.stream, 0);
+  if (streams.bad.length) throw new FilterInputError('stream', `must be a Wireshark tcp.stream number (0, 1, …), not ${streams.bad.join(', ')}`);
+  if (streams.numbers.length) f.streams = streams.numbers;
   const connStates = split(input['conn-state']);
   if (connStates.length) {
     const upper = connStates.map((s) => s.toUpperCase());
@@ -180,6 +177,18 @@ export function checkFilter(input: FilterInput, knownAnomalies: readonly string[
     f.flags = flags as WiresharkFlag[];
   }
   return f;
+}
+
+/** Whole numbers from `min` on, repeated or comma-separated (`--conn 3,7`); `bad` as the user wrote them. */
+function wholeNumbers(values: readonly (number | string)[] | undefined, min: number): { numbers: number[]; bad: string[] } {
+  const numbers: number[] = [];
+  const bad: string[] = [];
+  for (const text of split(values?.map(String))) {
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (Number.isSafeInteger(n) && n >= min) numbers.push(n);
+    else bad.push(text);
+  }
+  return { numbers, bad };
 }
 
 /** Comma-separated lists (`--conn-state S0,REJ`) and repeated options alike. */

@@ -86,6 +86,42 @@ describe('tcplens analyze', () => {
     expect(help.stdout).toContain('Examples:');
   });
 
+  test("tshark's -t letters (ud, e, r, dd) are the same modes as the words", async () => {
+    for (const [letter, word] of [['ud', 'iso'], ['e', 'epoch'], ['r', 'relative'], ['dd', 'delta']] as const) {
+      const short = await runCli(['packets', HANDSHAKE, '-t', letter]);
+      expect(short.code, letter).toBe(0);
+      expect(short.stdout, letter).toBe((await runCli(['packets', HANDSHAKE, '--time', word])).stdout);
+    }
+  });
+
+  test('filters that match nothing say so: the text report counts what matched of all, stderr warns', async () => {
+    const four = join(SAMPLES, 'syn-flood.pcapng');
+    const some = await runCli(['analyze', four, '--conn', '1,2']); // comma-separated, as the README says
+    expect(some.code).toBe(0);
+    expect(some.stdout).toContain('2 of 303 TCP connections match the filters');
+    expect(some.stderr).not.toContain('matches the filters');
+    const none = await runCli(['analyze', four, '--conn', '999']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('0 of 303 TCP connections match the filters');
+    expect(none.stderr).toContain(`tcplens: warning: ${four}: none of its 303 TCP connections matches the filters`);
+    const json = await runCli(['analyze', four, '--conn', '999', '-f', 'json']);
+    expect(json.stderr).toContain('none of its 303 TCP connections matches the filters');
+    const unfiltered = await runCli(['analyze', four]);
+    expect(unfiltered.stdout).toContain('303 TCP connections');
+    expect(unfiltered.stdout).not.toContain('match the filters');
+  });
+
+  test('a file that fails before its first packet does not read as an empty capture', async () => {
+    const path = join(tmp, 'notes.pcap');
+    writeFileSync(path, 'not a capture at all\n');
+    const run = await runCli(['analyze', path]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('0 TCP connections (nothing read before the error)');
+    expect(run.stderr).toContain(`tcplens: error: ${path}: at byte 0x0 (0): not a capture file`);
+    const read = await runCli(['analyze', HANDSHAKE]);
+    expect(read.stdout).not.toContain('nothing read before the error');
+  });
+
   test('--msl moves the projected end of TIME-WAIT', async () => {
     const run = await runCli(['analyze', HANDSHAKE, '-f', 'json', '--msl', '60']);
     const t = JSON.parse(run.stdout).connections[0].transitions as { projected: boolean; ts: string; cause: string }[];

@@ -81,11 +81,17 @@ export async function analyze(args: AnalyzeArgs): Promise<number> {
   } else if (json !== null) {
     await json.finish(out, result.capture, anomalies, result.warnings);
   } else if (summary !== null) {
-    out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first)));
+    const filteredFrom = isEmptyFilter(filter) ? null : result.connectionCount;
+    out.line(summary.render(result.capture, anomalies, styleFor(stream), result.warnings, new TimeFormatter(args.time, timeDigits(result.decode.info.interfaces), result.capture.first), filteredFrom));
   } else if (html !== null) {
     await html.finish(out, result.capture, anomalies, result.warnings, timeDigits(result.decode.info.interfaces));
   }
   await out.end(stream !== process.stdout);
   reportCaptureProblems(result.decode, result.warnings);
+  // An empty report must not read as an empty capture.
+  if (!isEmptyFilter(filter) && shown === 0 && result.connectionCount > 0) {
+    const none = result.connectionCount === 1 ? 'its one TCP connection does not match' : `none of its ${result.connectionCount} TCP connections matches`;
+    process.stderr.write(`tcplens: warning: ${file}: ${none} the filters\n`);
+  }
   return result.decode.error ? ExitCode.UNREADABLE : ExitCode.OK;
 }

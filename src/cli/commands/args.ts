@@ -34,13 +34,18 @@ export interface AnalyzeArgs extends FilterArgs {
 const d = DEFAULT_ANALYZE_OPTIONS;
 export { VERSION } from '../version.js';
 
+/** tshark's own -t letters for the same modes (ud: UTC date and time, e, r, dd: delta displayed). */
+export const TSHARK_TIME_LETTERS: Readonly<Record<string, TimeMode>> = { ud: 'iso', e: 'epoch', r: 'relative', dd: 'delta' };
+
 /** --time, as tshark's -t: how text, timelines, packet lines and HTML show times. */
 export function withTimeOption<T>(y: Argv<T>): Argv<T & { time: TimeMode }> {
   return y.option('time', {
     alias: 't',
     choices: TIME_MODES,
+    // tshark's letters are taken too (`-t dd`): coerced before yargs checks the choices.
+    coerce: (v: unknown) => (typeof v === 'string' && Object.hasOwn(TSHARK_TIME_LETTERS, v) ? TSHARK_TIME_LETTERS[v] : v),
     default: 'iso' as const,
-    describe: "how times are shown, as tshark -t: iso = UTC date and time (2016-02-04 13:13:00.134854; 9 digits for nanosecond captures), epoch = seconds since 1970, relative = since the capture's first frame, delta = since the previous frame (or row) shown; JSON keeps epoch strings and adds ISO fields",
+    describe: "how times are shown, as tshark -t (its letters ud, e, r, dd work too): iso = UTC date and time (2016-02-04 13:13:00.134854; 9 digits for nanosecond captures), epoch = seconds since 1970, relative = since the capture's first frame, delta = since the previous frame (or row) shown; JSON keeps epoch strings and adds ISO fields",
   }) as unknown as Argv<T & { time: TimeMode }>;
 }
 

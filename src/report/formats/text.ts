@@ -76,6 +76,8 @@ export class TextSummary {
     st: Style = PLAIN,
     warnings: readonly TrackerWarning[] = [],
     time: TimeFormatter = new TimeFormatter('iso', 6, capture.first),
+    /** With filters (--conn, --host, …): the capture's connections in all, of which `count` matched. */
+    filteredFrom: number | null = null,
   ): string {
     const c = capture;
     const out: string[] = [];
@@ -87,7 +89,9 @@ export class TextSummary {
     if (c.error) out.push(st.red(`  error at byte ${c.error.offset}: ${c.error.message}`));
     for (const w of warnings) out.push(st.yellow(`  warning: ${w.message}`));
     const count = this.tally.count;
-    out.push('', st.bold(plural(count, 'TCP connection')));
+    const heading = filteredFrom === null ? plural(count, 'TCP connection') : `${count} of ${plural(filteredFrom, 'TCP connection')} ${count === 1 ? 'matches' : 'match'} the filters`;
+    // A file that failed before its first packet is not an empty capture.
+    out.push('', st.bold(c.error && c.packets === 0 ? `${heading} (nothing read before the error)` : heading));
     if (count > 0) {
       const { byStates, byConnState } = this.tally.stateCounts();
       out.push('', 'by final state (client / server):');
