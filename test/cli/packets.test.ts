@@ -94,6 +94,27 @@ describe('tcplens packets', () => {
     expect((await runCli(['frobnicate'])).code).toBe(2);
   });
 
+  test('--stream, --conn, --host and --port keep the frames of the connections they select, numbered as in the capture', async () => {
+    const flood = join(SAMPLES, 'syn-flood.pcapng');
+    const all = (await runCli(['packets', flood, '-f', 'ndjson'])).stdout.trim().split('\n');
+    const ofStreams = (streams: number[]): string[] => all.filter((l) => streams.includes((JSON.parse(l) as { stream?: number }).stream ?? -1));
+    const one = await runCli(['packets', flood, '-f', 'ndjson', '--stream', '300']);
+    expect(one.code).toBe(0);
+    expect(one.stdout.trim().split('\n')).toEqual(ofStreams([300]));
+    expect(ofStreams([300]).map((l) => (JSON.parse(l) as { frame: number }).frame)).toEqual([607, 608]);
+    const two = await runCli(['packets', flood, '-f', 'ndjson', '--conn', '1,301']);
+    expect(two.stdout.trim().split('\n')).toEqual(ofStreams([0, 300]));
+    // Every frame of the flood goes to or from port 80 of one server; none from 192.0.2.50 but the first connection's.
+    expect((await runCli(['packets', flood, '-f', 'ndjson', '--port', 'http'])).stdout.trim().split('\n')).toEqual(all);
+    expect((await runCli(['packets', flood, '-f', 'ndjson', '--host', '192.0.2.50'])).stdout.trim().split('\n')).toEqual(ofStreams([0]));
+  });
+
+  test('filters known only at a connection\'s end are refused, naming slice as the way', async () => {
+    const run = await runCli(['packets', HANDSHAKE, '--flag', 'retransmission']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('select the frames with slice first');
+  });
+
   test('--help lists the command with examples', async () => {
     const run = await runCli(['packets', '--help']);
     expect(run.code).toBe(0);

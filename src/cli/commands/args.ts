@@ -104,7 +104,7 @@ export interface TimelineArgs extends AnalyzeArgs {
 
 export const PACKET_FORMATS = ['text', 'ndjson'] as const;
 
-export interface PacketsArgs {
+export interface PacketsArgs extends FilterArgs {
   file: string;
   time: TimeMode;
   format: (typeof PACKET_FORMATS)[number];
