@@ -10,6 +10,7 @@ import type { AnomalyId } from './analysis/anomaly-ids.js';
 import type { CaptureWarning } from './capture/errors.js';
 import { FrameList, FrameSet } from './capture/frame-set.js';
 import { Frame, type InterfaceInfo } from './capture/frame.js';
+import { DuplicateFrames } from './capture/duplicate-frames.js';
 import { type CaptureResult, type CaptureSource, readCapture } from './capture/open-capture.js';
 import { RecordCopier } from './capture/record-copier.js';
 import type { ReadOptions } from './capture/parallel-pcap.js';
@@ -68,6 +69,7 @@ export function linkTypeName(linkType: number): string {
 export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, name?: string): Promise<DecodeResult> {
   const packet = new DecodedPacket();
   const unsupported: CaptureWarning[] = [];
+  const duplicates = new DuplicateFrames();
   let tcpPackets = 0;
   let laterFragments = 0;
   let damagedPackets = 0;
@@ -90,6 +92,7 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
         }
       },
       onFrame(frame: Frame): void {
+        duplicates.onFrame(frame);
         if (decodeInto(frame, packet)) tcpPackets++;
         if (packet.fragment === 2) laterFragments++;
         if (packet.issueKind !== null) damagedPackets++;
@@ -111,6 +114,11 @@ export async function decodeCapture(source: CaptureSource, hooks: DecodeHooks, n
   );
   result.warnings.unshift(...unsupported);
   result.warningCount += unsupported.length;
+  const copies = duplicates.warning();
+  if (copies !== null) {
+    result.warnings.push(copies);
+    result.warningCount++;
+  }
   return { ...result, tcpPackets, laterFragments, damagedPackets, capturedBytes, firstTs, lastTs: sawTs ? formatTimestamp(lastSec, lastNsec) : null };
 }
 

@@ -28,7 +28,9 @@ export type CaptureWarningCode =
   | 'TRUNCATED_GZIP'
   | 'CAPLEN_EXCEEDS_SNAPLEN'
   | 'INVALID_TIMESTAMP'
-  | 'UNSUPPORTED_LINKTYPE';
+  | 'UNSUPPORTED_LINKTYPE'
+  /** Frames the capture holds twice (duplicate-frames.ts): one warning for them all, at the first. */
+  | 'DUPLICATE_FRAMES';
 
 /** Offsets are byte offsets from the start of the (decompressed) capture stream. */
 export class CaptureFormatError extends Error {
