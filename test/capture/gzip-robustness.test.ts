@@ -125,7 +125,8 @@ describe('a gzip stream cut short', () => {
     const { result, frames } = await collect(chunked(z.subarray(0, z.length - 8), 64));
     expect(result.error).toBeNull();
     expect(frames).toHaveLength(300);
-    expect(result.warnings).toEqual([
+    // Its 300 frames are one frame repeated at one instant, which DUPLICATE_FRAMES says too.
+    expect(result.warnings.filter((w) => w.code !== 'DUPLICATE_FRAMES')).toEqual([
       { code: 'TRUNCATED_GZIP', fileOffset: plain.length, message: `the gzip stream is cut short after ${z.length - 8} compressed bytes (its end and CRC are missing): the capture data ends at byte ${plain.length}; everything before was read` },
     ]);
   });
