@@ -136,7 +136,7 @@ export class Tracker {
         message:
           `more than ${this.maxConnections} connections were held at once (first at frame ${early.firstFrame}), so ${early.finished} finished and ` +
           `${early.unsynchronized} never-synchronized connections were handed on early, least recently active first; a later packet of one of ` +
-          `them starts a new connection (raise --max-connections to keep them, at about 7 KB each)`,
+          `them starts a new connection (raise --max-connections to keep them, at about 10 KB each)`,
       },
     ];
   }

@@ -34,7 +34,7 @@ export function checksumOffloadingWarning(badChecksums: number, packets: number,
     code: 'CHECKSUM_OFFLOADING',
     frame: firstFrame,
     message:
-      `${badChecksums} of ${packets} packets (${share < 99.5 ? share.toFixed(0) : share.toFixed(1)} %, first at frame ${firstFrame}) have an invalid TCP checksum, ` +
+      `${badChecksums} of ${packets} packets (${share === 100 || share < 99.5 ? share.toFixed(0) : share.toFixed(1)} %, first at frame ${firstFrame}) have an invalid TCP checksum, ` +
       `most likely from NIC checksum offloading on the capturing host: Zeek skips them, so its conn_state, history and sizes ` +
       `(tcplens's too) leave them out; --zeek-ignore-checksums reads them as zeek -C does (Zeek warns the same past 5 %)`,
   };

@@ -21,6 +21,11 @@ describe('checksumOffloadingWarning', () => {
     expect(w?.message).toContain('--zeek-ignore-checksums');
   });
 
+  test('the share as a whole percent, with a decimal only where rounding would say all', () => {
+    expect(checksumOffloadingWarning(24, 24, 1)?.message).toContain('24 of 24 packets (100 %,');
+    expect(checksumOffloadingWarning(999, 1000, 1)?.message).toContain('(99.9 %,');
+  });
+
   test('no packets, no warning', () => {
     expect(checksumOffloadingWarning(0, 0, 0)).toBeNull();
   });
