@@ -94,7 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`tcplens: ${err.message}\nRun 'tcplens --help' for usage.\n`);
+    // The chosen command's own help names its options; without one, the list of commands.
+    process.stderr.write(`tcplens: ${err.message}\nRun 'tcplens ${chosen === undefined ? '' : `${chosen[0]} `}--help' for usage.\n`);
     return ExitCode.USAGE;
   }
   return code;

@@ -90,8 +90,12 @@ describe('tcplens packets', () => {
     const bad = await runCli(['packets', HANDSHAKE, '--format', 'xml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/format/);
+    // The command's own help names its options.
+    expect(bad.stderr).toContain("Run 'tcplens packets --help' for usage.");
     expect((await runCli(['packets'])).code).toBe(2);
-    expect((await runCli(['frobnicate'])).code).toBe(2);
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Run 'tcplens --help' for usage.");
   });
 
   test('--stream, --conn, --host and --port keep the frames of the connections they select, numbered as in the capture', async () => {
