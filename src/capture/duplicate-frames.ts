@@ -38,7 +38,8 @@ export class DuplicateFrames {
   /** Takes the next frame of the capture, in order. */
   onFrame(f: Frame): void {
     const n = f.caplen < HEAD_BYTES ? f.caplen : HEAD_BYTES;
-    if (f.hasTimestamp && f.tsSec === this.tsSec && f.tsNsec === this.tsNsec && f.caplen === this.caplen && f.origLen === this.origLen && n === this.headLen && compareBytes.call(f.bytes, this.head, 0, n, f.start, f.start + n) === 0) {
+    // A frame with no bytes captured shows nothing to compare: never taken for a copy.
+    if (n > 0 && f.hasTimestamp && f.tsSec === this.tsSec && f.tsNsec === this.tsNsec && f.caplen === this.caplen && f.origLen === this.origLen && n === this.headLen && compareBytes.call(f.bytes, this.head, 0, n, f.start, f.start + n) === 0) {
       if (this.count++ === 0) {
         this.firstFrame = f.frame;
         this.firstOffset = f.fileOffset;

@@ -78,6 +78,16 @@ describe('a copy is the same bytes as the frame before, at the same instant', ()
     expect(copiesIn([a, b])).toBe(0);
   });
 
+  test('frames with no bytes captured show nothing to compare: never copies', () => {
+    const empty = new Uint8Array(0);
+    expect(copiesIn([frame(1, empty, 100, 5), frame(2, empty, 100, 5)])).toBe(0);
+  });
+
+  test('bytes past the first HEAD_BYTES are not compared: the TCP checksum among them covers the payload', () => {
+    expect(ACK.length).toBeGreaterThan(HEAD_BYTES + 10);
+    expect(copiesIn([frame(1, ACK, 100, 5), frame(2, changed(HEAD_BYTES + 10), 100, 5)])).toBe(1);
+  });
+
   test('none, no warning', () => {
     expect(new DuplicateFrames().warning()).toBeNull();
   });

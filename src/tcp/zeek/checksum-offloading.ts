@@ -8,9 +8,12 @@
  * of Zeek does the same unless --zeek-ignore-checksums (Zeek's -C).
  *
  * Zeek divides its `bad_TCP_checksum` conn_weird events by all packets received, at 10 s of
- * network time (again while fewer than 20 packets were seen) and at the end. tcplens decides once,
- * at the end, on every segment Zeek's model skipped for its checksum (weirds are not sampled
- * here), over every packet of the capture.
+ * network time (again while fewer than 20 packets were seen) and at the end; those events are
+ * sampled (init-bare.zeek Weird::sampling_threshold 25 a connection, then 1 in 1000), so Zeek
+ * stays silent on one long offloaded connection, and `zeek -b` does not load the script.
+ * tcplens decides once, at the end, on every segment its model of Zeek skipped for a bad
+ * checksum, over every packet of the capture, in every mode: the warning is there to say why
+ * the Zeek rows leave those segments out, which holds whatever Zeek's own sampling would say.
  */
 
 /** One of the tracker's warnings about the analysis (tcp/tracker.ts TrackerWarning). */
@@ -30,12 +33,14 @@ export const OFFLOADING_SHARE = 0.05;
 export function checksumOffloadingWarning(badChecksums: number, packets: number, firstFrame: number): OffloadingWarning | null {
   if (packets === 0 || badChecksums / packets <= OFFLOADING_SHARE) return null;
   const share = (100 * badChecksums) / packets;
+  // Whole percents, but one decimal (rounded down) near the threshold and short of all.
+  const shown = share === 100 ? '100' : share < 10 || share >= 99.5 ? (Math.floor(share * 10) / 10).toFixed(1) : share.toFixed(0);
   return {
     code: 'CHECKSUM_OFFLOADING',
     frame: firstFrame,
     message:
-      `${badChecksums} of ${packets} packets (${share === 100 || share < 99.5 ? share.toFixed(0) : share.toFixed(1)} %, first at frame ${firstFrame}) have an invalid TCP checksum, ` +
+      `${badChecksums} of ${packets} packets (${shown} %, first at frame ${firstFrame}) have an invalid TCP checksum, ` +
       `most likely from NIC checksum offloading on the capturing host: Zeek skips them, so its conn_state, history and sizes ` +
-      `(tcplens's too) leave them out; --zeek-ignore-checksums reads them as zeek -C does (Zeek warns the same past 5 %)`,
+      `(tcplens's too) leave them out; --zeek-ignore-checksums reads them as zeek -C does`,
   };
 }

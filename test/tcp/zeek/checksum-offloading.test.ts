@@ -17,13 +17,16 @@ describe('checksumOffloadingWarning', () => {
     const w = checksumOffloadingWarning(6, 100, 3);
     expect(w?.code).toBe('CHECKSUM_OFFLOADING');
     expect(w?.frame).toBe(3);
-    expect(w?.message).toContain('6 of 100 packets (6 %, first at frame 3)');
+    expect(w?.message).toContain('6 of 100 packets (6.0 %, first at frame 3)');
     expect(w?.message).toContain('--zeek-ignore-checksums');
   });
 
   test('the share as a whole percent, with a decimal only where rounding would say all', () => {
     expect(checksumOffloadingWarning(24, 24, 1)?.message).toContain('24 of 24 packets (100 %,');
     expect(checksumOffloadingWarning(999, 1000, 1)?.message).toContain('(99.9 %,');
+    expect(checksumOffloadingWarning(1999, 2000, 1)?.message).toContain('(99.9 %,');
+    expect(checksumOffloadingWarning(51, 1000, 1)?.message).toContain('(5.1 %,');
+    expect(checksumOffloadingWarning(42, 100, 1)?.message).toContain('(42 %,');
   });
 
   test('no packets, no warning', () => {
@@ -35,7 +38,7 @@ describe('checksumOffloadingWarning', () => {
  * A capture made on the client: its handshake and `exchanges` requests and answers, the client's
  * own frames with the checksum the NIC never filled in (here: its first `badFromClient`).
  */
-function offloadedCapture(exchanges: number, badFromClient: number): () => Readable {
+function offloadedCapture(exchanges: number, badFromClient: number, otherFrames = 0): () => Readable {
   return () => {
     const out = collectChunks();
     const w = new PcapWriter(out.sink, { linkType: 1 });
@@ -67,6 +70,15 @@ function offloadedCapture(exchanges: number, badFromClient: number): () => Reada
       send(true, TcpFlag.ACK | TcpFlag.PSH, 1001 + 10 * i, 5001 + 10 * i, 10);
       send(false, TcpFlag.ACK | TcpFlag.PSH, 5001 + 10 * i, 1011 + 10 * i, 10);
     }
+    // Frames that are not TCP (ARP, EtherType 0x0806): Zeek's share is of every packet received.
+    for (let i = 0; i < otherFrames; i++) {
+      const arp = new Uint8Array(60);
+      arp[12] = 0x08;
+      arp[13] = 0x06;
+      arp[59] = i;
+      w.packet(1_700_000_000 + Math.floor(t / 1000), (t % 1000) * 1_000_000, arp);
+      t += 10;
+    }
     return Readable.from([out.result()]);
   };
 }
@@ -93,6 +105,11 @@ describe('a capture made on a host that offloads checksums', () => {
     expect(r.codes).toEqual([]);
     // By hand: SYN, SYN,ACK, ACK, data both ways, no FIN: S h A D d, established (S1).
     expect([r.connState, r.history]).toEqual(['S1', 'ShADd']);
+  });
+
+  test('the share is of every packet, TCP or not: 2 bad of 23 TCP packets among 50 (4 %) is no offloading', async () => {
+    expect((await warningsOf(offloadedCapture(10, 2))).codes).toEqual(['CHECKSUM_OFFLOADING']);
+    expect((await warningsOf(offloadedCapture(10, 2, 27))).codes).toEqual([]);
   });
 
   test('one bad checksum in 23 packets (4 %) is no offloading: no warning', async () => {
