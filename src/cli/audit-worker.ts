@@ -75,7 +75,7 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     maxSeverity,
     severities,
     warnings: [...d.warnings.map((w) => (isWholeCapture(w.code) ? w.message : describeAt(task.file, w.fileOffset, w.message, d.info.gzip))), ...result.warnings.map((w) => w.message)],
-    error: d.error ? `at byte ${d.error.fileOffset}: ${d.error.message}` : null,
+    error: d.error ? `at byte ${d.error.fileOffset}${d.info.gzip ? ' of the decompressed capture' : ''}: ${d.error.message}` : null,
     html,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     ...(rows !== null ? { rows } : {}),

@@ -87,7 +87,7 @@ export default async function analyseForViewer(task: ViewerTask): Promise<unknow
       capture: r.capture,
       captureWide: r.anomalies,
       warnings: r.warnings,
-      error: r.decode.error ? `at byte ${r.decode.error.fileOffset}: ${r.decode.error.message}` : null,
+      error: r.decode.error ? `at byte ${r.decode.error.fileOffset}${r.decode.info.gzip ? ' of the decompressed capture' : ''}: ${r.decode.error.message}` : null,
       store: snapshot,
     };
     // Piscina's transferable wrapper: the columns move to the viewer's thread, uncopied.
@@ -178,7 +178,8 @@ export async function slice(task: SliceTask): Promise<SliceResult> {
     );
     flush();
     const e = copied.capture.error ?? selection.result.decode.error;
-    return { packets: copied.packets, bytes: copied.bytes, error: e ? `at byte ${e.fileOffset}: ${e.message}` : null };
+    const gzip = selection.result.decode.info.gzip;
+    return { packets: copied.packets, bytes: copied.bytes, error: e ? `at byte ${e.fileOffset}${gzip ? ' of the decompressed capture' : ''}: ${e.message}` : null };
   } finally {
     port.postMessage(null);
     port.close();

@@ -94,6 +94,13 @@ describe('a gzip capture larger than a read chunk whose start is rejected', () =
     if (command === 'analyze') expect(JSON.stringify(JSON.parse(run.stdout).capture)).toMatch(/version 9\.9/);
   });
 
+  test('the text report says the offset is in the decompressed capture too', async () => {
+    const path = file('cli-text.pcap.gz', badVersion);
+    const run = await runCli(['analyze', path]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('error at byte 4 of the decompressed capture: unsupported pcap savefile version 9.9');
+  });
+
   test('from standard input too', async () => {
     const run = await runCli(['packets', '-'], { stdin: badVersion });
     expect(run.code).toBe(3);
@@ -114,7 +121,7 @@ describe('a gzip capture larger than a read chunk whose start is rejected', () =
       [bad, false, 0],
       [join(dir, 'b-good.pcap'), true, 3],
     ]);
-    expect(doc.files[0]?.error).toBe('at byte 4: unsupported pcap savefile version 9.9 (tcplens reads 2.0 to 2.4)');
+    expect(doc.files[0]?.error).toBe('at byte 4 of the decompressed capture: unsupported pcap savefile version 9.9 (tcplens reads 2.0 to 2.4)');
   });
 });
 

@@ -194,6 +194,10 @@ describe('tcplens timeline', () => {
     // tshark: frame 3's tcp.window_size is 502 << 7 = 64256
     expect(run.stdout).toMatch(/──ACK seq=1 ack=1 len=0 win=64256──▶/);
     expect((await runCli(['timeline', LATE])).stderr).toContain('--conn ID or --stream N');
+    // Lists as the filters take them: connections 1 and 2 (stream 1), comma-separated.
+    const two = await runCli(['timeline', LATE, '--conn', '1,2']);
+    expect(two.stdout.split('\n').filter((l) => l.startsWith('connection')).map((l) => l.split(':')[0])).toEqual(['connection 1 (tcp.stream 0)', 'connection 2 (tcp.stream 1)']);
+    expect((await runCli(['timeline', LATE, '--conn', '1,x'])).stderr).toContain('--conn must be a connection id (1, 2, …), not x');
     expect((await runCli(['timeline', LATE, '--stream', '9'])).stderr).toContain('no connection in tcp.stream 9');
   });
 

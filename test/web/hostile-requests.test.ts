@@ -155,7 +155,7 @@ describe('the viewer against hostile requests', () => {
     do a = await raw(viewer.url, 'GET', '/api/c/bad.pcap.gz');
     while (a.status === 202);
     expect(a.status).toBe(200);
-    expect(JSON.parse(a.body).error).toBe('at byte 4: unsupported pcap savefile version 9.9 (tcplens reads 2.0 to 2.4)');
+    expect(JSON.parse(a.body).error).toBe('at byte 4 of the decompressed capture: unsupported pcap savefile version 9.9 (tcplens reads 2.0 to 2.4)');
     const page = await raw(viewer.url, 'GET', '/c/bad.pcap.gz');
     expect(page.body).toContain('unsupported pcap savefile version 9.9');
 

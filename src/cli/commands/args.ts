@@ -98,8 +98,9 @@ export function engineOptions(args: Omit<AnalyzeArgs, 'format' | 'time'>) {
 
 
 export interface TimelineArgs extends AnalyzeArgs {
-  conn?: number[];
-  stream?: number[];
+  /** As the filters take them: repeated or comma-separated. */
+  conn?: (number | string)[];
+  stream?: (number | string)[];
 }
 
 export const PACKET_FORMATS = ['text', 'ndjson'] as const;

@@ -3,20 +3,18 @@ import { analyzeCapture } from '../../pipeline.js';
 import { timelineText } from '../../report/formats/timeline.js';
 import type { ConnectionRecord, SegmentRecord } from '../../report/model.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
-import { openOutput, progressBar, styleFor, refusedInput } from '../common.js';
+import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
+import { openOutput, progressBar, readFilter, styleFor, refusedInput } from '../common.js';
 import { ExitCode, LineWriter } from '../output.js';
 import { reportCaptureProblems } from '../report-errors.js';
 import { inputArg } from '../stdin.js';
-import { UsageError } from '../usage.js';
 import { engineOptions, readOptions, type TimelineArgs } from './args.js';
 
 export async function timeline(args: TimelineArgs): Promise<number> {
-  const ids = args.conn ?? [];
-  const streams = args.stream ?? [];
-  const bad = ids.filter((c) => !Number.isInteger(c) || c < 1);
-  if (bad.length) throw new UsageError(`--conn must be a connection id (1, 2, …), not ${bad.join(', ')}`);
-  const badStreams = streams.filter((c) => !Number.isInteger(c) || c < 0);
-  if (badStreams.length) throw new UsageError(`--stream must be a Wireshark tcp.stream number (0, 1, …), not ${badStreams.join(', ')}`);
+  // Read as the filters read them (repeated or comma-separated, the same errors); either may match here.
+  const asked = readFilter({ ...(args.conn ? { conn: args.conn } : {}), ...(args.stream ? { stream: args.stream } : {}) }, ANOMALY_IDS);
+  const ids = asked.ids ?? [];
+  const streams = asked.streams ?? [];
   const seenStreams = new Set<number>();
   const file = inputArg(args.file);
   if (refusedInput(file)) return ExitCode.UNREADABLE;

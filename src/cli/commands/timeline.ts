@@ -10,8 +10,8 @@ export function timelineBuilder(y: Argv): Argv<TimelineArgs> {
   return withEngineOptions(
     withTimeOption(y)
       .positional('file', CAPTURE_FILE_POSITIONAL)
-      .option('conn', { alias: 'c', type: 'number', array: true, describe: 'the connection id (as analyze numbers them)' })
-      .option('stream', { type: 'number', array: true, describe: "the connection(s) of Wireshark's tcp.stream N (0-based)" })
+      .option('conn', { alias: 'c', type: 'string', array: true, describe: 'the connection id (as analyze numbers them; comma-separated for several)' })
+      .option('stream', { type: 'string', array: true, describe: "the connection(s) of Wireshark's tcp.stream N (0-based; comma-separated for several)" })
       .check((a) => {
         if (a['conn'] === undefined && a['stream'] === undefined) throw new UsageError('say which connection: --conn ID or --stream N');
         return true;
