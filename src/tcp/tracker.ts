@@ -21,7 +21,7 @@ import type { WiresharkBases } from './relative-seq.js';
 import { isSynchronized } from './state.js';
 import { fillSegment, Segment } from './segment.js';
 import { isNewStreamSyn } from './streams.js';
-import { tcpChecksumOk } from './zeek/checksum.js';
+import { tcpChecksumOk, zeekSkipsForChecksum } from './zeek/checksum.js';
 import { checksumOffloadingWarning } from './zeek/checksum-offloading.js';
 import { ZEEK_BARE, ZEEK_DEFAULTS, type ZeekConfig } from './zeek/config.js';
 import { ZeekTimers } from './zeek/timers.js';
@@ -168,7 +168,7 @@ export class Tracker {
     if (bytes !== undefined) {
       seg.bytes = bytes;
       if (!this.zeekConfig.ignoreChecksums) seg.badChecksum = !tcpChecksumOk(bytes, p);
-      if (seg.badChecksum && !seg.payloadCut && this.badChecksums++ === 0) this.firstBadChecksumFrame = frame;
+      if (zeekSkipsForChecksum(seg, this.zeekConfig) && this.badChecksums++ === 0) this.firstBadChecksumFrame = frame;
     }
     // RunState.cc dispatch_packet: Zeek's timers due by this packet's time fire first.
     this.zeekTimers.advance(seg.time);

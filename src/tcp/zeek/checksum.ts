@@ -4,6 +4,17 @@
  * pseudo-header and the TCP segment must be 0xffff). Reads the frame's bytes in place.
  */
 import type { DecodedPacket } from '../../decode/packet.js';
+import type { Segment } from '../segment.js';
+import type { ZeekConfig } from './config.js';
+
+/**
+ * TCPAnalyzer::DeliverPacket → ValidateChecksum: Zeek skips a segment whose checksum is wrong,
+ * unless -C (ignore_checksums) or the segment was not captured whole (caplen >= len). The
+ * session (session.ts process) and the capture's offloading count (checksum-offloading.ts) both ask.
+ */
+export function zeekSkipsForChecksum(seg: Segment, cfg: ZeekConfig): boolean {
+  return seg.badChecksum && !cfg.ignoreChecksums && !seg.payloadCut;
+}
 
 /** True when the segment's checksum is right, or cannot be checked (payload not captured whole). */
 export function tcpChecksumOk(bytes: Uint8Array, p: DecodedPacket): boolean {

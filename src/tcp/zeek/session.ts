@@ -11,6 +11,7 @@
 import { TcpFlag } from '../../decode/fields.js';
 import type { Segment } from '../segment.js';
 import { seqDiff } from '../seq.js';
+import { zeekSkipsForChecksum } from './checksum.js';
 import type { ZeekConfig } from './config.js';
 import { isHandshake, relativeSeq, RELATIVE, ZeekEndpoint, ZeekState } from './endpoint.js';
 import type { GapSink } from './gaps.js';
@@ -132,7 +133,7 @@ export class ZeekSession implements TimerOwner, GapSink<ZeekEndpoint> {
     this.cur = seg;
     // TCPAnalyzer::DeliverPacket → ValidateChecksum: a bad checksum adds C/c and the packet is
     // skipped (not processed, not counted by ConnSize). Only when the payload was captured whole.
-    if (seg.badChecksum && !this.cfg.ignoreChecksums && !seg.payloadCut) {
+    if (zeekSkipsForChecksum(seg, this.cfg)) {
       this.weird('bad_TCP_checksum');
       if (endpoint.checksumError()) this.addHistory(endpoint.isOrig ? 'C' : 'c');
       return;
