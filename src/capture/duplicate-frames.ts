@@ -16,12 +16,11 @@
  */
 import type { CaptureWarning } from './errors.js';
 import type { Frame } from './frame.js';
+import { compareBytes, copyBytes } from './native-bytes.js';
 
 /** Bytes compared from the start of each frame. */
 export const HEAD_BYTES = 128;
 
-const copyBytes = Buffer.prototype.copy as (this: Uint8Array, target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number) => number;
-const compareBytes = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
 
 export class DuplicateFrames {
   /** Copies found, and the first one's frame number and offset in the (decompressed) stream. */

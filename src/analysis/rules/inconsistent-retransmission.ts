@@ -1,6 +1,7 @@
 import type { Side } from '../../tcp/connection.js';
 import type { Segment } from '../../tcp/segment.js';
 import { seqDiff } from '../../tcp/seq.js';
+import { compareBytes, copyBytes } from '../../capture/native-bytes.js';
 import { defineAnomaly, type SegmentContext } from '../anomaly.js';
 
 /**
@@ -109,9 +110,6 @@ interface Memo {
 
 const newMemo = (): Memo => ({ client: null, server: null, reports: 0 });
 
-/** Buffer's native compare, called on the frame's bytes (any Uint8Array) without making views. */
-const compareBytes = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
-
 export default defineAnomaly({
   id: 'inconsistent-retransmission',
   severity: 'error',
@@ -149,16 +147,16 @@ export default defineAnomaly({
       const base = seg.payloadOffset + skip;
       w.fit(end);
       const r = w.ring;
-      // At most the ring's size of the last bytes matter; copied natively (a view of the frame,
-      // then set), in two parts where the ring wraps.
+      // At most the ring's size of the last bytes matter; copied natively from the frame, in two
+      // parts where the ring wraps.
       const size = r.mask + 1;
       const keep = n > size ? size : n;
       const s0 = base + n - keep;
       const at = ((from + n - keep) >>> 0) & r.mask;
       const first = keep < size - at ? keep : size - at;
       const src = seg.bytes;
-      r.bytes.set(new Uint8Array(src.buffer, src.byteOffset + s0, first), at);
-      if (first < keep) r.bytes.set(new Uint8Array(src.buffer, src.byteOffset + s0 + first, keep - first), 0);
+      copyBytes.call(src, r.bytes, at, s0, s0 + first);
+      if (first < keep) copyBytes.call(src, r.bytes, 0, s0 + first, s0 + keep);
       const m = w.next * META;
       r.meta[m + START] = from;
       r.meta[m + LEN] = n;
