@@ -64,9 +64,15 @@ export function formatOffset(offset: number): string {
 }
 
 /**
- * One line for a person: `FILE: at byte 0x18 (24): what was wrong`. In a gzip'd capture the
- * reader's offsets count the decompressed bytes (`zcat FILE | xxd` finds them), and the line says so.
+ * Where an offset is, for a person: `at byte 24`. In a gzip'd capture the reader's offsets count
+ * the decompressed bytes (`zcat FILE | xxd` finds them), and it says so. `offset` as it is to be
+ * shown (a number, or formatOffset's text).
  */
+export function atByte(offset: number | string, gzip: boolean): string {
+  return `at byte ${offset}${gzip ? ' of the decompressed capture' : ''}`;
+}
+
+/** One line for a person: `FILE: at byte 0x18 (24): what was wrong` (see atByte). */
 export function describeAt(file: string, offset: number, message: string, gzip = false): string {
-  return `${file}: at byte ${formatOffset(offset)}${gzip ? ' of the decompressed capture' : ''}: ${message}`;
+  return `${file}: ${atByte(formatOffset(offset), gzip)}: ${message}`;
 }

@@ -6,7 +6,7 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../analysis/anomaly.js';
-import { describeAt, isWholeCapture } from '../capture/errors.js';
+import { atByte, describeAt, isWholeCapture } from '../capture/errors.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import { SEVERITY_RANK, type AuditFileResult } from '../report/audit.js';
 import { anomalyRow, connectionRow, type AuditRows } from '../report/audit-rows.js';
@@ -75,7 +75,7 @@ export default async function auditOne(task: AuditTask): Promise<AuditFileResult
     maxSeverity,
     severities,
     warnings: [...d.warnings.map((w) => (isWholeCapture(w.code) ? w.message : describeAt(task.file, w.fileOffset, w.message, d.info.gzip))), ...result.warnings.map((w) => w.message)],
-    error: d.error ? `at byte ${d.error.fileOffset}${d.info.gzip ? ' of the decompressed capture' : ''}: ${d.error.message}` : null,
+    error: d.error ? `${atByte(d.error.fileOffset, d.info.gzip)}: ${d.error.message}` : null,
     html,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     ...(rows !== null ? { rows } : {}),

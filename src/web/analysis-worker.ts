@@ -16,6 +16,7 @@
  * Messages on `port`: {type: 'started'} when the task begins (it may have waited in the pool's
  * queue), then {type: 'progress', bytesRead} at most every PROGRESS_MS.
  */
+import { atByte } from '../capture/errors.js';
 import type { TrackerWarning } from '../tcp/tracker.js';
 import { getPriority, setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
@@ -87,7 +88,7 @@ export default async function analyseForViewer(task: ViewerTask): Promise<unknow
       capture: r.capture,
       captureWide: r.anomalies,
       warnings: r.warnings,
-      error: r.decode.error ? `at byte ${r.decode.error.fileOffset}${r.decode.info.gzip ? ' of the decompressed capture' : ''}: ${r.decode.error.message}` : null,
+      error: r.decode.error ? `${atByte(r.decode.error.fileOffset, r.decode.info.gzip)}: ${r.decode.error.message}` : null,
       store: snapshot,
     };
     // Piscina's transferable wrapper: the columns move to the viewer's thread, uncopied.
@@ -178,8 +179,7 @@ export async function slice(task: SliceTask): Promise<SliceResult> {
     );
     flush();
     const e = copied.capture.error ?? selection.result.decode.error;
-    const gzip = selection.result.decode.info.gzip;
-    return { packets: copied.packets, bytes: copied.bytes, error: e ? `at byte ${e.fileOffset}${gzip ? ' of the decompressed capture' : ''}: ${e.message}` : null };
+    return { packets: copied.packets, bytes: copied.bytes, error: e ? `${atByte(e.fileOffset, selection.result.decode.info.gzip)}: ${e.message}` : null };
   } finally {
     port.postMessage(null);
     port.close();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import multer from 'multer';
-import { isWholeCapture } from '../capture/errors.js';
+import { atByte, isWholeCapture } from '../capture/errors.js';
 import { discover, looksLikeCapture } from '../capture/find-captures.js';
 import { asset, viewsDir } from '../report/views.js';
 import { AnalysisCache } from './cache.js';
@@ -77,6 +77,7 @@ export function createApp(opts: ServeOptions, cache = new AnalysisCache()): expr
   );
   app.locals['captureUrl'] = captureUrl;
   app.locals['isWholeCapture'] = isWholeCapture;
+  app.locals['atByte'] = atByte;
   app.locals['formatBytes'] = formatBytes;
   // Every report explains an anomaly id with the same sentences (analysis/anomaly-ids.ts).
   app.locals['explanation'] = explanation;

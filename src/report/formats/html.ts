@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import ejs from 'ejs';
 import type { Finding } from '../../analysis/anomaly.js';
 import { explanation, type AnomalyId } from '../../analysis/anomaly-ids.js';
-import { isWholeCapture } from '../../capture/errors.js';
+import { atByte, isWholeCapture } from '../../capture/errors.js';
 import type { TrackerWarning } from '../../tcp/tracker.js';
 import type { CaptureRecord, ConnectionRecord, SegmentRecord } from '../model.js';
 import { captureCharts } from '../capture-charts.js';
@@ -165,6 +165,7 @@ export class HtmlReport {
       startHeading,
       warnings,
       isWholeCapture,
+      atByte,
       total: this.total,
       // One tally for the state pairs, conn_states, Wireshark flags and Zeek weirds, as the text report counts them.
       ...this.tally.stateCounts(),

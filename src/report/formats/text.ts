@@ -3,6 +3,7 @@
  * and by Zeek conn_state; frames by Wireshark flag; anomalies by id with their explanation and the first examples; then a
  * table of connections.
  */
+import { atByte } from '../../capture/errors.js';
 import { formatEndpoint } from '../../decode/format.js';
 import type { Finding } from '../../analysis/anomaly.js';
 import { explanation } from '../../analysis/anomaly-ids.js';
@@ -86,7 +87,7 @@ export class TextSummary {
     const anchor = new TimeFormatter(time.mode === 'epoch' ? 'epoch' : 'iso', time.digits, null);
     out.push(`  ${anchor.text(c.first)} → ${anchor.text(c.last)}${time.mode === 'iso' ? ' UTC' : ''}`);
     for (const w of c.warnings) out.push(st.yellow(`  warning: ${w.message}`));
-    if (c.error) out.push(st.red(`  error at byte ${c.error.offset}${c.gzip ? ' of the decompressed capture' : ''}: ${c.error.message}`));
+    if (c.error) out.push(st.red(`  error ${atByte(c.error.offset, c.gzip)}: ${c.error.message}`));
     for (const w of warnings) out.push(st.yellow(`  warning: ${w.message}`));
     const count = this.tally.count;
     const heading = filteredFrom === null ? plural(count, 'TCP connection') : `${count} of ${plural(filteredFrom, 'TCP connection')} ${count === 1 ? 'matches' : 'match'} the filters`;
