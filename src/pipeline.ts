@@ -23,7 +23,7 @@ import { ZEEK_BARE, ZEEK_DEFAULTS } from './tcp/zeek/config.js';
 import { buildConnectionRecord, captureRecord, captureUidSeed, type AnalysisDocument, type CaptureRecord, type ConnectionRecord, type SegmentRecord } from './report/model.js';
 import { segmentRecords } from './report/segment-records.js';
 import { timeDigits, type TimeDigits } from './report/time-format.js';
-import { matches, matchesStart, needsEnd, type ConnectionFilter } from './report/filters.js';
+import { connectionMatchesStart, matches, needsEnd, type ConnectionFilter } from './report/filters.js';
 
 export type { SegmentRecord };
 import type { CarriedConversation, SequenceAnalysis } from './analysis/flags/sequence-analysis.js';
@@ -315,7 +315,7 @@ export async function selectFrames(source: CaptureSource, name: string, filter: 
     collect: false,
     onFrame(frame, _packet, conn) {
       if (conn === null) return;
-      if (conn.firstFrame === frame.frame && matchesStart({ id: conn.id, stream: conn.stream, client: conn.address('client'), server: conn.address('server') }, filter)) {
+      if (conn.firstFrame === frame.frame && connectionMatchesStart(conn, filter)) {
         if (atEnd) pending.set(conn.id, new FrameList());
         else chosen.add(conn.id);
       }

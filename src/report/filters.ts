@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { ConnState } from '../analysis/conn-summary.js';
 import { WIRESHARK_FLAGS, type WiresharkFlag } from '../analysis/flags/flag-bits.js';
+import type { Connection } from '../tcp/connection.js';
 import { ALL_STATES, parseState, type EndpointState } from '../tcp/state.js';
 import type { ConnectionRecord } from './model.js';
 
@@ -212,6 +213,11 @@ export function matchesStart(c: Pick<ConnectionRecord, 'id' | 'stream' | 'client
   if (f.hosts?.length && !f.hosts.some((h) => sameHost(h, c.client.ip) || sameHost(h, c.server.ip))) return false;
   if (f.ports?.length && !f.ports.some((p) => p === c.client.port || p === c.server.port)) return false;
   return true;
+}
+
+/** matchesStart for a live connection, as its first packet shows it (slice and packets decide there). */
+export function connectionMatchesStart(conn: Connection, f: ConnectionFilter): boolean {
+  return matchesStart({ id: conn.id, stream: conn.stream, client: conn.address('client'), server: conn.address('server') }, f);
 }
 
 export function matches(c: ConnectionRecord, f: ConnectionFilter): boolean {

@@ -5,7 +5,7 @@ import { analyzeCapture, linkTypeName } from '../../pipeline.js';
 import { packetJson, packetText, tcpAnalysisJson } from '../../report/packet-lines.js';
 import { timeDigits, TimeFormatter } from '../../report/time-format.js';
 import { ANOMALY_IDS } from '../../analysis/anomaly-ids.js';
-import { isEmptyFilter, matchesStart, needsEnd } from '../../report/filters.js';
+import { connectionMatchesStart, isEmptyFilter, needsEnd } from '../../report/filters.js';
 import { readFilter, refusedInput } from '../common.js';
 import { UsageError } from '../usage.js';
 import { ExitCode, LineWriter } from '../output.js';
@@ -44,7 +44,7 @@ export async function packets(args: PacketsArgs): Promise<number> {
       if (!json && time === null && frame.hasTimestamp) time = new TimeFormatter(args.time, timeDigits(interfaces), formatTimestamp(frame.tsSec, frame.tsNsec));
       if (filtered) {
         if (conn === null) return;
-        if (conn.firstFrame === frame.frame && matchesStart({ id: conn.id, stream: conn.stream, client: conn.address('client'), server: conn.address('server') }, filter)) chosen.add(conn.id);
+        if (conn.firstFrame === frame.frame && connectionMatchesStart(conn, filter)) chosen.add(conn.id);
         if (!chosen.has(conn.id)) return;
       }
       if (!json) out.line(packetText(frame, packet, linkTypeName, time));
